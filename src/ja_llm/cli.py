@@ -1,0 +1,289 @@
+"""The `ja-llm` command. The library raises domain errors; only this module turns them into messages."""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import json
+import sys
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .catalog import Catalog, collect, default_data_dir, text_in
+from .errors import CatalogInvalid, JaLlmError
+from .inline import plain
+from .search import display_name, entry_summary, search
+
+LANGS = ("ja", "en")
+
+
+def _fail(message: str, hint: str = "", code: int = 1) -> None:
+    click.echo(f"error: {message}", err=True)
+    if hint:
+        click.echo(f"hint: {hint}", err=True)
+    sys.exit(code)
+
+
+def handle_errors(func: Callable) -> Callable:
+    """Turn library errors into one-line messages with a hint and a non-zero exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except CatalogInvalid as exc:
+            for problem in exc.problems:
+                if problem.severity == "error":
+                    click.echo(str(problem), err=True)
+            _fail(str(exc), "run `ja-llm validate` to see every problem, fix the files it names")
+        except JaLlmError as exc:
+            _fail(str(exc), getattr(exc, "hint", ""))
+        except KeyboardInterrupt:
+            _fail("interrupted", code=130)
+
+    return wrapper
+
+
+def data_option(func: Callable) -> Callable:
+    return click.option(
+        "--data",
+        "data",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Catalog folder to use (default: the catalog shipped with ja-llm).",
+    )(func)
+
+
+def output_options(func: Callable) -> Callable:
+    """The shared output flags: --table (default on a terminal), --json, --csv, --ids."""
+    options = [
+        click.option("--table", "fmt", flag_value="table", help="A table (the default)."),
+        click.option("--json", "fmt", flag_value="json", help="JSON, for programs."),
+        click.option("--csv", "fmt", flag_value="csv", help="CSV with a header row."),
+        click.option("--ids", "fmt", flag_value="ids", help="Only entry ids, one per line (for pipes)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _load(data: Path | None) -> Catalog:
+    return Catalog.load(data)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ja-llm")
+def main() -> None:
+    """ja-llm: the Japanese LLM catalog.
+
+    One validated catalog of Japanese language models (TOML files) with tools to import the
+    awesome-japanese-llm list, validate the catalog and search it. Every command reads the catalog
+    shipped with ja-llm unless --data DIR names another catalog folder.
+    """
+
+
+@main.command("import")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option(
+    "--translation",
+    "translations",
+    multiple=True,
+    metavar="LANG=PATH",
+    help="A translated README of the same list, e.g. en=en/README.md (repeatable).",
+)
+@click.option("--out", required=True, type=click.Path(path_type=Path), help="Folder to write the catalog into.")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Write the import report (JSON) here.")
+@click.option("--force", is_flag=True, help="Replace --out if it exists and is not empty.")
+@handle_errors
+def import_command(source: Path, translations: tuple[str, ...], out: Path, report: Path | None, force: bool) -> None:
+    """Import an awesome-japanese-llm README into a new catalog folder.
+
+    Every table row and list item of the content sections is imported or listed in the report
+    (rows_imported + len(skipped) == rows_total). The folder is written to a temporary folder first and
+    renamed at the end, so a failed import leaves nothing half-written.
+    """
+    from .importer import import_list, import_report_json
+    from .storage import atomic_write
+
+    parsed: dict[str, Path] = {}
+    for item in translations:
+        lang, sep, path = item.partition("=")
+        if not sep or not lang or not path:
+            raise click.BadParameter(f"{item!r}: expected LANG=PATH, e.g. en=en/README.md", param_hint="--translation")
+        parsed[lang.strip()] = Path(path)
+    result = import_list(source, parsed, out, force=force)
+    if report is not None:
+        atomic_write(report, import_report_json(result))
+    click.echo(
+        f"imported {result.rows_imported} of {result.rows_total} rows into {out} "
+        f"({len(result.skipped)} skipped, {len(result.warnings)} warnings)"
+    )
+    for skip in result.skipped:
+        click.echo(f"  skipped {source.name}:{skip.line}: {skip.reason}", err=True)
+
+
+@main.command("validate")
+@data_option
+@click.option("--strict", is_flag=True, help="Fail on warnings too (missing translations, unclosed links).")
+@click.option("-q", "--quiet", is_flag=True, help="Print problems only, no summary.")
+@handle_errors
+def validate_command(data: Path | None, strict: bool, quiet: bool) -> None:
+    """Check the catalog and print every problem as `path:line: field: message`.
+
+    Checks the schema (unknown keys are errors), references to sections, organizations, licenses and
+    footnotes, duplicate ids, Hugging Face repo ids used by two entries, malformed repo ids and URLs,
+    unparseable sizes and missing translations (warnings). Exit 1 on any error (or warning with
+    --strict). It never writes.
+    """
+    root = data or default_data_dir()
+    catalog, problems = collect(root)
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity == "warning"]
+    for problem in problems:
+        click.echo(str(problem), err=problem.severity == "error" or strict)
+    failed = bool(errors) or (strict and bool(warnings))
+    if not quiet:
+        if catalog is not None:
+            kinds = Counter(
+                catalog.sections[e.data.section].kind for e in catalog.entries.values() if e.data.section in catalog.sections
+            )
+            variants = sum(len(e.data.variants) for e in catalog.entries.values())
+            repos = sum(len(catalog.repos(e)) for e in catalog.entries.values())
+            click.echo(
+                f"{root}: {len(catalog.entries)} entries ({', '.join(f'{k} {n}' for k, n in kinds.most_common())}), "
+                f"{variants} variants, {repos} Hugging Face repos, {len(catalog.sections)} sections, "
+                f"{len(catalog.organizations)} organizations, {len(catalog.licenses)} licenses"
+            )
+        click.echo(f"{len(errors)} error(s), {len(warnings)} warning(s)" + (" (--strict)" if strict and warnings else ""))
+    sys.exit(1 if failed else 0)
+
+
+def _rows(catalog: Catalog, entries: list, lang: str) -> list[dict[str, str]]:
+    rows = []
+    for entry in entries:
+        data = entry.data
+        rows.append(
+            {
+                "id": entry.id,
+                "name": display_name(entry, lang),
+                "year": str(data.year or ""),
+                "developer": ", ".join(
+                    plain(text_in(catalog.organizations[d].name, lang)) if d in catalog.organizations else d
+                    for d in data.developers
+                ),
+                "section": data.section,
+                "repos": " ".join(catalog.repos(entry)),
+            }
+        )
+    return rows
+
+
+def emit(catalog: Catalog, entries: list, fmt: str | None, lang: str) -> None:
+    """Print entries in the chosen output format (shared by every listing command)."""
+    if fmt == "json":
+        click.echo(json.dumps([entry_summary(catalog, e, lang) for e in entries], ensure_ascii=False, indent=2))
+        return
+    if fmt == "ids":
+        for entry in entries:
+            click.echo(entry.id)
+        return
+    rows = _rows(catalog, entries, lang)
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=["id", "name", "year", "developer", "section", "repos"], lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        click.echo(buffer.getvalue(), nl=False)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(soft_wrap=False)
+    table = Table(show_lines=False, header_style="bold")
+    for column, style in (("id", "dim"), ("name", "bold"), ("year", ""), ("developer", ""), ("repos", "cyan")):
+        table.add_column(column, style=style or None, overflow="fold")
+    for row in rows:
+        table.add_row(row["id"], row["name"], row["year"], row["developer"], row["repos"].replace(" ", "\n"))
+    console.print(table)
+    console.print(f"{len(rows)} entries")
+
+
+@main.command("search")
+@click.argument("query", required=False)
+@data_option
+@click.option("--lang", type=click.Choice(LANGS), default="ja", show_default=True, help="Language of the names shown.")
+@output_options
+@handle_errors
+def search_command(query: str | None, data: Path | None, lang: str, fmt: str | None) -> None:
+    """Find entries whose name (ja or en), developer or Hugging Face repo id contains QUERY.
+
+    With no QUERY, every entry is listed in catalog order. Matching ignores case and full-width /
+    half-width differences. --json prints each entry with its variants' repo ids and aliases.
+    """
+    catalog = _load(data)
+    emit(catalog, search(catalog, query), fmt, lang)
+
+
+@main.command("show")
+@click.argument("entry_id")
+@data_option
+@click.option("--lang", type=click.Choice(LANGS), default="ja", show_default=True, help="Language of the texts shown.")
+@click.option("--json", "as_json", is_flag=True, help="JSON, for programs.")
+@handle_errors
+def show_command(entry_id: str, data: Path | None, lang: str, as_json: bool) -> None:
+    """Show one entry: its fields, variants, licenses (with commercial use) and links.
+
+    ENTRY_ID is the entry's file path without .toml (`models/sb-intuitions/sarashina2-8x70b`) or its
+    unambiguous end (`sarashina2-8x70b`).
+    """
+    catalog = _load(data)
+    entry = catalog.entry(entry_id)
+    if as_json:
+        click.echo(json.dumps(entry_summary(catalog, entry, lang), ensure_ascii=False, indent=2))
+        return
+    d = entry.data
+    section = catalog.sections.get(d.section)
+    lines = [f"{display_name(entry, lang)}  ({entry.id})"]
+    if section is not None:
+        lines.append(f"  section:       {plain(text_in(section.title, lang))} [{section.kind}]")
+    for label, value in (
+        ("year", d.year),
+        ("url", d.url),
+        ("architecture", plain(text_in(d.architecture, lang)) if d.architecture else None),
+        ("base model", plain(text_in(d.base_model, lang)) if d.base_model else None),
+        ("context", f"{d.context_length:,}" if d.context_length else None),
+        ("domain", plain(text_in(d.domain, lang)) if d.domain else None),
+        ("training data", plain(text_in(d.training_data, lang)) if d.training_data else None),
+        ("description", plain(text_in(d.description, lang)) if d.description else None),
+    ):
+        if value:
+            lines.append(f"  {label + ':':<14} {value}")
+    if d.developers:
+        names = [plain(text_in(catalog.organizations[x].name, lang)) if x in catalog.organizations else x for x in d.developers]
+        lines.append(f"  {'developers:':<14} {', '.join(names)}")
+    for ref in d.licenses:
+        lic = catalog.licenses.get(ref.id) if ref.id else None
+        name = plain(text_in(ref.text, lang)) if ref.text else plain(text_in(lic.name, lang)) if lic else "?"
+        commercial = lic.commercial if lic else "unknown"
+        scope = f"{plain(text_in(ref.scope, lang))}: " if ref.scope else ""
+        conditions = f" — {plain(text_in(lic.conditions, lang))}" if lic and lic.conditions else ""
+        lines.append(f"  {'license:':<14} {scope}{name} [commercial use: {commercial}]{conditions}")
+    if d.variants:
+        lines.append("  variants:")
+        for v in d.variants:
+            label = plain(text_in(v.label, lang)) if v.label else ""
+            target = f"https://huggingface.co/{v.repo}" if v.repo else (v.url or "")
+            aliases = f" (formerly {', '.join(v.aliases)})" if v.aliases else ""
+            size = f" [{v.size}]" if v.size else ""
+            lines.append(f"    - {label}{size} {target}{aliases}".rstrip())
+    click.echo("\n".join(lines))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

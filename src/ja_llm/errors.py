@@ -1,0 +1,63 @@
+"""Domain errors raised by the library. Only the CLI turns them into messages and exit codes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class JaLlmError(Exception):
+    """Base class of every error the library raises on purpose."""
+
+    hint: str = ""
+
+
+class SizeError(JaLlmError, ValueError):
+    def __init__(self, text: str, message: str) -> None:
+        super().__init__(f"{text!r}: {message}")
+        self.text = text
+        self.message = message
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One finding about catalog data, printed as `path:line: field: message`."""
+
+    path: str
+    line: int
+    field: str
+    message: str
+    severity: str = "error"  # or "warning"
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{where}: {self.field}: {prefix}{self.message}"
+
+
+@dataclass
+class CatalogInvalid(JaLlmError):
+    """The catalog could not be loaded: every problem found, not just the first."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        errors = [p for p in self.problems if p.severity == "error"]
+        return f"the catalog has {len(errors)} error(s)"
+
+
+class CatalogNotFound(JaLlmError):
+    hint = "pass --data DIR pointing at a catalog folder (one holding catalog.toml)"
+
+
+class EntryNotFound(JaLlmError):
+    hint = "list the ids with `ja-llm search --ids`"
+
+
+class SourceError(JaLlmError):
+    """An awesome-list source file cannot be imported at all (missing, not UTF-8, empty, too large)."""
+
+    hint = "pass the README.md of an awesome-japanese-llm checkout"
+
+
+class OutputExists(JaLlmError):
+    hint = "choose another --out folder or pass --force to replace it"

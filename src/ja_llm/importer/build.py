@@ -1,0 +1,600 @@
+"""Build a catalog from parsed awesome-list documents (Japanese + translations) and write it atomically."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ..errors import OutputExists
+from ..inline import plain
+from ..schema import Entry, Footnote, License, LicensesFile, Organization, Section
+from ..storage import atomic_write, dumps, read_toml, replace_directory
+from ..vocab import KIND_FOLDERS, POSITIONAL_COLUMNS, column_key_for, kind_for, normalize_header, slugify
+from . import cells as C
+from .document import ParsedDoc, ParsedSection, Row, Skip, parse_document
+
+BASE_LANG = "ja"
+
+
+def texts(values: dict[str, str | None]) -> str | dict[str, str] | None:
+    """One string when every language says the same, else a table of languages; None when all are empty."""
+    present = {lang: value for lang, value in values.items() if value not in (None, "")}
+    if not present:
+        return None
+    distinct = set(present.values())
+    if len(distinct) == 1 and len(present) == len(values):
+        return next(iter(distinct))
+    return present
+
+
+@dataclass
+class ImportResult:
+    rows_total: int
+    rows_imported: int
+    skipped: list[Skip]
+    warnings: list[Skip] = field(default_factory=list)
+    unpaired: dict[str, list[dict]] = field(default_factory=dict)
+    entries: int = 0
+
+    def report(self) -> dict[str, Any]:
+        return {
+            "rows_total": self.rows_total,
+            "rows_imported": self.rows_imported,
+            "skipped": [s.as_json() for s in self.skipped],
+            "warnings": [s.as_json() for s in self.warnings],
+            "unpaired": self.unpaired,
+            "entries_written": self.entries,
+        }
+
+
+def load_license_registry() -> list[License]:
+    with resources.as_file(resources.files("ja_llm") / "registry" / "licenses.toml") as path:
+        data, _ = read_toml(path)
+    return LicensesFile.model_validate(data).license
+
+
+class Registry:
+    """Organizations, licenses and footnotes met while importing, with stable ids."""
+
+    def __init__(self, languages: list[str]) -> None:
+        self.languages = languages
+        self.orgs: dict[tuple, Organization] = {}
+        self.org_ids: set[str] = set()
+        self.licenses = load_license_registry()
+        self.license_by_name: dict[str, License] = {}
+        for lic in self.licenses:
+            names = [lic.name] if isinstance(lic.name, str) else list(lic.name.values())
+            for name in [*names, *lic.aliases]:
+                self.license_by_name.setdefault(name.casefold(), lic)
+        self.used_licenses: set[str] = set()
+
+    def organization(self, names: dict[str, str]) -> str:
+        key = tuple(sorted((lang, plain(name)) for lang, name in names.items() if name))
+        if key in self.orgs:
+            return self.orgs[key].id
+        en = names.get("en") or ""
+        base = slugify(plain(en)) or slugify(plain(names.get(BASE_LANG, ""))) or "org-" + _digest(repr(key))
+        org_id = base
+        n = 2
+        while org_id in self.org_ids:
+            org_id = f"{base}-{n}"
+            n += 1
+        name = texts({lang: names.get(lang) for lang in self.languages}) or next(iter(names.values()))
+        self.orgs[key] = Organization(id=org_id, name=name)
+        self.org_ids.add(org_id)
+        return org_id
+
+    def license_ref(self, names: dict[str, str]) -> dict[str, Any]:
+        for name in names.values():
+            lic = self.license_by_name.get(plain(name).casefold()) if name else None
+            if lic is not None:
+                self.used_licenses.add(lic.id)
+                ref: dict[str, Any] = {"id": lic.id}
+                canonical = {lang: (lic.name if isinstance(lic.name, str) else lic.name.get(lang)) for lang in names}
+                if any(names[lang] and names[lang] != canonical[lang] for lang in names):
+                    ref["text"] = texts(names)
+                return ref
+        return {"text": texts(names)}
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
+
+
+# --- pairing -------------------------------------------------------------------------------------------
+
+
+def pair_sections(base: ParsedDoc, other: ParsedDoc) -> dict[int, int]:
+    """Section index in `base` -> section index in `other`: by document order when the outlines agree,
+    else by anchor."""
+    same_outline = len(base.sections) == len(other.sections) and all(
+        a.level == b.level for a, b in zip(base.sections, other.sections)
+    )
+    if same_outline:
+        return {i: i for i in range(len(base.sections))}
+    by_anchor = {s.anchor: i for i, s in enumerate(other.sections) if s.anchor}
+    return {i: by_anchor[s.anchor] for i, s in enumerate(base.sections) if s.anchor in by_anchor}
+
+
+def pair_rows(base: list[Row], other: list[Row]) -> tuple[dict[int, int], list[int]]:
+    """Pair rows by the links they share (best overlap first), then the rest by position."""
+    base_links = [C.links_of_row(r.cells) for r in base]
+    other_links = [C.links_of_row(r.cells) for r in other]
+    candidates = []
+    for i, a in enumerate(base_links):
+        for j, b in enumerate(other_links):
+            if a and b:
+                shared = len(a & b)
+                if shared:
+                    score = shared / len(a | b)
+                    candidates.append((-score, abs(i - j), i, j))
+    candidates.sort()
+    pairs: dict[int, int] = {}
+    used: set[int] = set()
+    for _, _, i, j in candidates:
+        if i not in pairs and j not in used:
+            pairs[i] = j
+            used.add(j)
+    rest_base = [i for i in range(len(base)) if i not in pairs]
+    rest_other = [j for j in range(len(other)) if j not in used]
+    for i, j in zip(rest_base, rest_other):
+        # positional pairing only between rows that share no link with anything else
+        pairs[i] = j
+        used.add(j)
+    unpaired_other = [j for j in range(len(other)) if j not in used]
+    return pairs, unpaired_other
+
+
+# --- entries -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class SectionPlan:
+    section: Section
+    parsed: dict[str, ParsedSection]  # language -> parsed section
+    keys: list[str]
+
+
+def _column_keys(parsed: dict[str, ParsedSection], kind: str) -> list[str]:
+    base = parsed.get(BASE_LANG) or next(iter(parsed.values()))
+    headers = base.headers
+    if headers and all(not normalize_header(h) for h in headers) and kind in POSITIONAL_COLUMNS:
+        positional = POSITIONAL_COLUMNS[kind]
+        if len(positional) == len(headers):
+            return list(positional)
+    keys: list[str] = []
+    for index, header in enumerate(headers):
+        key = "name" if index == 0 else None
+        if key is None:
+            for sec in parsed.values():
+                if index < len(sec.headers):
+                    key = column_key_for(sec.headers[index])
+                    if key:
+                        break
+        if key is None or key in keys:
+            english = parsed.get("en")
+            label = english.headers[index] if english and index < len(english.headers) else header
+            key = "x-" + (slugify(plain(label)) or f"column-{index + 1}")
+        keys.append(key)
+    return keys
+
+
+class EntryBuilder:
+    def __init__(self, registry: Registry, languages: list[str]) -> None:
+        self.registry = registry
+        self.languages = languages
+
+    def build(self, plan: SectionPlan, rows: dict[str, Row | None], position: int) -> dict[str, Any]:
+        lang_cells: dict[str, dict[str, str]] = {}
+        for lang, row in rows.items():
+            if row is None:
+                continue
+            if row.kind == "item":
+                lang_cells[lang] = {"name": row.cells[0] if row.cells else "", "description": "<br>".join(row.nested)}
+            else:
+                lang_cells[lang] = {key: (row.cells[i] if i < len(row.cells) else "") for i, key in enumerate(plan.keys)}
+        base_lang = BASE_LANG if BASE_LANG in lang_cells else next(iter(lang_cells))
+        base = lang_cells[base_lang]
+        entry: dict[str, Any] = {"section": plan.section.id, "position": position}
+        footnotes: dict[str, list[str]] = {}
+        extra: dict[str, Any] = {}
+        variants_taken = False
+
+        def per_lang(key: str) -> dict[str, str]:
+            return {lang: cells.get(key, "") for lang, cells in lang_cells.items()}
+
+        def text_field(key: str) -> Any:
+            return texts(per_lang(key))
+
+        # Variants: the first column (in a fixed order) whose cell holds a variant list.
+        variant_cells: dict[str, C.VariantCell] = {}
+        name_cells = {lang: C.parse_name(cells.get("name", "")) for lang, cells in lang_cells.items()}
+        base_name = name_cells[base_lang]
+
+        # name
+        if base_name.variants is not None:
+            variants_taken = True
+            entry["variants_in"] = "name"
+            entry["variants_style"] = base_name.variants.style
+            variant_cells = {l: n.variants for l, n in name_cells.items() if n.variants is not None}
+        entry["name"] = texts({lang: n.name for lang, n in name_cells.items()}) or base_name.name
+        if base_name.url:
+            entry["url"] = base_name.url
+        if base_name.anchor:
+            entry["anchor"] = base_name.anchor
+        if base_name.footnotes:
+            footnotes["name"] = base_name.footnotes
+
+        for key in plan.keys:
+            if key == "name" or key not in base:
+                continue
+            cells = per_lang(key)
+            base_cell = cells[base_lang]
+            if not any(cells.values()):
+                continue
+            if key == "year":
+                year = C.parse_year(base_cell)
+                if year is None:
+                    extra["year"] = texts(cells)
+                else:
+                    entry["year"] = year
+            elif key == "context":
+                length, exact = C.parse_context(base_cell)
+                if length is not None:
+                    entry["context_length"] = length
+                if not exact:
+                    entry["context"] = texts(cells)
+            elif key in ("architecture", "base_model"):
+                parsed = {lang: C.split_variants(c) for lang, c in cells.items()}
+                if not variants_taken and parsed[base_lang] is not None and parsed[base_lang].style == "parens":
+                    variants_taken = True
+                    entry["variants_in"] = key
+                    entry["variants_style"] = "parens"
+                    variant_cells = {l: p for l, p in parsed.items() if p is not None}
+                    value = texts({l: (p.text if p else None) for l, p in parsed.items()})
+                    if value is not None:
+                        entry[key] = value
+                    if parsed[base_lang].footnotes:
+                        footnotes[key] = parsed[base_lang].footnotes
+                else:
+                    entry[key] = texts(cells)
+            elif key == "developer":
+                entry_devs = self._developers(cells, base_lang)
+                if entry_devs:
+                    entry["developers"] = entry_devs
+            elif key == "license":
+                refs, notes = self._licenses(cells, base_lang)
+                if refs:
+                    entry["licenses"] = refs
+                if notes:
+                    footnotes["license"] = notes
+            elif key == "hf":
+                parsed_hf = {lang: C.parse_hf(c) for lang, c in cells.items()}
+                base_hf = parsed_hf[base_lang]
+                hf: dict[str, Any] = {}
+                if base_hf.variants is not None and not variants_taken:
+                    variants_taken = True
+                    entry["variants_in"] = "hf"
+                    entry["variants_style"] = base_hf.variants.style
+                    variant_cells = {l: p.variants for l, p in parsed_hf.items() if p.variants is not None}
+                    if base_hf.status:
+                        hf["status"] = base_hf.status
+                elif base_hf.variants is not None:
+                    hf["note"] = texts(cells)
+                else:
+                    if base_hf.status:
+                        hf["status"] = base_hf.status
+                    note = texts({lang: p.note for lang, p in parsed_hf.items()})
+                    if note is not None:
+                        hf["note"] = note
+                if base_hf.footnotes and "note" not in hf:
+                    footnotes["hf"] = base_hf.footnotes
+                if hf:
+                    entry["hf"] = hf
+            elif key in ("training_data", "domain", "merged_from", "platform", "description", "venue", "paper"):
+                entry[key] = text_field(key)
+            elif key == "date":
+                entry["date"] = plain(base_cell) if plain(base_cell) == base_cell.strip() else base_cell.strip()
+            else:
+                extra[key] = text_field(key)
+
+        if plan.section.layout == "list":
+            description = text_field("description")
+            if description is not None:
+                entry["description"] = description
+            self._list_item_developer(entry, name_cells, lang_cells, base_lang)
+
+        # A row whose only link is its name, pointing at a Hugging Face model, is a one-variant entry.
+        if not variants_taken and entry.get("url") and C.hf_repo(entry["url"]):
+            variant = C.variant_from_link(C.Link(plain(base_name.name) if base_name.name else "", entry.pop("url")))
+            variant.label = None
+            entry["variants_in"] = "name"
+            entry["variants_style"] = "link"
+            variant_cells = {base_lang: C.VariantCell(None, [variant], [], "link")}
+            variants_taken = True
+        if variant_cells:
+            entry["variants"] = self._variants(variant_cells, base_lang)
+        if entry.get("variants_style") == "parens":
+            entry.pop("variants_style")
+        if footnotes:
+            entry["footnotes"] = footnotes
+        if extra:
+            entry["extra"] = {k: v for k, v in extra.items() if v is not None}
+        return entry
+
+    def _variants(self, cells: dict[str, C.VariantCell], base_lang: str) -> list[dict[str, Any]]:
+        base = cells[base_lang].variants
+        result = []
+        for index, variant in enumerate(base):
+            labels: dict[str, str | None] = {}
+            for lang, cell in cells.items():
+                if len(cell.variants) == len(base) and cell.variants[index].url == variant.url:
+                    labels[lang] = cell.variants[index].label
+                elif lang == base_lang:
+                    labels[lang] = variant.label
+            data: dict[str, Any] = {}
+            label = texts(labels) if len(labels) == len(cells) else variant.label
+            if label is not None:
+                data["label"] = label
+            if variant.size:
+                data["size"] = variant.size
+            if variant.repo:
+                data["repo"] = variant.repo
+            if variant.url:
+                data["url"] = variant.url
+            result.append(data)
+        return result
+
+    def _developers(self, cells: dict[str, str], base_lang: str) -> list[str]:
+        split = {lang: C.split_developers(c) for lang, c in cells.items()}
+        count = len(split[base_lang])
+        if count == 0:
+            return []
+        if all(len(parts) == count for parts in split.values()):
+            return [self.registry.organization({lang: parts[i] for lang, parts in split.items()}) for i in range(count)]
+        return [self.registry.organization({lang: c.strip() for lang, c in cells.items() if c.strip()})]
+
+    def _licenses(self, cells: dict[str, str], base_lang: str) -> tuple[list[dict[str, Any]], list[str]]:
+        notes: list[str] = []
+        stripped: dict[str, str] = {}
+        for lang, cell in cells.items():
+            body, refs = C.strip_trailing_footnotes(cell)
+            stripped[lang] = body
+            if lang == base_lang:
+                notes = refs
+        pieces = {lang: C.parse_licenses(c) for lang, c in stripped.items()}
+        base = pieces[base_lang]
+        aligned = all(len(p) == len(base) for p in pieces.values())
+        refs_out = []
+        for index, piece in enumerate(base):
+            langs = {lang: p[index] for lang, p in pieces.items()} if aligned else {base_lang: piece}
+            ref = self.registry.license_ref({lang: p.name for lang, p in langs.items()})
+            scope = texts({lang: p.scope for lang, p in langs.items()})
+            note = texts({lang: p.note for lang, p in langs.items()})
+            if scope is not None:
+                ref["scope"] = scope
+            if note is not None:
+                ref["note"] = note
+            if ref.get("text") is None and "id" not in ref:
+                continue
+            refs_out.append({k: v for k, v in ref.items() if v is not None})
+        return refs_out, notes
+
+    def _list_item_developer(self, entry, name_cells, lang_cells, base_lang) -> None:
+        """List items read `[Name](url) (Developer)`: the trailing parenthesis names the developer."""
+        import re as _re
+
+        devs: dict[str, str] = {}
+        names: dict[str, str] = {}
+        for lang, cells in lang_cells.items():
+            cell = cells.get("name", "")
+            match = _re.match(r"^(\[.*\]\([^)]*\))\s*\((.+)\)\s*$", cell)
+            if match and C.is_single_link(match.group(1)):
+                link = C.is_single_link(match.group(1))
+                names[lang] = link.text
+                devs[lang] = match.group(2)
+                if lang == base_lang:
+                    entry["url"] = link.url
+        if devs and base_lang in devs:
+            entry["name"] = texts(names) or entry["name"]
+            entry["developers"] = [self.registry.organization(devs)]
+
+
+# --- the whole import -----------------------------------------------------------------------------------
+
+
+def import_list(source: Path, translations: dict[str, Path], out: Path, force: bool = False) -> ImportResult:
+    """Import an awesome-list README (+ translations) into a new catalog folder at `out`."""
+    out = Path(out)
+    if out.exists() and any(out.iterdir()) and not force:
+        raise OutputExists(f"{out}: exists and is not empty")
+    docs: dict[str, ParsedDoc] = {BASE_LANG: parse_document(source)}
+    for lang, path in translations.items():
+        docs[lang] = parse_document(path)
+    languages = [BASE_LANG, *[lang for lang in translations if lang != BASE_LANG]]
+    catalog, result = build_catalog(docs, languages)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent if out.parent.exists() else None))
+    try:
+        write_catalog(catalog, staging)
+        replace_directory(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return result
+
+
+@dataclass
+class BuiltCatalog:
+    info: dict[str, Any]
+    sections: list[Section]
+    organizations: list[Organization]
+    licenses: list[License]
+    footnotes: list[Footnote]
+    entries: dict[str, dict[str, Any]]  # relative path (without .toml) -> entry data
+
+
+def build_catalog(docs: dict[str, ParsedDoc], languages: list[str]) -> tuple[BuiltCatalog, ImportResult]:
+    base = docs[BASE_LANG]
+    registry = Registry(languages)
+    builder = EntryBuilder(registry, languages)
+    section_maps = {lang: pair_sections(base, doc) for lang, doc in docs.items() if lang != BASE_LANG}
+    skipped = list(base.skipped)
+    warnings = list(base.warnings)
+    unpaired: dict[str, list[dict]] = {}
+    for lang, doc in docs.items():
+        if lang != BASE_LANG:
+            warnings.extend(Skip(w.line, f"{lang}: {w.reason}", doc.path.name) for w in doc.warnings + doc.skipped)
+
+    sections: list[Section] = []
+    plans: list[tuple[SectionPlan, int]] = []
+    used_ids: set[str] = set()
+    stack: list[tuple[int, str, str]] = []  # (level, id, kind)
+    for index, parsed in enumerate(base.sections):
+        parsed_by_lang = {BASE_LANG: parsed}
+        for lang, mapping in section_maps.items():
+            if index in mapping:
+                parsed_by_lang[lang] = docs[lang].sections[mapping[index]]
+        while stack and stack[-1][0] >= parsed.level:
+            stack.pop()
+        parent_id = stack[-1][1] if stack else None
+        parent_kind = stack[-1][2] if stack else None
+        english = parsed_by_lang.get("en")
+        english_title = plain(english.title) if english else ""
+        section_id = parsed.anchor or slugify(english_title) or slugify(plain(parsed.title))
+        if not section_id or section_id in used_ids:
+            section_id = f"{parent_id}-{section_id or index}" if parent_id else f"section-{index}"
+        while section_id in used_ids:
+            section_id += "-x"
+        used_ids.add(section_id)
+        kind = kind_for(section_id, english_title, parent_kind)
+        if parent_kind in ("benchmark", "paper"):
+            kind = parent_kind
+        columns_keys = _column_keys(parsed_by_lang, kind) if parsed.layout == "table" else []
+        columns = []
+        for i, key in enumerate(columns_keys):
+            header = texts({lang: (p.headers[i] if i < len(p.headers) else "") for lang, p in parsed_by_lang.items()})
+            columns.append({"key": key, "header": header if header is not None else ""})
+        section = Section.model_validate(
+            {
+                "id": section_id,
+                "parent": parent_id,
+                "order": (len(sections) + 1) * 10,
+                "kind": kind,
+                "title": texts({lang: p.title for lang, p in parsed_by_lang.items()}),
+                "layout": parsed.layout,
+                "intro": texts({lang: "\n".join(p.intro) for lang, p in parsed_by_lang.items()}),
+                "outro": texts({lang: "\n".join(p.outro) for lang, p in parsed_by_lang.items()}),
+                "columns": columns,
+            }
+        )
+        sections.append(section)
+        stack.append((parsed.level, section_id, kind))
+        plans.append((SectionPlan(section, parsed_by_lang, columns_keys), index))
+
+    entries: dict[str, dict[str, Any]] = {}
+    rows_imported = 0
+    for plan, index in plans:
+        base_rows = plan.parsed[BASE_LANG].rows
+        pairings: dict[str, tuple[dict[int, int], list[int]]] = {}
+        for lang, parsed in plan.parsed.items():
+            if lang != BASE_LANG:
+                pairings[lang] = pair_rows(base_rows, parsed.rows)
+        for lang in languages[1:]:
+            if lang not in plan.parsed:
+                continue
+            pairs, extra_rows = pairings[lang]
+            for i in range(len(base_rows)):
+                if i not in pairs:
+                    unpaired.setdefault(lang, []).append({"line": base_rows[i].line, "reason": f"no {lang} row"})
+            for j in extra_rows:
+                row = plan.parsed[lang].rows[j]
+                unpaired.setdefault(lang, []).append({"line": row.line, "file": docs[lang].path.name, "reason": f"{lang} row with no ja row"})
+        position = 0
+        for i, row in enumerate(base_rows):
+            rows = {BASE_LANG: row}
+            for lang, (pairs, _) in pairings.items():
+                rows[lang] = plan.parsed[lang].rows[pairs[i]] if i in pairs else None
+            position += 10
+            try:
+                data = builder.build(plan, rows, position)
+                entry = Entry.model_validate(data)
+            except Exception as exc:  # a row the schema refuses is reported, never fatal
+                skipped.append(Skip(row.line, f"row not importable: {exc}".splitlines()[0]))
+                continue
+            path = _entry_path(entry, plan.section.kind, entries)
+            entries[path] = entry.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+            rows_imported += 1
+
+    footnote_list = []
+    labels = list(base.footnotes)
+    for lang, doc in docs.items():
+        labels += [label for label in doc.footnotes if label not in labels]
+    for label in labels:
+        text = texts({lang: doc.footnotes.get(label) for lang, doc in docs.items()})
+        if text is not None:
+            footnote_list.append(Footnote(id=label, text=text))
+
+    info: dict[str, Any] = {
+        "title": texts({lang: doc.title for lang, doc in docs.items()}),
+        "languages": languages,
+        "preamble": texts({lang: "\n".join(doc.preamble) for lang, doc in docs.items()}),
+    }
+    licenses = registry.licenses
+    rows_total = rows_imported + len([s for s in skipped if s.reason.startswith(("row", "include"))])
+    result = ImportResult(
+        rows_total=rows_total,
+        rows_imported=rows_imported,
+        skipped=[s for s in skipped if s.reason.startswith(("row", "include"))],
+        warnings=warnings + [s for s in skipped if not s.reason.startswith(("row", "include"))],
+        unpaired=unpaired,
+        entries=len(entries),
+    )
+    built = BuiltCatalog(info, sections, list(registry.orgs.values()), licenses, footnote_list, entries)
+    return built, result
+
+
+def _entry_path(entry: Entry, kind: str, taken: dict[str, Any]) -> str:
+    folder = KIND_FOLDERS.get(kind, "models")
+    name = entry.name if isinstance(entry.name, str) else (entry.name.get("en") or entry.name.get(BASE_LANG) or "")
+    slug = slugify(plain(name))
+    if not slug and entry.variants and entry.variants[0].repo:
+        slug = slugify(entry.variants[0].repo.split("/")[-1])
+    if not slug and entry.url:
+        slug = slugify(entry.url.rstrip("/").rsplit("/", 1)[-1])
+    if not slug:
+        slug = "entry-" + _digest(json.dumps(entry.model_dump(mode="json"), ensure_ascii=False))
+    prefix = f"{folder}/{entry.developers[0]}" if folder == "models" and entry.developers else folder
+    if folder == "models" and not entry.developers:
+        prefix = "models/unknown"
+    path = f"{prefix}/{slug}"
+    n = 2
+    while path in taken:
+        path = f"{prefix}/{slug}-{n}"
+        n += 1
+    return path
+
+
+def write_catalog(catalog: BuiltCatalog, folder: Path) -> None:
+    """Write every file of a catalog into `folder` (which should be a fresh staging folder)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    atomic_write(folder / "catalog.toml", dumps({k: v for k, v in catalog.info.items() if v is not None}))
+    atomic_write(folder / "sections.toml", dumps({"section": [_dump(s) for s in catalog.sections]}))
+    atomic_write(folder / "organizations.toml", dumps({"organization": [_dump(o) for o in catalog.organizations]}))
+    atomic_write(folder / "licenses.toml", dumps({"license": [_dump(lic) for lic in catalog.licenses]}))
+    atomic_write(folder / "footnotes.toml", dumps({"footnote": [_dump(f) for f in catalog.footnotes]}))
+    for path, data in catalog.entries.items():
+        atomic_write(folder / f"{path}.toml", dumps(data))
+
+
+def _dump(model) -> dict[str, Any]:
+    return model.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+
+
+def import_report_json(result: ImportResult) -> str:
+    return json.dumps(result.report(), ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,194 @@
+"""The small inline Markdown used inside catalog texts.
+
+Catalog texts may hold links, bold, `<br>` line breaks and footnote references (`[^id]`). This module parses
+them with the same CommonMark parser the importer uses, and offers the few operations the rest of the
+package needs: plain text, the links of a text, footnote references, splitting at top-level separators.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
+
+
+def make_parser() -> MarkdownIt:
+    """The Markdown parser shared by the importer and the inline helpers (CommonMark + GFM tables)."""
+    return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]).use(footnote_plugin)
+
+
+_MD = make_parser()
+_FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_WS = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str  # the link's inline source text (may hold bold)
+    url: str
+
+
+@lru_cache(maxsize=8192)
+def inline_tokens(text: str) -> tuple[Token, ...]:
+    """The inline tokens of one line of inline Markdown (footnote refs are kept as text)."""
+    env: dict = {}
+    # A footnote reference needs a definition to be parsed as one; we want them as plain text anyway.
+    tokens = _MD.parseInline(text, env)
+    if not tokens:
+        return ()
+    return tuple(tokens[0].children or ())
+
+
+def links(text: str) -> list[Link]:
+    """Every link of an inline text, in order, with its source text and URL exactly as written.
+
+    The source is scanned for `[text](url)` with balanced brackets so that the URL is kept byte for byte
+    (markdown-it percent-encodes hrefs); the CommonMark parser confirms the count, and a text whose
+    scan disagrees with the parser is treated as having no well-formed links.
+    """
+    found = _scan_links(text)
+    parsed = sum(1 for token in inline_tokens(text) if token.type == "link_open")
+    return found if len(found) == parsed else []
+
+
+def _scan_links(text: str) -> list[Link]:
+    result: list[Link] = []
+    i = 0
+    n = len(text)
+    while i < n:
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text[i] == "[" and (i == 0 or text[i - 1] != "!") and not text.startswith("[^", i):
+            close = _matching(text, i, "[", "]")
+            if close != -1 and close + 1 < n and text[close + 1] == "(":
+                end = _matching(text, close + 1, "(", ")")
+                if end != -1:
+                    url = text[close + 2 : end].strip()
+                    if " " in url:  # a title: [t](url "title")
+                        url = url.split(" ", 1)[0]
+                    result.append(Link(text[i + 1 : close], url))
+                    i = end + 1
+                    continue
+        i += 1
+    return result
+
+
+def _matching(text: str, start: int, open_char: str, close_char: str) -> int:
+    depth = 0
+    i = start
+    while i < len(text):
+        char = text[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == open_char:
+            depth += 1
+        elif char == close_char:
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return -1
+
+
+def _token_source(token: Token) -> str:
+    if token.type == "text":
+        return token.content
+    if token.type in ("strong_open", "strong_close"):
+        return token.markup
+    if token.type in ("em_open", "em_close", "s_open", "s_close"):
+        return token.markup
+    if token.type == "code_inline":
+        return f"{token.markup}{token.content}{token.markup}"
+    if token.type in ("html_inline", "softbreak", "hardbreak"):
+        return token.content or " "
+    return token.content
+
+
+def plain(text: str) -> str:
+    """The text a reader sees: no bold, links as their text, `<br>` and runs of spaces as one space."""
+    out: list[str] = []
+    for token in inline_tokens(text):
+        if token.type == "text":
+            out.append(token.content)
+        elif token.type == "code_inline":
+            out.append(token.content)
+        elif token.type == "html_inline":
+            out.append(" " if _BR.fullmatch(token.content.strip()) else "")
+        elif token.type in ("softbreak", "hardbreak"):
+            out.append(" ")
+    return _WS.sub(" ", _FOOTNOTE_REF.sub("", "".join(out))).strip()
+
+
+def footnote_refs(text: str) -> list[str]:
+    """The footnote ids referenced by `[^id]` in a text, in order (duplicates kept once)."""
+    seen: list[str] = []
+    for match in _FOOTNOTE_REF.finditer(text):
+        if match.group(1) not in seen:
+            seen.append(match.group(1))
+    return seen
+
+
+def strip_trailing_footnotes(text: str) -> tuple[str, list[str]]:
+    """Split `Foo[^1][^2]` into (`Foo`, [`1`, `2`]); texts without trailing refs are returned as they are."""
+    refs: list[str] = []
+    rest = text.rstrip()
+    while True:
+        match = re.search(r"\s*\[\^([^\]\s]+)\]$", rest)
+        if not match:
+            break
+        refs.insert(0, match.group(1))
+        rest = rest[: match.start()].rstrip()
+    return rest, refs
+
+
+def split_br(text: str) -> list[str]:
+    """Split a text at its `<br>` line breaks."""
+    return [part.strip() for part in _BR.split(text)]
+
+
+def split_top_level(text: str, separator: str) -> list[str]:
+    """Split at `separator` where it is outside brackets and parentheses (so links and notes stay whole)."""
+    parts: list[str] = []
+    depth = 0
+    start = 0
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char in "([":
+            depth += 1
+        elif char in ")]" and depth > 0:
+            depth -= 1
+        elif depth == 0 and text.startswith(separator, i):
+            parts.append(text[start:i])
+            i += len(separator)
+            start = i
+            continue
+        i += 1
+    parts.append(text[start:])
+    return parts
+
+
+def normalize_for_compare(text: str) -> str:
+    """Text with bold, `<br>` and spacing differences removed, for information-equality checks."""
+    text = text.replace("**", "")
+    text = _BR.sub(" ", text)
+    return _WS.sub(" ", text).strip()
+
+
+def is_single_link(text: str) -> Link | None:
+    """The link when the whole text is exactly one Markdown link, else None."""
+    stripped = text.strip()
+    found = links(stripped)
+    if len(found) != 1:
+        return None
+    link = found[0]
+    if stripped == f"[{link.text}]({link.url})":
+        return link
+    return None
