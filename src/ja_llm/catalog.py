@@ -215,7 +215,9 @@ def collect(root: Path) -> tuple[Catalog | None, list[Problem]]:
             c.add(stray, 0, "(file)", "unknown catalog file (entries live in " + ", ".join(f"{f}/" for f in ENTRY_FOLDERS) + ")")
 
     languages = list(info.languages) if info else ["ja"]
-    _check_references(c, root, sections, orgs, licenses, footnotes, entries, texts, languages)
+    # A registry file that failed to load is reported once; references to it are not checked.
+    unusable = {name for name, model in loaded.items() if model is None and (root / name).exists()}
+    _check_references(c, root, sections, orgs, licenses, footnotes, entries, texts, languages, unusable)
     if info is not None:
         _check_texts(c, root / "catalog.toml", texts.get("catalog.toml", ""), info, languages, footnotes)
     for name, items in (("sections.toml", sections), ("organizations.toml", orgs), ("licenses.toml", licenses), ("footnotes.toml", footnotes)):
@@ -241,7 +243,7 @@ def _unique(c: _Collector, path: Path, text: str, key: str, items: list) -> dict
     return result
 
 
-def _check_references(c, root, sections, orgs, licenses, footnotes, entries, texts, languages) -> None:
+def _check_references(c, root, sections, orgs, licenses, footnotes, entries, texts, languages, unusable=frozenset()) -> None:
     sections_text = texts.get("sections.toml", "")
     for index, section in enumerate(sections.values()):
         if section.parent is not None and section.parent not in sections:
@@ -265,6 +267,9 @@ def _check_references(c, root, sections, orgs, licenses, footnotes, entries, tex
         data, text, path = entry.data, entry.text, entry.path
 
         def err(loc: tuple, message: str, severity: str = "error") -> None:
+            registry = {"section": "sections.toml", "developers": "organizations.toml", "licenses": "licenses.toml", "footnotes": "footnotes.toml"}.get(str(loc[0]))
+            if registry in unusable and message.startswith("unknown"):
+                return
             c.add(path, locate(text, loc), ".".join(str(p) for p in loc), message, severity)
 
         section = sections.get(data.section)
