@@ -131,6 +131,9 @@ def slugify(text: str, fallback: str = "") -> str:
 
 
 def kind_for(anchor: str, english_title: str, parent_kind: str | None) -> str:
+    """A section's kind: its parent's, else the first hint found in its anchor or English title."""
+    if parent_kind and parent_kind != "other":
+        return parent_kind
     haystack = f"{anchor} {english_title}".lower()
     for word, kind in KIND_HINTS:
         if word in haystack:

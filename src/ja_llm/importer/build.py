@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import json
 import shutil
 import tempfile
@@ -71,10 +72,12 @@ class Registry:
         for lic in self.licenses:
             names = [lic.name] if isinstance(lic.name, str) else list(lic.name.values())
             for name in [*names, *lic.aliases]:
-                self.license_by_name.setdefault(name.casefold(), lic)
+                self.license_by_name.setdefault(_license_key(name), lic)
         self.used_licenses: set[str] = set()
 
     def organization(self, names: dict[str, str]) -> str:
+        # An organization's name is one line: `<br>` inside a table cell was layout only.
+        names = {lang: re.sub(r"\s*<br\s*/?>\s*", " ", name).strip() for lang, name in names.items() if name}
         key = tuple(sorted((lang, plain(name)) for lang, name in names.items() if name))
         if key in self.orgs:
             return self.orgs[key].id
@@ -92,7 +95,7 @@ class Registry:
 
     def license_ref(self, names: dict[str, str]) -> dict[str, Any]:
         for name in names.values():
-            lic = self.license_by_name.get(plain(name).casefold()) if name else None
+            lic = self.license_by_name.get(_license_key(name)) if name else None
             if lic is not None:
                 self.used_licenses.add(lic.id)
                 ref: dict[str, Any] = {"id": lic.id}
@@ -101,6 +104,11 @@ class Registry:
                     ref["text"] = texts(names)
                 return ref
         return {"text": texts(names)}
+
+
+def _license_key(name: str) -> str:
+    """License names compare without case and with typographic hyphens as plain ones."""
+    return plain(name).replace("\u2011", "-").replace("\u2010", "-").casefold()
 
 
 def _digest(text: str) -> str:
@@ -473,8 +481,6 @@ def build_catalog(docs: dict[str, ParsedDoc], languages: list[str]) -> tuple[Bui
             section_id += "-x"
         used_ids.add(section_id)
         kind = kind_for(section_id, english_title, parent_kind)
-        if parent_kind in ("benchmark", "paper"):
-            kind = parent_kind
         columns_keys = _column_keys(parsed_by_lang, kind) if parsed.layout == "table" else []
         columns = []
         for i, key in enumerate(columns_keys):

@@ -160,7 +160,7 @@ class LicensePiece:
     note: str | None = None
 
 
-_SCOPE = re.compile(r"^(?P<scope>[^:：\[\]()]{1,60}?(?:\([^()]*\))?[^:：\[\]()]*?)\s*[:：]\s*(?P<rest>.+)$")
+_SCOPE = re.compile(r"^(?P<scope>(?:[^:：\[\]()]|\([^()]*\)){1,80}?)\s*[:：]\s*(?P<rest>.+)$")
 _NOTE = re.compile(r"^(?P<name>.*?\S)\s*(?P<note>\((?:[^()]|\([^()]*\))*\))$")
 
 

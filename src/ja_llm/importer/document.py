@@ -27,6 +27,7 @@ _FOOTNOTE_DEF = re.compile(r"^\[\^([^\]\s]+)\]:\s?(.*)$")
 class Origin:
     file: str
     line: int
+    include_line: int | None = None  # for a line of an included file: the README line of the directive
 
 
 @dataclass
@@ -136,7 +137,7 @@ def expand_includes(path: Path, text: str, skipped: list[Skip]) -> tuple[list[st
             continue
         for sub_number, sub_line in enumerate(body.rstrip("\n").split("\n"), start=1):
             lines.append(sub_line)
-            origins.append(Origin(f"{path.name}@{target}", sub_number))
+            origins.append(Origin(f"{path.name}@{target}", sub_number, number))
         # Keep block separation after the included content.
         lines.append("")
         origins.append(Origin(path.name, number))
@@ -144,23 +145,21 @@ def expand_includes(path: Path, text: str, skipped: list[Skip]) -> tuple[list[st
 
 
 def _raw_cell_count(line: str) -> int:
-    """How many cells a table row's source line has (pipes inside code spans and escapes do not count)."""
+    """How many cells a table row's source line has (as in GFM, only escaped pipes do not split cells,
+    even inside code spans)."""
     body = line.strip()
     if body.startswith("|"):
         body = body[1:]
     if body.endswith("|") and not body.endswith("\\|"):
         body = body[:-1]
     count = 1
-    in_code = False
     i = 0
     while i < len(body):
         char = body[i]
         if char == "\\":
             i += 2
             continue
-        if char == "`":
-            in_code = not in_code
-        elif char == "|" and not in_code:
+        if char == "|":
             count += 1
         i += 1
     return count
@@ -176,13 +175,7 @@ def parse_document(path: Path) -> ParsedDoc:
     def line_of(index: int) -> int:
         """The README line of a 0-based source line index (included lines map to their directive)."""
         origin = origins[min(index, len(origins) - 1)]
-        if "@" in origin.file:
-            # find the include directive's line: the origin of the line just before the included block
-            j = index
-            while j > 0 and "@" in origins[j].file:
-                j -= 1
-            return origins[j].line + (1 if "@" in origins[j].file else 0) if j >= 0 else 1
-        return origin.line
+        return origin.include_line if origin.include_line is not None else origin.line
 
     consumed: set[int] = set()
     current: ParsedSection | None = None
