@@ -540,11 +540,6 @@ def test_document_2026_includes_are_expanded() -> None:
     assert all("parts/references_training.md" in row.origin.file for row in training.rows)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: rows of an included file report the line before the include directive (707), "
-    "not the directive's line (708) as Row.line promises (off by one in parse_document.line_of)",
-)
 def test_document_included_rows_point_at_the_include_directive() -> None:
     lines = JA_2026.read_text(encoding="utf-8").split("\n")
     directive = lines.index("<!--@include: @/parts/references_model.md-->") + 1

@@ -100,8 +100,17 @@ def main() -> None:
 @click.option("--out", required=True, type=click.Path(path_type=Path), help="Folder to write the catalog into.")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Write the import report (JSON) here.")
 @click.option("--force", is_flag=True, help="Replace --out if it exists and is not empty.")
+@click.option(
+    "--data",
+    "data",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Catalog whose licenses.toml is the license vocabulary to match (default: the shipped catalog).",
+)
 @handle_errors
-def import_command(source: Path, translations: tuple[str, ...], out: Path, report: Path | None, force: bool) -> None:
+def import_command(
+    source: Path, translations: tuple[str, ...], out: Path, report: Path | None, force: bool, data: Path | None
+) -> None:
     """Import an awesome-japanese-llm README into a new catalog folder.
 
     Every table row and list item of the content sections is imported or listed in the report
@@ -117,7 +126,7 @@ def import_command(source: Path, translations: tuple[str, ...], out: Path, repor
         if not sep or not lang or not path:
             raise click.BadParameter(f"{item!r}: expected LANG=PATH, e.g. en=en/README.md", param_hint="--translation")
         parsed[lang.strip()] = Path(path)
-    result = import_list(source, parsed, out, force=force)
+    result = import_list(source, parsed, out, force=force, data=data)
     if report is not None:
         atomic_write(report, import_report_json(result))
     click.echo(

@@ -8,7 +8,6 @@ import json
 import shutil
 import tempfile
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -54,20 +53,27 @@ class ImportResult:
         }
 
 
-def load_license_registry() -> list[License]:
-    with resources.as_file(resources.files("ja_llm") / "registry" / "licenses.toml") as path:
-        data, _ = read_toml(path)
+def load_license_registry(catalog_dir: Path | None = None) -> list[License]:
+    """The license vocabulary the importer matches cells against: the licenses.toml of a catalog
+    (by default the catalog shipped with ja-llm)."""
+    from ..catalog import default_data_dir
+    from ..errors import CatalogNotFound
+
+    path = (catalog_dir or default_data_dir()) / "licenses.toml"
+    if not path.is_file():
+        raise CatalogNotFound(f"{path}: no license registry")
+    data, _ = read_toml(path)
     return LicensesFile.model_validate(data).license
 
 
 class Registry:
     """Organizations, licenses and footnotes met while importing, with stable ids."""
 
-    def __init__(self, languages: list[str]) -> None:
+    def __init__(self, languages: list[str], licenses: list[License] | None = None) -> None:
         self.languages = languages
         self.orgs: dict[tuple, Organization] = {}
         self.org_ids: set[str] = set()
-        self.licenses = load_license_registry()
+        self.licenses = licenses if licenses is not None else load_license_registry()
         self.license_by_name: dict[str, License] = {}
         for lic in self.licenses:
             names = [lic.name] if isinstance(lic.name, str) else list(lic.name.values())
@@ -417,16 +423,23 @@ class EntryBuilder:
 # --- the whole import -----------------------------------------------------------------------------------
 
 
-def import_list(source: Path, translations: dict[str, Path], out: Path, force: bool = False) -> ImportResult:
-    """Import an awesome-list README (+ translations) into a new catalog folder at `out`."""
+def import_list(
+    source: Path, translations: dict[str, Path], out: Path, force: bool = False, data: Path | None = None
+) -> ImportResult:
+    """Import an awesome-list README (+ translations) into a new catalog folder at `out`.
+
+    License cells are matched against the license registry of the catalog `data` (default: the shipped one).
+    """
     out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise OutputExists(f"{out}: exists and is a file, not a folder")
     if out.exists() and any(out.iterdir()) and not force:
         raise OutputExists(f"{out}: exists and is not empty")
     docs: dict[str, ParsedDoc] = {BASE_LANG: parse_document(source)}
     for lang, path in translations.items():
         docs[lang] = parse_document(path)
     languages = [BASE_LANG, *[lang for lang in translations if lang != BASE_LANG]]
-    catalog, result = build_catalog(docs, languages)
+    catalog, result = build_catalog(docs, languages, load_license_registry(data))
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent if out.parent.exists() else None))
     try:
         write_catalog(catalog, staging)
@@ -447,9 +460,11 @@ class BuiltCatalog:
     entries: dict[str, dict[str, Any]]  # relative path (without .toml) -> entry data
 
 
-def build_catalog(docs: dict[str, ParsedDoc], languages: list[str]) -> tuple[BuiltCatalog, ImportResult]:
+def build_catalog(
+    docs: dict[str, ParsedDoc], languages: list[str], licenses: list[License] | None = None
+) -> tuple[BuiltCatalog, ImportResult]:
     base = docs[BASE_LANG]
-    registry = Registry(languages)
+    registry = Registry(languages, licenses)
     builder = EntryBuilder(registry, languages)
     section_maps = {lang: pair_sections(base, doc) for lang, doc in docs.items() if lang != BASE_LANG}
     skipped = list(base.skipped)
