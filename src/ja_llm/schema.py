@@ -20,6 +20,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from .sizes import Size, parse_size
 from .vocab import COMMERCIAL_CLASSES, HF_STATUSES, KINDS
 
 LangCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)?$")]
@@ -138,11 +139,14 @@ class Variant(Strict):
     @field_validator("size")
     @classmethod
     def _size_parses(cls, value: str | None) -> str | None:
-        from .sizes import parse_size
-
         if value is not None:
             parse_size(value)  # raises SizeError (a ValueError) with the reason
         return value
+
+    @property
+    def parameters(self) -> Size | None:
+        """The parameter count parsed from `size` (None for labels such as `small`)."""
+        return parse_size(self.size) if self.size else None
 
 
 class LicenseRef(Strict):
@@ -194,11 +198,13 @@ class Entry(Strict):
     @field_validator("size")
     @classmethod
     def _size_parses(cls, value: str | None) -> str | None:
-        from .sizes import parse_size
-
         if value is not None:
             parse_size(value)
         return value
+
+    def parameters_of(self, variant: Variant) -> Size | None:
+        """A variant's parameter count, or the entry's own size when the variant gives none."""
+        return variant.parameters or (parse_size(self.size) if self.size else None)
 
 
 # File name -> model of the file, for the registry files.

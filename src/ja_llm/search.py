@@ -86,6 +86,8 @@ def entry_summary(catalog: Catalog, entry: LoadedEntry, lang: str = "ja") -> dic
             {
                 "label": v.label,
                 "size": v.size,
+                "params": size.total if (size := data.parameters_of(v)) else None,
+                "active_params": size.active if size else None,
                 "repo": v.repo,
                 "url": v.url,
                 "aliases": list(v.aliases),
