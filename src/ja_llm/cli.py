@@ -223,6 +223,87 @@ def emit(catalog: Catalog, entries: list, fmt: str | None, lang: str) -> None:
     console.print(f"{len(rows)} entries")
 
 
+@main.command("render")
+@data_option
+@click.option("--lang", required=True, help="Language of the list (one of the catalog's languages, e.g. ja or en).")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="File to write; - for standard output.")
+@handle_errors
+def render_command(data: Path | None, lang: str, out: Path) -> None:
+    """Render the awesome-list README of one language from the catalog.
+
+    Title, preamble, a table of contents, every section with its columns and rows in catalog order,
+    footnotes numbered by first use, and links to the other languages. Texts missing in LANG fall back
+    to Japanese with a marker. Rendering twice gives identical bytes.
+    """
+    from .render import render_markdown
+    from .storage import atomic_write
+
+    catalog = _load(data)
+    _check_lang(catalog, lang)
+    text = render_markdown(catalog, lang)
+    if str(out) == "-":
+        click.echo(text, nl=False)
+        return
+    atomic_write(out, text)
+    click.echo(f"wrote {out} ({text.count(chr(10))} lines)", err=True)
+
+
+def _check_lang(catalog: Catalog, lang: str) -> None:
+    if lang not in catalog.info.languages:
+        raise click.BadParameter(
+            f"{lang!r} is not a language of this catalog (accepted: {', '.join(catalog.info.languages)})",
+            param_hint="--lang",
+        )
+
+
+@main.command("build")
+@data_option
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("build"),
+    show_default=True,
+    help="Folder that receives every generated output (gitignored).",
+)
+@click.option("--check", is_flag=True, help="Only check that the committed generated files (--lists) are current.")
+@click.option("--update", is_flag=True, help="Rewrite the committed generated files (--lists) from the catalog.")
+@click.option(
+    "--lists",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("list"),
+    show_default=True,
+    help="Folder of the committed Markdown lists (README.md, en/README.md, ...).",
+)
+@handle_errors
+def build_command(data: Path | None, out: Path, check: bool, update: bool, lists: Path) -> None:
+    """Generate every output of the catalog.
+
+    By default writes the Markdown list of every language into OUT/list/. --check compares the
+    committed lists in --lists with what the catalog renders and fails naming each stale file (CI runs
+    it); --update rewrites them.
+    """
+    from .generated import expected_files, stale_files, write_files
+
+    if check and update:
+        raise click.UsageError("--check and --update exclude each other")
+    catalog = _load(data)
+    if check:
+        stale = stale_files(catalog, lists)
+        for path, reason in stale:
+            click.echo(f"{path}: {reason}", err=True)
+        if stale:
+            _fail(
+                f"{len(stale)} generated file(s) are not current",
+                "run `ja-llm build --update` and commit the result",
+            )
+        click.echo(f"{len(expected_files(catalog, lists))} generated file(s) are current")
+        return
+    target = lists if update else out / "list"
+    written = write_files(catalog, target)
+    for path in written:
+        click.echo(f"wrote {path}")
+
+
 @main.command("search")
 @click.argument("query", required=False)
 @data_option

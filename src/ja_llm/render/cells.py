@@ -1,0 +1,177 @@
+"""Table cells of the awesome-list Markdown, rendered from catalog entries (the inverse of the importer's
+cell parsers). Texts come out in the requested language; a text missing in that language falls back to
+Japanese with a marker."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ..catalog import Catalog
+from ..schema import Entry, LicenseRef, Variant
+from ..vocab import HF_MARK_OF
+
+UNTRANSLATED = '<sup title="untranslated">ja</sup>'
+
+
+@dataclass
+class Localizer:
+    """Picks a text's language and remembers which texts were missing a translation."""
+
+    lang: str
+    fallback: str = "ja"
+    missing: list[str] = field(default_factory=list)
+
+    def __call__(self, value, where: str = "") -> str:
+        if value is None:
+            return ""
+        if isinstance(value, str):
+            return value
+        if self.lang in value:
+            return value[self.lang]
+        text = value.get(self.fallback) or next(iter(value.values()), "")
+        if self.lang != self.fallback:
+            self.missing.append(where)
+            return f"{text}{UNTRANSLATED}"
+        return text
+
+
+def escape_cell(text: str) -> str:
+    """A text made safe for one table cell: unescaped pipes escaped, line breaks as `<br>`."""
+    text = re.sub(r"(?<!\\)\|", r"\\|", text)
+    return text.replace("\r\n", "\n").replace("\n", "<br>")
+
+
+def footnote_refs(ids: list[str]) -> str:
+    return "".join(f"[^{ref}]" for ref in ids)
+
+
+def bold_size(label: str, size: str | None) -> str:
+    """A variant label with its size in bold, the way the list writes it (`**172b**-instruct2`)."""
+    if not size or size not in label:
+        return label
+    return label.replace(size, f"**{size}**", 1)
+
+
+def variant_url(variant: Variant) -> str:
+    if variant.url:
+        return variant.url
+    if variant.repo:
+        return f"https://huggingface.co/{variant.repo}"
+    return ""
+
+
+def render_variant(variant: Variant, t: Localizer, link_text: str | None = None) -> str:
+    label = link_text if link_text is not None else bold_size(t(variant.label), variant.size)
+    url = variant_url(variant)
+    return f"[{label}]({url})" if url else label
+
+
+def render_variants(entry: Entry, t: Localizer) -> str:
+    items = [render_variant(v, t) for v in entry.variants]
+    if entry.variants_style == "lines":
+        return "<br>".join(items)
+    return "(" + ", ".join(items) + ")"
+
+
+class CellRenderer:
+    """Renders each column of an entry's row."""
+
+    def __init__(self, catalog: Catalog, t: Localizer) -> None:
+        self.catalog = catalog
+        self.t = t
+        self.handlers: dict[str, Callable[[Entry], str]] = {
+            "name": self.name,
+            "year": lambda e: str(e.year) if e.year is not None else "",
+            "architecture": lambda e: self.text_with_variants(e, "architecture", e.architecture),
+            "base_model": lambda e: self.text_with_variants(e, "base_model", e.base_model),
+            "context": self.context,
+            "developer": self.developers,
+            "license": self.licenses,
+            "hf": self.hf,
+            "date": lambda e: e.date or "",
+        }
+
+    def cell(self, entry: Entry, key: str) -> str:
+        if key in entry.extra:
+            text = self.t(entry.extra[key], key)
+        elif key in self.handlers:
+            text = self.handlers[key](entry)
+        else:
+            text = self.text_with_variants(entry, key, getattr(entry, key, None))
+        return escape_cell(text.strip())
+
+    def _notes(self, entry: Entry, key: str) -> str:
+        return footnote_refs(entry.footnotes.get(key, []))
+
+    def name(self, entry: Entry) -> str:
+        anchor = f'<a id="{entry.anchor}"></a> ' if entry.anchor else ""
+        name = self.t(entry.name, "name")
+        if entry.variants_in == "name" and entry.variants:
+            if entry.variants_style == "lines":
+                return anchor + render_variants(entry, self.t) + self._notes(entry, "name")
+            if entry.variants_style == "link":
+                head = f"[{name}]({variant_url(entry.variants[0])})"
+                return anchor + head + self._notes(entry, "name")
+        head = f"[{name}]({entry.url})" if entry.url else name
+        text = anchor + head + self._notes(entry, "name")
+        if entry.variants_in == "name" and entry.variants:
+            text += "<br>" + render_variants(entry, self.t)
+        return text
+
+    def text_with_variants(self, entry: Entry, key: str, value) -> str:
+        text = self.t(value, key)
+        if entry.variants_in == key and entry.variants:
+            variants = render_variants(entry, self.t)
+            text = f"{text}<br>{variants}" if text else variants
+        return text + self._notes(entry, key)
+
+    def context(self, entry: Entry) -> str:
+        if entry.context is not None:
+            return self.t(entry.context, "context") + self._notes(entry, "context")
+        if entry.context_length is not None:
+            return f"{entry.context_length:,}" + self._notes(entry, "context")
+        return ""
+
+    def developers(self, entry: Entry) -> str:
+        names = []
+        for org_id in entry.developers:
+            org = self.catalog.organizations.get(org_id)
+            names.append(self.t(org.name, f"organization {org_id}") if org else org_id)
+        return ", ".join(names) + self._notes(entry, "developer")
+
+    def license_name(self, ref: LicenseRef) -> str:
+        if ref.text is not None:
+            return self.t(ref.text, "license")
+        lic = self.catalog.licenses.get(ref.id or "")
+        return self.t(lic.name, f"license {ref.id}") if lic else (ref.id or "")
+
+    def licenses(self, entry: Entry) -> str:
+        text = ""
+        for index, ref in enumerate(entry.licenses):
+            piece = self.license_name(ref)
+            if ref.scope is not None:
+                piece = f"{self.t(ref.scope, 'license scope')}: {piece}"
+            if ref.note is not None:
+                piece = f"{piece} {self.t(ref.note, 'license note')}"
+            if index == 0:
+                text = piece
+            elif ref.scope is not None:
+                text += "<br>" + piece
+            else:
+                text += " & " + piece
+        return text + self._notes(entry, "license")
+
+    def hf(self, entry: Entry) -> str:
+        hf = entry.hf
+        mark = HF_MARK_OF.get(hf.status, "") if hf and hf.status else ""
+        if entry.variants_in == "hf" and entry.variants:
+            if entry.variants_style == "link":
+                text = render_variant(entry.variants[0], self.t, link_text=mark or "◯")
+            else:
+                text = f"{mark} {render_variants(entry, self.t)}".strip()
+        else:
+            note = self.t(hf.note, "hf") if hf and hf.note is not None else ""
+            text = f"{mark} {note}".strip()
+        return text + self._notes(entry, "hf")

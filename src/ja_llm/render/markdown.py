@@ -1,0 +1,153 @@
+"""Render the awesome-list README of one language from a loaded catalog.
+
+Output is deterministic: the same catalog gives the same bytes. Footnotes are numbered in order of first
+use; footnotes of the catalog that nothing references are kept, numbered after the used ones.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from ..catalog import Catalog, LoadedEntry
+from ..inline import plain
+from ..schema import Section
+from .cells import CellRenderer, Localizer, escape_cell
+
+LANGUAGE_NAMES = {"ja": "日本語", "en": "English", "fr": "Français", "zh": "中文", "ko": "한국어"}
+_FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
+
+
+def list_path(lang: str, languages: list[str]) -> str:
+    """Where a language's list lives in a lists folder: the first language at README.md, others in LANG/."""
+    return "README.md" if lang == languages[0] else f"{lang}/README.md"
+
+
+@dataclass
+class RenderedSection:
+    id: str
+    heading: str
+    title: str
+    blocks: list[str]
+
+
+def _environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("ja_llm", "templates"),
+        autoescape=False,  # Markdown out; catalog texts are Markdown already
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=False,
+        lstrip_blocks=False,
+    )
+
+
+def render_markdown(catalog: Catalog, lang: str) -> str:
+    """The complete README for `lang` (a language of the catalog)."""
+    t = Localizer(lang, fallback=catalog.info.languages[0])
+    cells = CellRenderer(catalog, t)
+    entries_by_section: dict[str, list[LoadedEntry]] = {}
+    for entry in catalog.ordered_entries():
+        entries_by_section.setdefault(entry.data.section, []).append(entry)
+
+    depth: dict[str, int] = {}
+    sections: list[RenderedSection] = []
+    toc: list[str] = []
+    for section_id in catalog.section_order():
+        section = catalog.sections[section_id]
+        level = depth[section.parent] + 1 if section.parent in depth else 0
+        depth[section_id] = level
+        title = t(section.title, f"section {section_id}")
+        toc.append(f"{'  ' * level}- [{_toc_title(title)}](#{section_id})")
+        blocks: list[str] = []
+        if section.intro is not None:
+            blocks.append(t(section.intro, f"section {section_id} intro"))
+        entries = entries_by_section.get(section_id, [])
+        if section.layout == "table" and section.columns:
+            blocks.append(_table(section, entries, cells, t))
+        elif section.layout == "list" and entries:
+            blocks.append(_list(entries, cells, t))
+        if section.outro is not None:
+            blocks.append(t(section.outro, f"section {section_id} outro"))
+        sections.append(RenderedSection(section_id, "#" * min(level + 2, 6), title, blocks))
+
+    languages = list(catalog.info.languages)
+    here = posixpath.dirname(list_path(lang, languages))
+    links = []
+    for other in languages:
+        name = LANGUAGE_NAMES.get(other, other)
+        if other == lang:
+            links.append(name)
+        else:
+            target = posixpath.relpath(list_path(other, languages), here or ".")
+            links.append(f"[**{name}**]({target})")
+    body = (
+        _environment()
+        .get_template("list.md.j2")
+        .render(
+            title=t(catalog.info.title, "title"),
+            language_links="[ " + " | ".join(links) + " ]",
+            preamble=t(catalog.info.preamble, "preamble") if catalog.info.preamble else "",
+            toc="\n".join(toc),
+            sections=sections,
+            postscript=t(catalog.info.postscript, "postscript") if catalog.info.postscript else "",
+        )
+    )
+    body, footnotes = _number_footnotes(body, catalog, t)
+    if footnotes:
+        body = body.rstrip("\n") + "\n\n---\n\n" + "\n\n".join(f"[^{n}]: {text}" for n, text in footnotes) + "\n"
+    return body.rstrip("\n") + "\n"
+
+
+def _toc_title(title: str) -> str:
+    return plain(title).replace("[", "\\[").replace("]", "\\]")
+
+
+def _table(section: Section, entries: list[LoadedEntry], cells: CellRenderer, t: Localizer) -> str:
+    headers = [escape_cell(t(col.header, f"section {section.id} header")) if col.header else "" for col in section.columns]
+    lines = ["| " + " | ".join(headers) + " |"]
+    lines.append("|" + "|".join(":---" if i == 0 else ":---:" for i in range(len(headers))) + "|")
+    for entry in entries:
+        row = [cells.cell(entry.data, col.key) for col in section.columns]
+        lines.append("| " + " | ".join(row) + " |")
+    return "\n".join(lines)
+
+
+def _list(entries: list[LoadedEntry], cells: CellRenderer, t: Localizer) -> str:
+    lines = []
+    for entry in entries:
+        data = entry.data
+        name = t(data.name, "name")
+        head = f"[{name}]({data.url})" if data.url else name
+        if data.developers:
+            head += f" ({cells.developers(data)})"
+        lines.append(f"- {head}")
+        if data.description is not None:
+            for part in t(data.description, "description").split("<br>"):
+                lines.append("  - " + part.strip().replace("\n", "\n    "))
+    return "\n".join(lines)
+
+
+def _number_footnotes(body: str, catalog: Catalog, t: Localizer) -> tuple[str, list[tuple[int, str]]]:
+    numbers: dict[str, int] = {}
+
+    def number(match: re.Match[str]) -> str:
+        ref = match.group(1)
+        if ref not in catalog.footnotes:
+            return match.group(0)
+        if ref not in numbers:
+            numbers[ref] = len(numbers) + 1
+        return f"[^{numbers[ref]}]"
+
+    body = _FOOTNOTE_REF.sub(number, body)
+    for ref in catalog.footnotes:
+        if ref not in numbers:
+            numbers[ref] = len(numbers) + 1
+    definitions = []
+    for ref, n in sorted(numbers.items(), key=lambda item: item[1]):
+        text = t(catalog.footnotes[ref].text, f"footnote {ref}")
+        definitions.append((n, _FOOTNOTE_REF.sub(number, text).replace("\n", "\n    ")))
+    return body, definitions
