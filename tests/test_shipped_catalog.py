@@ -36,7 +36,7 @@ def _entry_files() -> list[Path]:
 def test_shipped_data_folder_has_the_expected_files() -> None:
     for name in ("catalog.toml", "sections.toml", "organizations.toml", "licenses.toml", "footnotes.toml"):
         assert (DATA / name).is_file(), name
-    assert len(_entry_files()) == 531
+    assert len(_entry_files()) >= 531  # the 2026-08-22 import; the catalog may only grow
 
 
 def test_every_shipped_toml_file_is_byte_stable_through_load_and_save() -> None:
@@ -147,7 +147,7 @@ def test_shipped_catalog_validates_without_errors() -> None:
     errors = [str(p) for p in problems if p.severity == "error"]
     assert errors == []
     assert loaded is not None
-    assert len(loaded.entries) == 531
+    assert len(loaded.entries) == len(_entry_files()) >= 531
 
 
 def test_shipped_catalog_covers_the_main_kinds(catalog: Catalog) -> None:

@@ -285,6 +285,12 @@ def _check_references(c, root, sections, orgs, licenses, footnotes, entries, tex
             for key in data.extra:
                 if columns and key not in columns:
                     err(("extra", key), f"section {section.id!r} has no column {key!r}")
+            for key in data.footnotes:
+                if columns and key not in columns:
+                    err(("footnotes", key), f"section {section.id!r} has no column {key!r}")
+        parts = entry.id.split("/")
+        if parts[0] == "models" and len(parts) == 3 and data.developers and parts[1] != data.developers[0]:
+            err(("developers", 0), f"the file lives under models/{parts[1]}/ but its first developer is {data.developers[0]!r}", "warning")
         for i, dev in enumerate(data.developers):
             if dev not in orgs:
                 err(("developers", i), f"unknown organization {dev!r} (add it to organizations.toml)")
