@@ -344,7 +344,7 @@ def show_command(entry_id: str, data: Path | None, lang: str, as_json: bool) -> 
         lines.append(f"  section:       {plain(text_in(section.title, lang))} [{section.kind}]")
     for label, value in (
         ("year", d.year),
-        ("url", d.url),
+        ("url", text_in(d.url, lang) if d.url else None),
         ("architecture", plain(text_in(d.architecture, lang)) if d.architecture else None),
         ("base model", plain(text_in(d.base_model, lang)) if d.base_model else None),
         ("context", f"{d.context_length:,}" if d.context_length else None),
@@ -368,7 +368,7 @@ def show_command(entry_id: str, data: Path | None, lang: str, as_json: bool) -> 
         lines.append("  variants:")
         for v in d.variants:
             label = plain(text_in(v.label, lang)) if v.label else ""
-            target = f"https://huggingface.co/{v.repo}" if v.repo else (v.url or "")
+            target = f"https://huggingface.co/{v.repo}" if v.repo else text_in(v.url, lang)
             aliases = f" (formerly {', '.join(v.aliases)})" if v.aliases else ""
             size = f" [{v.size}]" if v.size else ""
             lines.append(f"    - {label}{size} {target}{aliases}".rstrip())

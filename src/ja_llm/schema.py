@@ -25,7 +25,7 @@ from .vocab import COMMERCIAL_CLASSES, HF_STATUSES, KINDS
 
 LangCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)?$")]
 NonEmpty = Annotated[str, StringConstraints(min_length=1)]
-Text = NonEmpty | dict[LangCode, NonEmpty]
+Text = NonEmpty | dict[LangCode, str]  # "" in a table: the text is empty in that language on purpose
 Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
 
 _REPO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -46,6 +46,8 @@ def _check_url(value: str | None) -> str | None:
 
 RepoId = Annotated[str, AfterValidator(_check_repo)]
 Url = Annotated[str, AfterValidator(_check_url)]
+# A link that may differ per language (an English press release); one string when it is the same.
+LinkUrl = Url | dict[LangCode, Url]
 
 
 class Strict(BaseModel):
@@ -132,7 +134,7 @@ class Variant(Strict):
     label: Text | None = None  # as the list shows it, without bold: `172b-instruct2`, `small`
     size: NonEmpty | None = None  # the parameter count as written: `7b`, `1b(1.4b)`, `8x70b (465b)`, `32b-a3b`
     repo: RepoId | None = None  # Hugging Face model repo id
-    url: Url | None = None  # its own link when it is not a Hugging Face model repo
+    url: LinkUrl | None = None  # its own link when it is not a Hugging Face model repo (or differs per language)
     license: Id | None = None  # its own license, when it differs from the entry's
     aliases: list[RepoId] = []  # former repo ids (renamed organizations)
 
@@ -169,7 +171,7 @@ class Entry(Strict):
     section: Id
     position: int  # order inside the section
     name: Text
-    url: Url | None = None
+    url: LinkUrl | None = None
     anchor: Id | None = None  # an HTML anchor other rows link to (`#llm-jp-eval`)
     year: int | None = None
     size: NonEmpty | None = None  # the size of the whole entry, for variants that give none

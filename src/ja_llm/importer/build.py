@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 import json
 import shutil
@@ -23,9 +24,13 @@ BASE_LANG = "ja"
 
 
 def texts(values: dict[str, str | None]) -> str | dict[str, str] | None:
-    """One string when every language says the same, else a table of languages; None when all are empty."""
-    present = {lang: value for lang, value in values.items() if value not in (None, "")}
-    if not present:
+    """One string when every language says the same, else a table of languages; None when all are empty.
+
+    None means a language has no text (no translation); "" means its cell is empty on purpose, and is
+    kept when another language has text, so that rendering that language gives the empty cell back.
+    """
+    present = {lang: value for lang, value in values.items() if value is not None}
+    if not any(present.values()):
         return None
     distinct = set(present.values())
     if len(distinct) == 1 and len(present) == len(values):
@@ -110,6 +115,15 @@ class Registry:
                     ref["text"] = texts(names)
                 return ref
         return {"text": texts(names)}
+
+
+def _same_target(a: str | None, b: str | None) -> bool:
+    """Two link targets that differ only by entities or typographic hyphens point at the same thing."""
+
+    def norm(url: str | None) -> str:
+        return html.unescape(url or "").replace("\u2011", "-").replace("\u2010", "-")
+
+    return norm(a) == norm(b)
 
 
 def _license_key(name: str) -> str:
@@ -210,7 +224,8 @@ class EntryBuilder:
             if row is None:
                 continue
             if row.kind == "item":
-                lang_cells[lang] = {"name": row.cells[0] if row.cells else "", "description": "<br>".join(row.nested)}
+                # nested items are paragraphs of the description (an item never holds a blank line)
+                lang_cells[lang] = {"name": row.cells[0] if row.cells else "", "description": "\n\n".join(row.nested)}
             else:
                 lang_cells[lang] = {key: (row.cells[i] if i < len(row.cells) else "") for i, key in enumerate(plan.keys)}
         base_lang = BASE_LANG if BASE_LANG in lang_cells else next(iter(lang_cells))
@@ -238,8 +253,9 @@ class EntryBuilder:
             entry["variants_style"] = base_name.variants.style
             variant_cells = {l: n.variants for l, n in name_cells.items() if n.variants is not None}
         entry["name"] = texts({lang: n.name for lang, n in name_cells.items()}) or base_name.name
-        if base_name.url:
-            entry["url"] = base_name.url
+        url = texts({lang: n.url for lang, n in name_cells.items()})
+        if url is not None:
+            entry["url"] = url
         if base_name.anchor:
             entry["anchor"] = base_name.anchor
         if base_name.footnotes:
@@ -301,6 +317,8 @@ class EntryBuilder:
                         hf["status"] = base_hf.status
                 elif base_hf.variants is not None:
                     hf["note"] = texts(cells)
+                elif len({p.status for p in parsed_hf.values()}) > 1:
+                    hf["note"] = texts(cells)  # the languages disagree on the mark: keep each cell as written
                 else:
                     if base_hf.status:
                         hf["status"] = base_hf.status
@@ -325,7 +343,7 @@ class EntryBuilder:
             self._list_item_developer(entry, name_cells, lang_cells, base_lang)
 
         # A row whose only link is its name, pointing at a Hugging Face model, is a one-variant entry.
-        if not variants_taken and entry.get("url") and C.hf_repo(entry["url"]):
+        if not variants_taken and isinstance(entry.get("url"), str) and C.hf_repo(entry["url"]):
             variant = C.variant_from_link(C.Link(plain(base_name.name) if base_name.name else "", entry.pop("url")))
             variant.label = None
             entry["variants_in"] = "name"
@@ -347,11 +365,15 @@ class EntryBuilder:
         result = []
         for index, variant in enumerate(base):
             labels: dict[str, str | None] = {}
+            targets: dict[str, str | None] = {}
             for lang, cell in cells.items():
-                if len(cell.variants) == len(base) and cell.variants[index].url == variant.url:
-                    labels[lang] = cell.variants[index].label
+                other = cell.variants[index] if len(cell.variants) == len(base) else None
+                if other is not None and _same_target(C.target_of(other), C.target_of(variant)):
+                    labels[lang] = other.label
+                    targets[lang] = C.target_of(other)
                 elif lang == base_lang:
                     labels[lang] = variant.label
+                    targets[lang] = C.target_of(variant)
             data: dict[str, Any] = {}
             label = texts(labels) if len(labels) == len(cells) else variant.label
             if label is not None:
@@ -360,7 +382,10 @@ class EntryBuilder:
                 data["size"] = variant.size
             if variant.repo:
                 data["repo"] = variant.repo
-            if variant.url:
+            if len(set(targets.values())) > 1:
+                # the same target written differently per language (an entity in a URL): keep each as written
+                data["url"] = {lang: url for lang, url in targets.items() if url}
+            elif variant.url:
                 data["url"] = variant.url
             result.append(data)
         return result
@@ -406,6 +431,7 @@ class EntryBuilder:
 
         devs: dict[str, str] = {}
         names: dict[str, str] = {}
+        urls: dict[str, str] = {}
         for lang, cells in lang_cells.items():
             cell = cells.get("name", "")
             match = _re.match(r"^(\[.*\]\([^)]*\))\s*\((.+)\)\s*$", cell)
@@ -413,10 +439,10 @@ class EntryBuilder:
                 link = C.is_single_link(match.group(1))
                 names[lang] = link.text
                 devs[lang] = match.group(2)
-                if lang == base_lang:
-                    entry["url"] = link.url
+                urls[lang] = link.url
         if devs and base_lang in devs:
             entry["name"] = texts(names) or entry["name"]
+            entry["url"] = texts(urls)
             entry["developers"] = [self.registry.organization(devs)]
 
 
@@ -587,7 +613,8 @@ def _entry_path(entry: Entry, kind: str, taken: dict[str, Any]) -> str:
     if not slug and entry.variants and entry.variants[0].repo:
         slug = slugify(entry.variants[0].repo.split("/")[-1])
     if not slug and entry.url:
-        slug = slugify(entry.url.rstrip("/").rsplit("/", 1)[-1])
+        url = entry.url if isinstance(entry.url, str) else next(iter(entry.url.values()))
+        slug = slugify(url.rstrip("/").rsplit("/", 1)[-1])
     if not slug:
         slug = "entry-" + _digest(json.dumps(entry.model_dump(mode="json"), ensure_ascii=False))
     prefix = f"{folder}/{entry.developers[0]}" if folder == "models" and entry.developers else folder

@@ -39,6 +39,11 @@ class ParsedVariant:
     url: str | None
 
 
+def target_of(variant: ParsedVariant) -> str | None:
+    """Where a variant links to: its own URL or its Hugging Face repo page."""
+    return variant.url or (f"https://huggingface.co/{variant.repo}" if variant.repo else None)
+
+
 def variant_from_link(link: Link) -> ParsedVariant:
     label = link.text.replace("**", "").strip()
     size = None

@@ -54,17 +54,26 @@ def bold_size(label: str, size: str | None) -> str:
     return label.replace(size, f"**{size}**", 1)
 
 
-def variant_url(variant: Variant) -> str:
-    if variant.url:
-        return variant.url
+def pick_url(value: str | dict[str, str] | None, lang: str) -> str:
+    """A link in one language: the language's own, else the first one (links need no translation)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return value.get(lang) or next(iter(value.values()), "")
+
+
+def variant_url(variant: Variant, lang: str) -> str:
+    if isinstance(variant.url, dict) and lang in variant.url:
+        return variant.url[lang]
     if variant.repo:
         return f"https://huggingface.co/{variant.repo}"
-    return ""
+    return pick_url(variant.url, lang)
 
 
 def render_variant(variant: Variant, t: Localizer, link_text: str | None = None) -> str:
     label = link_text if link_text is not None else bold_size(t(variant.label), variant.size)
-    url = variant_url(variant)
+    url = variant_url(variant, t.lang)
     return f"[{label}]({url})" if url else label
 
 
@@ -112,9 +121,9 @@ class CellRenderer:
             if entry.variants_style == "lines":
                 return anchor + render_variants(entry, self.t) + self._notes(entry, "name")
             if entry.variants_style == "link":
-                head = f"[{name}]({variant_url(entry.variants[0])})"
+                head = f"[{name}]({variant_url(entry.variants[0], self.t.lang)})"
                 return anchor + head + self._notes(entry, "name")
-        head = f"[{name}]({entry.url})" if entry.url else name
+        head = f"[{name}]({pick_url(entry.url, self.t.lang)})" if entry.url else name
         text = anchor + head + self._notes(entry, "name")
         if entry.variants_in == "name" and entry.variants:
             text += "<br>" + render_variants(entry, self.t)

@@ -15,7 +15,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from ..catalog import Catalog, LoadedEntry
 from ..inline import plain
 from ..schema import Section
-from .cells import CellRenderer, Localizer, escape_cell
+from .cells import CellRenderer, Localizer, escape_cell, pick_url
 
 LANGUAGE_NAMES = {"ja": "日本語", "en": "English", "fr": "Français", "zh": "中文", "ko": "한국어"}
 _FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
@@ -121,12 +121,12 @@ def _list(entries: list[LoadedEntry], cells: CellRenderer, t: Localizer) -> str:
     for entry in entries:
         data = entry.data
         name = t(data.name, "name")
-        head = f"[{name}]({data.url})" if data.url else name
+        head = f"[{name}]({pick_url(data.url, t.lang)})" if data.url else name
         if data.developers:
             head += f" ({cells.developers(data)})"
         lines.append(f"- {head}")
         if data.description is not None:
-            for part in t(data.description, "description").split("<br>"):
+            for part in t(data.description, "description").split("\n\n"):
                 lines.append("  - " + part.strip().replace("\n", "\n    "))
     return "\n".join(lines)
 
