@@ -203,10 +203,10 @@ def test_search_csv_has_a_header_row() -> None:
 
 def test_search_exact_name_ranks_first() -> None:
     everything = _json(run("search", "--json"))
-    assert any(item["name"] == "Sarashina2" for item in everything)
+    assert any(item["name"]["ja"] == "Sarashina2" for item in everything)
     items = _json(run("search", "Sarashina2", "--json"))
     assert len(items) > 1
-    assert items[0]["name"] == "Sarashina2"
+    assert items[0]["name"] == {"ja": "Sarashina2", "en": "Sarashina2"}
     assert items[0]["id"] == OTHER_ENTRY
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +35,17 @@ ENTRY_FOLDERS = tuple(sorted(set(KIND_FOLDERS.values())))
 
 def default_data_dir() -> Path:
     """The catalog shipped inside the package."""
-    return Path(str(resources.files("ja_llm") / "data"))
+    from .index import default_data_dir as shipped
+
+    return shipped()
+
+
+@dataclass
+class QueryResult:
+    """An entry that matched a query, with the variants that satisfy its variant-level filters."""
+
+    entry: LoadedEntry
+    variants: list[Variant]
 
 
 @dataclass
@@ -97,6 +106,45 @@ class Catalog:
 
         walk(None)
         return order
+
+    def records(self) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        """The compiled search records of this catalog (built once, then kept)."""
+        if getattr(self, "_records", None) is None:
+            from .records import build_meta, build_records
+
+            self._records = (build_records(self), build_meta(self))
+        return self._records  # type: ignore[return-value]
+
+    def query(
+        self,
+        text: str | None = None,
+        *,
+        sort: str = "catalog",
+        desc: bool = False,
+        limit: int | None = None,
+        active: bool = False,
+        lang: str = "ja",
+        **filters: Any,
+    ) -> list[QueryResult]:
+        """Entries matching a text and filters, with the same semantics as `ja-llm search`.
+
+        Filters (see ja_llm.query.FILTERS): section, commercial ("yes" or "any"), license, min_params,
+        max_params ("7b", "500m"), year, since, developer, arch, base_model, hf (True), domain,
+        min_context. Raises QueryError (with the accepted values) for a bad value.
+
+            catalog.query(min_params="7b", commercial="yes")
+            catalog.query("東北大", section="encoder", hf=True)
+        """
+        from .query import Query, run_query
+
+        records, meta = self.records()
+        matches = run_query(records, meta, Query(text, filters, active, sort, desc, limit, lang))
+        results = []
+        for match in matches:
+            entry = self.entries[match.record["id"]]
+            chosen = {v["index"] for v in match.variants if v.get("index") is not None}
+            results.append(QueryResult(entry, [v for i, v in enumerate(entry.data.variants) if i in chosen]))
+        return results
 
     def repos(self, entry: LoadedEntry) -> list[str]:
         """Every Hugging Face repo id of an entry: its variants' repos and their aliases."""
@@ -378,4 +426,4 @@ def load_catalog(path: Path) -> Catalog:
     return catalog
 
 
-__all__ = ["Catalog", "LoadedEntry", "load_catalog", "validate", "default_data_dir", "text_in", "Variant"]
+__all__ = ["Catalog", "LoadedEntry", "QueryResult", "load_catalog", "validate", "default_data_dir", "text_in", "Variant"]

@@ -1,24 +1,25 @@
-"""The `ja-llm` command. The library raises domain errors; only this module turns them into messages."""
+"""The `ja-llm` command. The library raises domain errors; only this module turns them into messages.
+
+Imports of the heavy parts (pydantic models, the Markdown parser, rich) happen inside the commands that
+need them, so that `ja-llm search` answers from the compiled index quickly.
+"""
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 import json
 import sys
-from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from . import __version__
-from .catalog import Catalog, collect, default_data_dir, text_in
 from .errors import CatalogInvalid, JaLlmError
-from .inline import plain
-from .search import display_name, entry_summary, search
+
+if TYPE_CHECKING:
+    from .catalog import Catalog
 
 LANGS = ("ja", "en")
 
@@ -74,6 +75,8 @@ def output_options(func: Callable) -> Callable:
 
 
 def _load(data: Path | None) -> Catalog:
+    from .catalog import Catalog
+
     return Catalog.load(data)
 
 
@@ -150,6 +153,10 @@ def validate_command(data: Path | None, strict: bool, quiet: bool) -> None:
     unparseable sizes and missing translations (warnings). Exit 1 on any error (or warning with
     --strict). It never writes.
     """
+    from collections import Counter
+
+    from .catalog import collect, default_data_dir
+
     root = data or default_data_dir()
     catalog, problems = collect(root)
     errors = [p for p in problems if p.severity == "error"]
@@ -171,56 +178,6 @@ def validate_command(data: Path | None, strict: bool, quiet: bool) -> None:
             )
         click.echo(f"{len(errors)} error(s), {len(warnings)} warning(s)" + (" (--strict)" if strict and warnings else ""))
     sys.exit(1 if failed else 0)
-
-
-def _rows(catalog: Catalog, entries: list, lang: str) -> list[dict[str, str]]:
-    rows = []
-    for entry in entries:
-        data = entry.data
-        rows.append(
-            {
-                "id": entry.id,
-                "name": display_name(entry, lang),
-                "year": str(data.year or ""),
-                "developer": ", ".join(
-                    plain(text_in(catalog.organizations[d].name, lang)) if d in catalog.organizations else d
-                    for d in data.developers
-                ),
-                "section": data.section,
-                "repos": " ".join(catalog.repos(entry)),
-            }
-        )
-    return rows
-
-
-def emit(catalog: Catalog, entries: list, fmt: str | None, lang: str) -> None:
-    """Print entries in the chosen output format (shared by every listing command)."""
-    if fmt == "json":
-        click.echo(json.dumps([entry_summary(catalog, e, lang) for e in entries], ensure_ascii=False, indent=2))
-        return
-    if fmt == "ids":
-        for entry in entries:
-            click.echo(entry.id)
-        return
-    rows = _rows(catalog, entries, lang)
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=["id", "name", "year", "developer", "section", "repos"], lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-        click.echo(buffer.getvalue(), nl=False)
-        return
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console(soft_wrap=False)
-    table = Table(show_lines=False, header_style="bold")
-    for column, style in (("id", "dim"), ("name", "bold"), ("year", ""), ("developer", ""), ("repos", "cyan")):
-        table.add_column(column, style=style or None, overflow="fold")
-    for row in rows:
-        table.add_row(row["id"], row["name"], row["year"], row["developer"], row["repos"].replace(" ", "\n"))
-    console.print(table)
-    console.print(f"{len(rows)} entries")
 
 
 @main.command("render")
@@ -304,20 +261,61 @@ def build_command(data: Path | None, out: Path, check: bool, update: bool, lists
         click.echo(f"wrote {path}")
 
 
+def filter_options(func: Callable) -> Callable:
+    """One CLI option per filter of ja_llm.query.FILTERS (the filters are defined once, there)."""
+    from .query import FILTERS
+
+    for spec in reversed(FILTERS):
+        option_name = "--" + spec.name.replace("_", "-")
+        if spec.flag:
+            func = click.option(option_name, spec.name, is_flag=True, default=None, help=spec.help)(func)
+        elif spec.name == "commercial":
+            func = click.option(
+                option_name, spec.name, is_flag=False, flag_value="yes", default=None, metavar=spec.metavar, help=spec.help
+            )(func)
+        else:
+            names = [option_name, "--kind"] if spec.name == "section" else [option_name]
+            func = click.option(*names, spec.name, default=None, metavar=spec.metavar, help=spec.help)(func)
+    return func
+
+
 @main.command("search")
 @click.argument("query", required=False)
 @data_option
+@filter_options
+@click.option("--active", is_flag=True, help="Compare --min-params/--max-params with active parameters (MoE).")
+@click.option("--sort", "sort", default="catalog", show_default=True, metavar="KEY", help="Sort by catalog order, params, year or name.")
+@click.option("--desc", is_flag=True, help="Sort in descending order.")
+@click.option("--limit", type=int, default=None, help="Show at most this many entries.")
 @click.option("--lang", type=click.Choice(LANGS), default="ja", show_default=True, help="Language of the names shown.")
 @output_options
 @handle_errors
-def search_command(query: str | None, data: Path | None, lang: str, fmt: str | None) -> None:
-    """Find entries whose name (ja or en), developer or Hugging Face repo id contains QUERY.
+def search_command(query: str | None, data: Path | None, active: bool, sort: str, desc: bool, limit: int | None, lang: str, fmt: str | None, **filters: Any) -> None:
+    """Find entries by text and filters.
 
-    With no QUERY, every entry is listed in catalog order. Matching ignores case and full-width /
-    half-width differences. --json prints each entry with its variants' repo ids and aliases.
+    QUERY matches names (ja and en), developer names, Hugging Face repo ids, variant labels and training
+    data, ignoring case and full-width/half-width differences (ＳＢ = SB, ｶﾀｶﾅ = カタカナ); exact name
+    matches come first. With no QUERY and no filter, every entry is listed in catalog order.
+
+    \b
+    Examples:
+      ja-llm search --min-params 7b --commercial
+      ja-llm search --kind encoder --developer 東北大 --hf
+      ja-llm search --developer "SB Intuitions" --year 2025
+      ja-llm search --kind embedding --min-context 8192
+      ja-llm search --base-model qwen3 --sort params --desc
     """
-    catalog = _load(data)
-    emit(catalog, search(catalog, query), fmt, lang)
+    from .index import load_index
+    from .output import emit
+    from .query import Query, QueryError, run_query
+
+    index = load_index(data)
+    try:
+        matches = run_query(index.records, index.meta, Query(query, filters, active, sort, desc, limit, lang))
+    except QueryError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    emit(matches, fmt, lang, write=lambda text: click.echo(text, nl=False))
 
 
 @main.command("show")
@@ -332,14 +330,22 @@ def show_command(entry_id: str, data: Path | None, lang: str, as_json: bool) -> 
     ENTRY_ID is the entry's file path without .toml (`models/sb-intuitions/sarashina2-8x70b`) or its
     unambiguous end (`sarashina2-8x70b`).
     """
+    from .catalog import text_in
+    from .inline import plain
+    from .records import build_record
+
     catalog = _load(data)
     entry = catalog.entry(entry_id)
+    record = build_record(catalog, entry, 0)
+    notes = {ref: text_in(catalog.footnotes[ref].text, lang) for refs in entry.data.footnotes.values() for ref in refs if ref in catalog.footnotes}
     if as_json:
-        click.echo(json.dumps(entry_summary(catalog, entry, lang), ensure_ascii=False, indent=2))
+        record = {k: v for k, v in record.items() if k not in ("norm", "order")}
+        record["notes"] = notes
+        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
         return
     d = entry.data
     section = catalog.sections.get(d.section)
-    lines = [f"{display_name(entry, lang)}  ({entry.id})"]
+    lines = [f"{plain(text_in(d.name, lang))}  ({entry.id})"]
     if section is not None:
         lines.append(f"  section:       {plain(text_in(section.title, lang))} [{section.kind}]")
     for label, value in (
@@ -372,6 +378,9 @@ def show_command(entry_id: str, data: Path | None, lang: str, as_json: bool) -> 
             aliases = f" (formerly {', '.join(v.aliases)})" if v.aliases else ""
             size = f" [{v.size}]" if v.size else ""
             lines.append(f"    - {label}{size} {target}{aliases}".rstrip())
+    if notes:
+        lines.append("  notes:")
+        lines += [f"    - {plain(text)}" for text in notes.values()]
     click.echo("\n".join(lines))
 
 

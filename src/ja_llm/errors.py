@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 class JaLlmError(Exception):
@@ -18,8 +18,7 @@ class SizeError(JaLlmError, ValueError):
         self.message = message
 
 
-@dataclass(frozen=True, order=True)
-class Problem:
+class Problem(NamedTuple):
     """One finding about catalog data, printed as `path:line: field: message`."""
 
     path: str
@@ -34,11 +33,12 @@ class Problem:
         return f"{where}: {self.field}: {prefix}{self.message}"
 
 
-@dataclass
 class CatalogInvalid(JaLlmError):
     """The catalog could not be loaded: every problem found, not just the first."""
 
-    problems: list[Problem] = field(default_factory=list)
+    def __init__(self, problems: list[Problem] | None = None) -> None:
+        super().__init__()
+        self.problems = list(problems or [])
 
     def __str__(self) -> str:
         errors = [p for p in self.problems if p.severity == "error"]

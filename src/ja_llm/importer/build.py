@@ -352,6 +352,13 @@ class EntryBuilder:
             variants_taken = True
         if variant_cells:
             entry["variants"] = self._variants(variant_cells, base_lang)
+        if not any(v.get("size") for v in entry.get("variants", [])):
+            # `MoE (**47b**)`, `Llama 3.3 (**70b**)`: the size of the whole entry, written in bold
+            for key in ("architecture", "base_model"):
+                size = C.bold_size_in(base.get(key, ""))
+                if size:
+                    entry["size"] = size
+                    break
         if entry.get("variants_style") == "parens":
             entry.pop("variants_style")
         if footnotes:

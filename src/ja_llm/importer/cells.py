@@ -39,6 +39,14 @@ class ParsedVariant:
     url: str | None
 
 
+def bold_size_in(cell: str) -> str | None:
+    """The first bold size of a cell (`Llama 3.3 (**70b**)` -> `70b`), None when there is none."""
+    for bold in _BOLD.findall(cell):
+        if looks_like_size(bold):
+            return bold.strip()
+    return None
+
+
 def target_of(variant: ParsedVariant) -> str | None:
     """Where a variant links to: its own URL or its Hugging Face repo page."""
     return variant.url or (f"https://huggingface.co/{variant.repo}" if variant.repo else None)

@@ -1,0 +1,148 @@
+"""The compiled index: the catalog's search records, cached on disk and keyed by the content of every data
+file, so that a command answers without parsing the TOML files and is never stale.
+
+This module is imported on the hot path of `ja-llm search`: it must stay light (no pydantic, no
+markdown parser). Building the index imports the catalog loader only when the cache misses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+INDEX_FORMAT = 3  # bump when records change shape
+_FOLDERS = ("models", "benchmarks", "papers")
+
+
+class Index:
+    """The records and vocabularies of one catalog; `cached` tells whether they came from the cache."""
+
+    def __init__(self, records: list[dict[str, Any]], meta: dict[str, Any], key: str, cached: bool = False) -> None:
+        self.records = records
+        self.meta = meta
+        self.key = key
+        self.cached = cached
+
+
+def default_data_dir() -> Path:
+    return Path(__file__).resolve().parent / "data"
+
+
+def cache_dir() -> Path:
+    override = os.environ.get("JA_LLM_CACHE_DIR")
+    if override:
+        return Path(override)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "ja-llm"
+
+
+def catalog_files(root: Path) -> list[tuple[str, os.stat_result]]:
+    """Every catalog file (relative path, stat), in a stable order."""
+    found: list[tuple[str, os.stat_result]] = []
+
+    def scan(folder: str, rel: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                path = f"{rel}/{entry.name}" if rel else entry.name
+                if entry.is_dir():
+                    if rel or entry.name in _FOLDERS:
+                        scan(entry.path, path)
+                elif entry.name.endswith(".toml"):
+                    found.append((path, entry.stat()))
+
+    scan(str(root), "")
+    return found
+
+
+def content_key(root: Path, files: list[tuple[str, os.stat_result]] | None = None) -> str:
+    """A hash of every catalog file's path and bytes (and of the index format and Python version)."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"format {INDEX_FORMAT} python {sys.version_info[:2]}\n".encode())
+    for rel, _ in files if files is not None else catalog_files(root):
+        digest.update(rel.encode("utf-8") + b"\0")
+        with open(root / rel, "rb") as handle:
+            digest.update(handle.read())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def current_key(root: Path, use_memo: bool = True) -> str:
+    """The content key, without re-reading the files when nothing changed since it was last computed.
+
+    The memo records each file's size, modification time and inode next to the key. It is trusted only
+    when all of these are unchanged and every file was last modified more than two seconds before the key
+    was computed (the same guard as git's "racy" index entries): an edit made while or after the key was
+    computed always leads to hashing the contents again.
+    """
+    files = catalog_files(root)
+    signature = [(rel, st.st_size, st.st_mtime_ns, st.st_ino) for rel, st in files]
+    memo_path = cache_dir() / f"memo-{hashlib.blake2b(str(root.resolve()).encode(), digest_size=8).hexdigest()}.marshal"
+    if use_memo:
+        try:
+            with open(memo_path, "rb") as handle:
+                memo = marshal.loads(handle.read())
+            if memo["files"] == signature and all(m < memo["hashed_ns"] - 2_000_000_000 for _, _, m, _ in signature):
+                return memo["key"]
+        except (OSError, ValueError, EOFError, KeyError, TypeError):
+            pass
+    hashed_ns = time.time_ns()
+    key = content_key(root, files)
+    if use_memo:
+        _save(memo_path, {"files": signature, "hashed_ns": hashed_ns, "key": key})
+    return key
+
+
+def build_index(root: Path) -> Index:
+    """Load and validate the catalog (raises CatalogInvalid) and compile its records."""
+    from .catalog import Catalog
+    from .records import build_meta, build_records
+
+    catalog = Catalog.load(root)
+    return Index(build_records(catalog), build_meta(catalog), key="")
+
+
+def load_index(root: Path | None = None, use_cache: bool = True) -> Index:
+    """The index of the catalog at `root` (default: the shipped one), from the cache when it is current."""
+    root = Path(root) if root is not None else default_data_dir()
+    if not (root / "catalog.toml").is_file():
+        from .errors import CatalogNotFound
+
+        raise CatalogNotFound(f"{root}: not a catalog folder (no catalog.toml)")
+    key = current_key(root, use_memo=use_cache)
+    path = cache_dir() / f"index-{key}.marshal"
+    if use_cache:
+        try:
+            with open(path, "rb") as handle:
+                data = marshal.loads(handle.read())
+            return Index(data["records"], data["meta"], key, cached=True)
+        except (OSError, ValueError, EOFError, KeyError, TypeError):
+            pass
+    index = build_index(root)
+    index.key = key
+    if use_cache:
+        _save(path, {"records": index.records, "meta": index.meta})
+    return index
+
+
+def _save(path: Path, data: dict[str, Any]) -> None:
+    """Write a cache file atomically (marshal: fast to read; versioned by the key); a cache that cannot be
+    written is not an error. Index files unused for a week are removed."""
+    import tempfile
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", dir=path.parent)
+        with os.fdopen(fd, "wb") as handle:
+            marshal.dump(data, handle)
+        os.replace(tmp, path)
+        now = time.time()
+        for old in path.parent.glob("index-*.marshal"):
+            if old != path and old.stat().st_atime < now - 7 * 86400:
+                old.unlink(missing_ok=True)
+    except (OSError, ValueError):
+        pass

@@ -1,0 +1,112 @@
+"""Printing query results: a table (rich on a terminal, plain aligned text in a pipe), JSON, CSV or ids.
+
+Kept light: rich is imported only when a table goes to a terminal.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+import unicodedata
+from typing import Any
+
+from .query import Match
+
+FORMATS = ("table", "json", "csv", "ids")
+COLUMNS = ("id", "name", "year", "developer", "params", "commercial", "repos")
+
+
+def format_params(value: float | None) -> str:
+    if value is None:
+        return ""
+    for unit, factor in (("T", 1e12), ("B", 1e9), ("M", 1e6), ("K", 1e3)):
+        if value >= factor:
+            return f"{value / factor:.2f}".rstrip("0").rstrip(".") + unit
+    return str(int(value))
+
+
+def _pick(texts: dict[str, str] | None, lang: str) -> str:
+    if not texts:
+        return ""
+    return texts.get(lang) or next(iter(texts.values()), "")
+
+
+def row_of(match: Match, lang: str) -> dict[str, str]:
+    record = match.record
+    params = [v["params"] for v in (match.variants or record["variants"]) if v.get("params") is not None]
+    sizes = ""
+    if params:
+        low, high = min(params), max(params)
+        sizes = format_params(high) if low == high else f"{format_params(low)}–{format_params(high)}"
+    return {
+        "id": record["id"],
+        "name": _pick(record["name"], lang),
+        "year": str(record["year"] or ""),
+        "developer": ", ".join(_pick(d["name"], lang) for d in record["developers"]),
+        "params": sizes,
+        "commercial": "/".join(dict.fromkeys(record["commercial"])),
+        "repos": " ".join(record["repos"]),
+    }
+
+
+def _short_repos(repos: str) -> str:
+    items = repos.split()
+    return f"{items[0]} (+{len(items) - 1})" if len(items) > 1 else (items[0] if items else "")
+
+
+def json_of(match: Match) -> dict[str, Any]:
+    record = {k: v for k, v in match.record.items() if k not in ("norm", "order")}
+    record["matching_variants"] = [i for i, v in enumerate(match.record["variants"]) if any(v is m for m in match.variants)]
+    return record
+
+
+def width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in text)
+
+
+def plain_table(rows: list[dict[str, str]], columns: tuple[str, ...]) -> str:
+    """Columns aligned by display width (Japanese characters count double)."""
+    widths = {c: max([width(c)] + [width(r[c]) for r in rows]) for c in columns}
+    lines = ["  ".join(c.ljust(widths[c]) for c in columns).rstrip()]
+    for row in rows:
+        lines.append("  ".join(row[c] + " " * (widths[c] - width(row[c])) for c in columns).rstrip())
+    return "\n".join(lines)
+
+
+def emit(matches: list[Match], fmt: str | None, lang: str, write=None) -> None:
+    write = write or (lambda text: sys.stdout.write(text))
+    if fmt == "json":
+        write(json.dumps([json_of(m) for m in matches], ensure_ascii=False, indent=2) + "\n")
+        return
+    if fmt == "ids":
+        write("".join(m.record["id"] + "\n" for m in matches))
+        return
+    rows = [row_of(m, lang) for m in matches]
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(COLUMNS), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        write(buffer.getvalue())
+        return
+    if sys.stdout.isatty():
+        _rich_table(rows)
+        return
+    shown = [{**row, "repos": _short_repos(row["repos"])} for row in rows]
+    write(plain_table(shown, COLUMNS) + f"\n{len(rows)} entries\n")
+
+
+def _rich_table(rows: list[dict[str, str]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    table = Table(header_style="bold", expand=False)
+    for column in COLUMNS:
+        table.add_column(column, overflow="fold", style={"name": "bold", "repos": "cyan", "id": "dim"}.get(column))
+    for row in rows:
+        table.add_row(*(_short_repos(row[c]) if c == "repos" else row[c] for c in COLUMNS))
+    console.print(table)
+    console.print(f"{len(rows)} entries")

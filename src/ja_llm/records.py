@@ -1,0 +1,181 @@
+"""Compile a loaded catalog into flat search records: one JSON-able dict per entry with every value a filter
+needs already computed (parameter counts, commercial-use classes, normalised texts).
+
+The records are the one place where "what counts as commercial", "how many parameters" and "what text
+is searched" are decided; the CLI, the Python API and the website all filter these records.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .catalog import Catalog, LoadedEntry, text_in
+from .inline import plain
+from .schema import Entry, LicenseRef
+from .sizes import parse_size
+from .textnorm import normalize
+
+RECORD_VERSION = 1
+CLASS_RANK = {"no": 0, "unknown": 1, "conditional": 2, "yes": 3}
+
+
+def _all(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [v for v in value.values() if v]
+
+
+def _texts(value: Any, languages: list[str]) -> dict[str, str] | None:
+    if value is None:
+        return None
+    return {lang: plain(text_in(value, lang)) for lang in languages}
+
+
+def _license_class(catalog: Catalog, ref: LicenseRef) -> str:
+    lic = catalog.licenses.get(ref.id) if ref.id else None
+    return lic.commercial if lic else "unknown"
+
+
+def _combine(classes: list[str]) -> str:
+    """Licenses that apply together: the most restrictive wins (yes & conditional -> conditional)."""
+    return min(classes, key=lambda c: CLASS_RANK[c]) if classes else "unknown"
+
+
+def license_groups(catalog: Catalog, entry: Entry) -> list[str]:
+    """Commercial-use classes of an entry's license groups.
+
+    Licenses without a scope apply together to the whole entry and combine into one class; each
+    scoped license (`instruct モデル: CC BY-NC-SA 4.0`) covers only some variants and is a group of its
+    own. An entry with no license at all is `unknown`.
+    """
+    unscoped = [_license_class(catalog, ref) for ref in entry.licenses if ref.scope is None]
+    groups = [_combine(unscoped)] if unscoped else []
+    groups += [_license_class(catalog, ref) for ref in entry.licenses if ref.scope is not None]
+    return groups or ["unknown"]
+
+
+def build_record(catalog: Catalog, entry: LoadedEntry, order: int) -> dict[str, Any]:
+    data = entry.data
+    languages = list(catalog.info.languages)
+    section = catalog.sections.get(data.section)
+    ancestors: list[str] = []
+    current = section
+    while current is not None:
+        ancestors.append(current.id)
+        current = catalog.sections.get(current.parent) if current.parent else None
+    groups = license_groups(catalog, data)
+    variants = []
+    for position, variant in enumerate(data.variants):
+        size = data.parameters_of(variant)
+        own = catalog.licenses.get(variant.license) if variant.license else None
+        variants.append(
+            {
+                "index": position,
+                "label": plain(text_in(variant.label, languages[0])) if variant.label else None,
+                "size": variant.size or data.size,
+                "params": size.total if size else None,
+                "active": (size.active if size.active is not None else size.total) if size else None,
+                "repo": variant.repo,
+                "aliases": list(variant.aliases),
+                "license": variant.license,
+                "commercial": own.commercial if own else None,
+            }
+        )
+    if not variants and data.size:
+        # an entry with a size but no variant (an API model, a row without links): one unnamed variant
+        size = parse_size(data.size)
+        variants.append(
+            {
+                "index": None,
+                "label": None,
+                "size": data.size,
+                "params": size.total,
+                "active": size.active if size.active is not None else size.total,
+                "repo": None,
+                "aliases": [],
+                "license": None,
+                "commercial": None,
+            }
+        )
+    developers = []
+    developer_names: list[str] = []
+    for dev in data.developers:
+        org = catalog.organizations.get(dev)
+        names = _texts(org.name, languages) if org else {lang: dev for lang in languages}
+        developers.append({"id": dev, "name": names})
+        developer_names += list(dict.fromkeys(names.values()))
+    licenses = []
+    for ref in data.licenses:
+        lic = catalog.licenses.get(ref.id) if ref.id else None
+        licenses.append(
+            {
+                "id": ref.id,
+                "name": _texts(ref.text, languages) if ref.text else (_texts(lic.name, languages) if lic else None),
+                "commercial": lic.commercial if lic else "unknown",
+                "conditions": _texts(lic.conditions, languages) if lic and lic.conditions else None,
+                "scope": _texts(ref.scope, languages),
+            }
+        )
+    names = {lang: plain(text_in(data.name, lang)) for lang in languages}
+    repos = catalog.repos(entry)
+    haystack = (
+        list(names.values())
+        + developer_names
+        + [d["id"] for d in developers]
+        + repos
+        + [v["label"] for v in variants if v["label"]]
+        + [plain(t) for t in _all(data.training_data)]
+    )
+    url = data.url if isinstance(data.url, str) or data.url is None else text_in(data.url, languages[0])
+    return {
+        "id": entry.id,
+        "order": order,
+        "section": data.section,
+        "sections": ancestors,
+        "kind": section.kind if section else "other",
+        "name": names,
+        "year": data.year,
+        "url": url,
+        "developers": developers,
+        "licenses": licenses,
+        "license_ids": sorted({ref.id for ref in data.licenses if ref.id} | {v.license for v in data.variants if v.license}),
+        "commercial": groups,
+        "hf": bool(repos) or (data.hf is not None and data.hf.status == "yes"),
+        "context_length": data.context_length,
+        "architecture": _texts(data.architecture, languages),
+        "base_model": _texts(data.base_model, languages),
+        "domain": _texts(data.domain, languages),
+        "repos": repos,
+        "variants": variants,
+        "norm": {
+            "names": [normalize(n) for n in dict.fromkeys(names.values())],
+            "developers": [normalize(n) for n in developer_names] + [d["id"].lower() for d in developers],
+            "architecture": normalize(" ".join(_all(_texts(data.architecture, languages)))),
+            "base_model": normalize(
+                " ".join(_all(_texts(data.base_model, languages)) + _all(_texts(data.merged_from, languages)))
+            ),
+            "domain": normalize(" ".join(_all(_texts(data.domain, languages)))),
+            "text": normalize("\n".join(haystack)),
+        },
+    }
+
+
+def build_records(catalog: Catalog) -> list[dict[str, Any]]:
+    return [build_record(catalog, entry, order) for order, entry in enumerate(catalog.ordered_entries())]
+
+
+def build_meta(catalog: Catalog) -> dict[str, Any]:
+    """What the query layer needs besides the records: vocabularies for checks and error messages."""
+    languages = list(catalog.info.languages)
+    return {
+        "languages": languages,
+        "sections": {
+            s.id: {"parent": s.parent, "kind": s.kind, "title": _texts(s.title, languages)} for s in catalog.sections.values()
+        },
+        "section_order": catalog.section_order(),
+        "licenses": {
+            lic.id: {"name": _texts(lic.name, languages), "commercial": lic.commercial} for lic in catalog.licenses.values()
+        },
+    }

@@ -1,0 +1,20 @@
+"""Shared test set-up: the compiled-index cache goes to a temporary folder, never the user's ~/.cache."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+import pytest
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_index_cache():
+    with tempfile.TemporaryDirectory(prefix="ja-llm-cache-") as folder:
+        previous = os.environ.get("JA_LLM_CACHE_DIR")
+        os.environ["JA_LLM_CACHE_DIR"] = folder
+        yield folder
+        if previous is None:
+            os.environ.pop("JA_LLM_CACHE_DIR", None)
+        else:
+            os.environ["JA_LLM_CACHE_DIR"] = previous
