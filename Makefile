@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test install clean
+.PHONY: run test install clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,3 +24,10 @@ test: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+## bench: run the benchmarks and append their results to bench/RESULTS.md
+bench: $(STAMP)
+	$(BIN)/python bench/search_bench.py > bench/.latest.md
+	cat bench/.latest.md >> bench/RESULTS.md
+	rm -f bench/.latest.md
+	@echo "appended to bench/RESULTS.md"

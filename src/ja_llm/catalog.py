@@ -86,7 +86,12 @@ class Catalog:
             return matches[0]
         if matches:
             raise EntryNotFound(f"{entry_id!r} is ambiguous: " + ", ".join(m.id for m in matches[:5]))
-        raise EntryNotFound(f"no entry {entry_id!r}")
+        import difflib
+
+        tails = {i.rsplit("/", 1)[-1]: i for i in self.entries}
+        close = difflib.get_close_matches(key.rsplit("/", 1)[-1], list(tails), n=3, cutoff=0.6)
+        suggestion = f" (did you mean {', '.join(tails[c] for c in close)}?)" if close else ""
+        raise EntryNotFound(f"no entry {entry_id!r}{suggestion}")
 
     def ordered_entries(self) -> list[LoadedEntry]:
         """Entries in catalog order: section order (depth first), then position."""

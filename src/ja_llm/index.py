@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-INDEX_FORMAT = 3  # bump when records change shape
+INDEX_FORMAT = 4  # bump when records change shape
 _FOLDERS = ("models", "benchmarks", "papers")
 
 
@@ -59,10 +59,15 @@ def catalog_files(root: Path) -> list[tuple[str, os.stat_result]]:
     return found
 
 
+def _salt() -> str:
+    """What besides the files decides the index: its format and the Python version (marshal)."""
+    return f"format {INDEX_FORMAT} python {sys.version_info[:2]}"
+
+
 def content_key(root: Path, files: list[tuple[str, os.stat_result]] | None = None) -> str:
     """A hash of every catalog file's path and bytes (and of the index format and Python version)."""
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(f"format {INDEX_FORMAT} python {sys.version_info[:2]}\n".encode())
+    digest.update(f"{_salt()}\n".encode())
     for rel, _ in files if files is not None else catalog_files(root):
         digest.update(rel.encode("utf-8") + b"\0")
         with open(root / rel, "rb") as handle:
@@ -74,26 +79,27 @@ def content_key(root: Path, files: list[tuple[str, os.stat_result]] | None = Non
 def current_key(root: Path, use_memo: bool = True) -> str:
     """The content key, without re-reading the files when nothing changed since it was last computed.
 
-    The memo records each file's size, modification time and inode next to the key. It is trusted only
-    when all of these are unchanged and every file was last modified more than two seconds before the key
-    was computed (the same guard as git's "racy" index entries): an edit made while or after the key was
+    The memo records each file's size, modification and change times and inode next to the key. It is
+    trusted only when all of these are unchanged and every file was last changed more than two seconds
+    before the key was computed (the same guard as git's "racy" index entries): an edit made while or after the key was
     computed always leads to hashing the contents again.
     """
     files = catalog_files(root)
-    signature = [(rel, st.st_size, st.st_mtime_ns, st.st_ino) for rel, st in files]
+    # ctime too: os.utime can set a modification time back, never the change time
+    signature = [(rel, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino) for rel, st in files]
     memo_path = cache_dir() / f"memo-{hashlib.blake2b(str(root.resolve()).encode(), digest_size=8).hexdigest()}.marshal"
     if use_memo:
         try:
             with open(memo_path, "rb") as handle:
                 memo = marshal.loads(handle.read())
-            if memo["files"] == signature and all(m < memo["hashed_ns"] - 2_000_000_000 for _, _, m, _ in signature):
+            if memo["salt"] == _salt() and memo["files"] == signature and all(max(m, c) < memo["hashed_ns"] - 2_000_000_000 for _, _, m, c, _ in signature):
                 return memo["key"]
         except (OSError, ValueError, EOFError, KeyError, TypeError):
             pass
     hashed_ns = time.time_ns()
     key = content_key(root, files)
     if use_memo:
-        _save(memo_path, {"files": signature, "hashed_ns": hashed_ns, "key": key})
+        _save(memo_path, {"salt": _salt(), "files": signature, "hashed_ns": hashed_ns, "key": key})
     return key
 
 

@@ -1,13 +1,19 @@
 """Queries over the compiled records: every filter defined once, with its parser and its predicate.
 
 The CLI builds its options from FILTERS, the Python API calls `run_query`, and the website filters the
-same records with the same semantics (its facets read the values these predicates compare). Bad
-values raise QueryError listing the accepted values.
+same records with the same semantics (its facets read the values these predicates compare). Bad values
+raise QueryError listing the accepted values.
+
+Evaluation is columnar: the values a filter reads are gathered once per record list into plain lists
+(a column per value, variants flattened), and each filter narrows a list of candidate positions. Only
+the records that match are touched as dicts.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from bisect import bisect_right
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +24,8 @@ Record = dict[str, Any]
 KIND_NAMES = ("generative", "encoder", "embedding", "vision-language", "speech", "music", "benchmark", "paper", "other")
 SORT_KEYS = ("catalog", "params", "year", "name")
 COMMERCIAL_MODES = ("yes", "any")
+_RANK = {"no": 0, "unknown": 1, "conditional": 2, "yes": 3}
+_ALLOWED = {"yes": frozenset({"yes"}), "any": frozenset({"yes", "conditional"})}
 
 
 class QueryError(JaLlmError, ValueError):
@@ -30,7 +38,7 @@ _UNITS = {"k": 1e3, "m": 1e6, "b": 1e9, "t": 1e12}
 
 
 def parse_params(text: str) -> float:
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmbt])\s*", str(text), re.IGNORECASE)
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmbt])\s*", unicodedata.normalize("NFKC", str(text)), re.IGNORECASE)
     if not match:
         raise QueryError(f"{text!r} is not a parameter count (accepted: a number with k, m, b or t, e.g. 7b, 1.4B, 500m, 110M)")
     return float(match.group(1)) * _UNITS[match.group(2).lower()]
@@ -38,44 +46,16 @@ def parse_params(text: str) -> float:
 
 def parse_int(name: str) -> Callable[[Any], int]:
     def parse(text: Any) -> int:
-        raw = str(text).strip().replace(",", "").replace("_", "")
+        raw = unicodedata.normalize("NFKC", str(text)).strip().replace(",", "").replace("_", "")
         factor = 1
         if raw[-1:].lower() == "k":
             raw, factor = raw[:-1], 1024
         try:
             return int(float(raw) * factor) if factor != 1 else int(raw)
-        except ValueError:
+        except (ValueError, OverflowError):
             raise QueryError(f"{text!r} is not a valid {name} (accepted: a whole number, e.g. 2024 or 8192 or 8k)") from None
 
     return parse
-
-
-# --- filters ---------------------------------------------------------------------------------------------
-
-
-class Filter:
-    """One filter: its name (the CLI option is `--name`), help text, how a value is read, and the test
-    (on the entry, or on each variant: an entry matches when one of its variants does)."""
-
-    __slots__ = ("name", "help", "parse", "entry_test", "variant_test", "flag", "metavar")
-
-    def __init__(
-        self,
-        name: str,
-        help: str,
-        parse: Callable[[Any, dict[str, Any]], Any],  # (raw value, index meta) -> value
-        entry_test: Callable[[Record, Any], bool] | None = None,
-        variant_test: Callable[[dict[str, Any], Any, dict[str, Any]], bool] | None = None,  # (variant, value, options)
-        flag: bool = False,
-        metavar: str = "TEXT",
-    ) -> None:
-        self.name, self.help, self.parse = name, help, parse
-        self.entry_test, self.variant_test = entry_test, variant_test
-        self.flag, self.metavar = flag, metavar
-
-
-def _contains(haystack: str, needle: str) -> bool:
-    return needle in haystack
 
 
 def _parse_section(value: Any, meta: dict[str, Any]) -> str:
@@ -86,29 +66,16 @@ def _parse_section(value: Any, meta: dict[str, Any]) -> str:
     raise QueryError(f"unknown section or kind {text!r} (accepted: {accepted})")
 
 
-def _section_test(record: Record, value: str) -> bool:
-    return record["kind"] == value or value in record["sections"]
-
-
 def _parse_commercial(value: Any, meta: dict[str, Any]) -> str:
     if value is True or value in ("", None):
         return "yes"
     text = str(value).strip().lower()
     if text in COMMERCIAL_MODES:
         return text
-    raise QueryError(f"unknown --commercial mode {value!r} (accepted: {', '.join(COMMERCIAL_MODES)})")
-
-
-def _commercial_ok(classes: list[str], mode: str) -> bool:
-    allowed = {"yes"} if mode == "yes" else {"yes", "conditional"}
-    return any(c in allowed for c in classes)
-
-
-def _commercial_variant(variant: dict[str, Any], mode: str, options: dict[str, Any]) -> bool:
-    own = variant.get("commercial")
-    if own is not None:
-        return _commercial_ok([own], mode)
-    return _commercial_ok(options["_record"]["commercial"], mode)
+    raise QueryError(
+        f"unknown --commercial mode {value!r} (accepted: {', '.join(COMMERCIAL_MODES)}; "
+        "a search text goes before the options: ja-llm search TEXT --commercial)"
+    )
 
 
 def _parse_license(value: Any, meta: dict[str, Any]) -> str:
@@ -118,26 +85,6 @@ def _parse_license(value: Any, meta: dict[str, Any]) -> str:
     raise QueryError(f"unknown license {text!r} (accepted: {', '.join(sorted(meta['licenses']))})")
 
 
-def _license_variant(variant: dict[str, Any], value: str, options: dict[str, Any]) -> bool:
-    if variant.get("license"):
-        return variant["license"] == value
-    return any(lic["id"] == value for lic in options["_record"]["licenses"])
-
-
-def _params_of(variant: dict[str, Any], options: dict[str, Any]) -> float | None:
-    return variant.get("active") if options.get("active") else variant.get("params")
-
-
-def _min_params(variant: dict[str, Any], value: float, options: dict[str, Any]) -> bool:
-    params = _params_of(variant, options)
-    return params is not None and params >= value
-
-
-def _max_params(variant: dict[str, Any], value: float, options: dict[str, Any]) -> bool:
-    params = _params_of(variant, options)
-    return params is not None and params <= value
-
-
 def _parse_text(value: Any, meta: dict[str, Any]) -> str:
     text = normalize(str(value))
     if not text:
@@ -145,26 +92,207 @@ def _parse_text(value: Any, meta: dict[str, Any]) -> str:
     return text
 
 
-def _developer_test(record: Record, value: str) -> bool:
-    return any(value in name for name in record["norm"]["developers"])
+# --- columns ---------------------------------------------------------------------------------------------
+
+# Entry columns: the value of each record a filter reads (built on demand, once per record list).
+COLUMNS: dict[str, Callable[[Record], Any]] = {
+    "sections": lambda r: (r["kind"], *r["sections"]),
+    "year": lambda r: r["year"],
+    "developers": lambda r: r["norm"]["developers"],
+    "architecture": lambda r: r["norm"]["architecture"],
+    "base_model": lambda r: r["norm"]["base_model"],
+    "domain": lambda r: r["norm"]["domain"],
+    "hf": lambda r: r["hf"],
+    "context_length": lambda r: r["context_length"] or 0,
+    "commercial": lambda r: r["commercial"],
+    "best_commercial": lambda r: r["best_commercial"],
+    "license_ids": lambda r: r["license_ids"],
+    "entry_licenses": lambda r: tuple(lic["id"] for lic in r["licenses"]),
+    "bounds": lambda r: r["bounds"] if r["variants"] else None,
+    "order": lambda r: r["order"],
+}
+
+
+class Variants:
+    """Every record's variants flattened into columns; record i owns positions start[i]..start[i+1]-1.
+
+    The last position is a blank variant (no size, no license) standing for a record without variants,
+    so that license and commercial-use filters judge such a record by its own licenses."""
+
+    def __init__(self, records: list[Record]) -> None:
+        self.start: list[int] = []
+        self.params: list[float | None] = []
+        self.active: list[float | None] = []
+        self.commercial: list[str | None] = []
+        self.license: list[str | None] = []
+        for record in records:
+            self.start.append(len(self.params))
+            for variant in record["variants"]:
+                self.params.append(variant["params"])
+                self.active.append(variant["active"])
+                self.commercial.append(variant["commercial"])
+                self.license.append(variant["license"])
+        self.start.append(len(self.params))
+        self.blank = len(self.params)
+        for column in (self.params, self.active, self.commercial, self.license):
+            column.append(None)
+
+
+class Compiled:
+    """Columns, flattened variants and the text blob of one record list, each built on first use."""
+
+    def __init__(self, records: list[Record]) -> None:
+        self.records = records
+        self._columns: dict[str, list[Any]] = {}
+        self._variants: Variants | None = None
+        self._text: tuple[bytes, list[int]] | None = None
+
+    def column(self, name: str) -> list[Any]:
+        if name not in self._columns:
+            extract = COLUMNS[name]
+            self._columns[name] = [extract(record) for record in self.records]
+        return self._columns[name]
+
+    @property
+    def variants(self) -> Variants:
+        if self._variants is None:
+            self._variants = Variants(self.records)
+        return self._variants
+
+    def text_search(self, needle: str) -> list[int]:
+        """Positions of the records whose search text contains `needle`.
+
+        All texts are kept as one UTF-8 byte string: byte search is fast, and UTF-8 being
+        self-synchronising, a match of the encoded needle is always a match of the text."""
+        if self._text is None:
+            texts = [record["norm"]["text"].encode("utf-8") for record in self.records]
+            starts, position = [], 0
+            for text in texts:
+                starts.append(position)
+                position += len(text) + 1
+            self._text = (b"\x1e".join(texts), starts)
+        blob, starts = self._text
+        encoded = needle.encode("utf-8")
+        found: list[int] = []
+        count = len(starts)
+        position = blob.find(encoded)
+        while position != -1:
+            index = bisect_right(starts, position) - 1
+            found.append(index)
+            if index + 1 >= count:
+                break
+            position = blob.find(encoded, starts[index + 1])
+        return found
+
+
+_COMPILED: list[Compiled] = []
+
+
+def compiled(records: list[Record]) -> Compiled:
+    """The columns of a record list, kept for the last list queried (the CLI and the API query one)."""
+    if _COMPILED and _COMPILED[0].records is records and len(_COMPILED[0].column("order")) == len(records):
+        return _COMPILED[0]
+    _COMPILED[:] = [Compiled(records)]
+    return _COMPILED[0]
+
+
+# --- filters ---------------------------------------------------------------------------------------------
+
+VariantTest = Callable[[int, int], bool]  # (variant position, record position) -> passes
+
+
+class Filter:
+    """One filter: its name (the CLI option is `--name`), help text, how a value is read, and its test.
+
+    An entry filter tests one column of each record. A variant filter builds, for a value, a test of
+    one variant (a record passes when one of its variants does, and keeps the variants that do), plus a
+    cheap necessary condition on the record (`prefilter`) that only serves speed."""
+
+    __slots__ = ("name", "help", "parse", "column", "test", "variant_test", "prefilter", "flag", "metavar")
+
+    def __init__(
+        self,
+        name: str,
+        help: str,
+        parse: Callable[[Any, dict[str, Any]], Any],
+        *,
+        column: str | None = None,
+        test: Callable[[Any, Any], bool] | None = None,
+        variant_test: Callable[[Any, Compiled, bool], VariantTest] | None = None,
+        prefilter: tuple[str, Callable[[Any, Any, bool], bool]] | None = None,
+        flag: bool = False,
+        metavar: str = "TEXT",
+    ) -> None:
+        self.name, self.help, self.parse = name, help, parse
+        self.column, self.test = column, test
+        self.variant_test, self.prefilter = variant_test, prefilter
+        self.flag, self.metavar = flag, metavar
+
+
+def _commercial_test(mode: str, c: Compiled, active: bool) -> VariantTest:
+    allowed = _ALLOWED[mode]
+    own = c.variants.commercial
+    entry = c.column("commercial")
+    return lambda j, i: (own[j] in allowed) if own[j] is not None else not allowed.isdisjoint(entry[i])
+
+
+def _license_test(value: str, c: Compiled, active: bool) -> VariantTest:
+    own = c.variants.license
+    entry = c.column("entry_licenses")
+    return lambda j, i: own[j] == value if own[j] is not None else value in entry[i]
+
+
+def _size_test(minimum: bool) -> Callable[[float, Compiled, bool], VariantTest]:
+    def make(value: float, c: Compiled, active: bool) -> VariantTest:
+        sizes = c.variants.active if active else c.variants.params
+        if minimum:
+            return lambda j, i: sizes[j] is not None and sizes[j] >= value
+        return lambda j, i: sizes[j] is not None and sizes[j] <= value
+
+    return make
+
+
+def _size_bound(minimum: bool) -> Callable[[Any, float, bool], bool]:
+    """Necessary condition on [min params, max params, min active, max active] (None: no variants)."""
+
+    def check(bounds: Any, value: float, active: bool) -> bool:
+        if bounds is None:
+            return True  # no variants: the blank variant decides (it has no size)
+        bound = bounds[(2 if active else 0) + (1 if minimum else 0)]
+        return bound is not None and (bound >= value if minimum else bound <= value)
+
+    return check
 
 
 FILTERS: tuple[Filter, ...] = (
-    Filter("section", "Section id or kind: generative, encoder, embedding, vision-language, speech, music, benchmark, paper (sub-sections included).", _parse_section, entry_test=_section_test, metavar="ID|KIND"),
-    Filter("commercial", "Commercial use allowed: `yes` (default when given alone) or `any` (also admits conditional licenses).", _parse_commercial, variant_test=_commercial_variant, metavar="[yes|any]"),
-    Filter("license", "License id from the registry (e.g. apache-2.0, mit, llama3.1).", _parse_license, variant_test=_license_variant, metavar="ID"),
-    Filter("min_params", "Minimum parameter count of a variant: 7b, 1.4B, 500m, 110M (MoE by total; --active by active).", lambda v, m: parse_params(v), variant_test=_min_params, metavar="SIZE"),
-    Filter("max_params", "Maximum parameter count of a variant (same units as --min-params).", lambda v, m: parse_params(v), variant_test=_max_params, metavar="SIZE"),
-    Filter("year", "Release year.", lambda v, m: parse_int("year")(v), entry_test=lambda r, v: r["year"] == v, metavar="YEAR"),
-    Filter("since", "Released in this year or later.", lambda v, m: parse_int("year")(v), entry_test=lambda r, v: r["year"] is not None and r["year"] >= v, metavar="YEAR"),
-    Filter("developer", "Developer id, or part of its name in any language (東北大, SB Intuitions).", _parse_text, entry_test=_developer_test, metavar="TEXT"),
-    Filter("arch", "Part of the architecture text (Llama, MoE, BERT).", _parse_text, entry_test=lambda r, v: v in r["norm"]["architecture"], metavar="TEXT"),
-    Filter("base_model", "Part of the base model (or merge sources) text (Qwen3, Llama 3.1).", _parse_text, entry_test=lambda r, v: v in r["norm"]["base_model"], metavar="TEXT"),
-    Filter("hf", "Only entries with weights on the Hugging Face Hub.", lambda v, m: bool(v), entry_test=lambda r, v: r["hf"] == v, flag=True),
-    Filter("domain", "Part of the domain text (医療, finance).", _parse_text, entry_test=lambda r, v: v in r["norm"]["domain"], metavar="TEXT"),
-    Filter("min_context", "Minimum context length in tokens (8192, 8k, 32,768).", lambda v, m: parse_int("context length")(v), entry_test=lambda r, v: (r["context_length"] or 0) >= v, metavar="TOKENS"),
+    Filter("section", "Section id or kind: generative, encoder, embedding, vision-language, speech, music, benchmark, paper (sub-sections included).",
+           _parse_section, column="sections", test=lambda kinds, v: v in kinds, metavar="ID|KIND"),
+    Filter("commercial", "Commercial use allowed: `yes` (default when given alone) or `any` (also admits conditional licenses).",
+           _parse_commercial, variant_test=_commercial_test, metavar="[yes|any]",
+           prefilter=("best_commercial", lambda best, v, a: best >= (_RANK["yes"] if v == "yes" else _RANK["conditional"]))),
+    Filter("license", "License id from the registry (e.g. apache-2.0, mit, llama3.1).",
+           _parse_license, variant_test=_license_test, metavar="ID", prefilter=("license_ids", lambda ids, v, a: v in ids)),
+    Filter("min_params", "Minimum parameter count of a variant: 7b, 1.4B, 500m, 110M (MoE by total; --active by active).",
+           lambda v, m: parse_params(v), variant_test=_size_test(True), metavar="SIZE", prefilter=("bounds", _size_bound(True))),
+    Filter("max_params", "Maximum parameter count of a variant (same units as --min-params).",
+           lambda v, m: parse_params(v), variant_test=_size_test(False), metavar="SIZE", prefilter=("bounds", _size_bound(False))),
+    Filter("year", "Release year.", lambda v, m: parse_int("year")(v), column="year", test=lambda year, v: year == v, metavar="YEAR"),
+    Filter("since", "Released in this year or later.", lambda v, m: parse_int("year")(v),
+           column="year", test=lambda year, v: year is not None and year >= v, metavar="YEAR"),
+    Filter("developer", "Developer id, or part of its name in any language (東北大, SB Intuitions).",
+           _parse_text, column="developers", test=lambda text, v: v in text, metavar="TEXT"),
+    Filter("arch", "Part of the architecture text (Llama, MoE, BERT).", _parse_text, column="architecture", test=lambda text, v: v in text),
+    Filter("base_model", "Part of the base model (or merge sources) text (Qwen3, Llama 3.1).",
+           _parse_text, column="base_model", test=lambda text, v: v in text),
+    Filter("hf", "Only entries with weights on the Hugging Face Hub.", lambda v, m: bool(v), column="hf", test=lambda hf, v: hf == v, flag=True),
+    Filter("domain", "Part of the domain text (医療, finance).", _parse_text, column="domain", test=lambda text, v: v in text),
+    Filter("min_context", "Minimum context length in tokens (8192, 8k, 32,768).", lambda v, m: parse_int("context length")(v),
+           column="context_length", test=lambda length, v: length >= v, metavar="TOKENS"),
 )
 FILTER_BY_NAME = {f.name: f for f in FILTERS}
+
+
+# --- running a query -------------------------------------------------------------------------------------
 
 
 class Query:
@@ -194,13 +322,15 @@ class Match:
 
 
 def _parsed(query: Query, meta: dict[str, Any]) -> list[tuple[Filter, Any]]:
+    """The query's filters with parsed values, in the order of FILTERS."""
+    for name in query.filters:
+        if name not in FILTER_BY_NAME:
+            raise QueryError(f"unknown filter {name!r} (accepted: {', '.join(FILTER_BY_NAME)})")
     parsed = []
-    for name, raw in query.filters.items():
+    for spec in FILTERS:
+        raw = query.filters.get(spec.name)
         if raw is None or raw is False:
             continue
-        spec = FILTER_BY_NAME.get(name)
-        if spec is None:
-            raise QueryError(f"unknown filter {name!r} (accepted: {', '.join(FILTER_BY_NAME)})")
         parsed.append((spec, spec.parse(raw, meta)))
     if query.sort not in SORT_KEYS:
         raise QueryError(f"unknown sort key {query.sort!r} (accepted: {', '.join(SORT_KEYS)})")
@@ -212,44 +342,50 @@ def _parsed(query: Query, meta: dict[str, Any]) -> list[tuple[Filter, Any]]:
 def run_query(records: list[Record], meta: dict[str, Any], query: Query) -> list[Match]:
     """The records that pass every filter (and contain the text), sorted as asked."""
     parsed = _parsed(query, meta)
-    entry_filters = [(f, v) for f, v in parsed if f.entry_test is not None]
-    variant_filters = [(f, v) for f, v in parsed if f.variant_test is not None]
+    c = compiled(records)
+    active = query.active
     needle = normalize(query.text) if query.text and query.text.strip() else None
-    options: dict[str, Any] = {"active": query.active}
+    candidates: list[int] | range = c.text_search(needle) if needle is not None else range(len(records))
+    for spec, value in parsed:
+        if spec.column is not None and spec.test is not None:
+            column, test = c.column(spec.column), spec.test
+            candidates = [i for i in candidates if test(column[i], value)]
+        elif spec.prefilter is not None:
+            name, check = spec.prefilter
+            column = c.column(name)
+            candidates = [i for i in candidates if check(column[i], value, active)]
+    tests = [spec.variant_test(value, c, active) for spec, value in parsed if spec.variant_test is not None]
     matches: list[Match] = []
-    for record in records:
-        if needle is not None and needle not in record["norm"]["text"]:
-            continue
-        if not all(f.entry_test(record, v) for f, v in entry_filters):  # type: ignore[misc]
-            continue
-        variants = record["variants"]
-        if variant_filters:
-            options["_record"] = record
-            variants = [var for var in variants if all(f.variant_test(var, v, options) for f, v in variant_filters)]  # type: ignore[misc]
-            if not variants and not _entry_level_pass(record, variant_filters, options):
+    if tests:
+        start, blank = c.variants.start, c.variants.blank
+        for i in candidates:
+            first, end = start[i], start[i + 1]
+            record = records[i]
+            if first == end:  # no variants: the record's own licenses decide, sizes cannot match
+                if all(test(blank, i) for test in tests):
+                    matches.append(Match(record, [], False))
                 continue
-        exact = needle is not None and needle in record["norm"]["names"]
-        matches.append(Match(record, variants, exact))
+            kept = [record["variants"][j - first] for j in range(first, end) if all(test(j, i) for test in tests)]
+            if kept:
+                matches.append(Match(record, kept, False))
+    else:
+        matches = [Match(records[i], records[i]["variants"], False) for i in candidates]
+    if needle is not None:
+        for match in matches:
+            match.exact = needle in match.record["norm"]["names"]
     return _sort(matches, query)
 
 
-def _entry_level_pass(record: Record, variant_filters: list[tuple[Filter, Any]], options: dict[str, Any]) -> bool:
-    """An entry without variants still passes license/commercial filters on its own licenses; size filters
-    need a size."""
-    if record["variants"]:
-        return False
-    pseudo = {"license": None, "commercial": None, "params": None, "active": None}
-    return all(f.variant_test(pseudo, v, options) for f, v in variant_filters)  # type: ignore[misc]
-
-
 def _sort(matches: list[Match], query: Query) -> list[Match]:
+    in_order = matches  # candidates are visited in catalog order
     if query.sort == "catalog":
-        key: Callable[[Match], Any] = lambda m: m.record["order"]
-        ordered = sorted(matches, key=key, reverse=query.desc)
+        ordered = in_order[::-1] if query.desc else in_order
     else:
-        present = [m for m in matches if _sort_value(m, query) is not None]
-        missing = [m for m in matches if _sort_value(m, query) is None]
-        ordered = sorted(present, key=lambda m: (_sort_value(m, query), m.record["order"]), reverse=query.desc) + missing
+        # a stable sort on the value alone: ties keep catalog order, also with --desc
+        keyed = [(m, _sort_value(m, query)) for m in in_order]
+        present = [pair for pair in keyed if pair[1] is not None]
+        missing = [m for m, value in keyed if value is None]
+        ordered = [m for m, _ in sorted(present, key=lambda pair: pair[1], reverse=query.desc)] + missing
     if query.text:
         ordered = [m for m in ordered if m.exact] + [m for m in ordered if not m.exact]
     return ordered[: query.limit] if query.limit is not None else ordered
@@ -262,6 +398,6 @@ def _sort_value(match: Match, query: Query) -> Any:
     if query.sort == "name":
         names = record["name"]
         return normalize(names.get(query.lang) or next(iter(names.values()), ""))
-    values = [_params_of(v, {"active": query.active}) for v in (match.variants or record["variants"])]
-    values = [v for v in values if v is not None]
+    key = "active" if query.active else "params"
+    values = [v[key] for v in (match.variants or record["variants"]) if v[key] is not None]
     return max(values) if values else None

@@ -15,7 +15,7 @@ from .schema import Entry, LicenseRef
 from .sizes import parse_size
 from .textnorm import normalize
 
-RECORD_VERSION = 1
+SEP = "\x1f"  # joins normalised texts (never in a normalised text: normalize folds it as white space)
 CLASS_RANK = {"no": 0, "unknown": 1, "conditional": 2, "yes": 3}
 
 
@@ -149,17 +149,28 @@ def build_record(catalog: Catalog, entry: LoadedEntry, order: int) -> dict[str, 
         "domain": _texts(data.domain, languages),
         "repos": repos,
         "variants": variants,
+        "bounds": _bounds(variants),
+        "best_commercial": max([CLASS_RANK[c] for c in groups] + [CLASS_RANK[v["commercial"]] for v in variants if v["commercial"]]),
+        # normalised texts; several texts are joined with SEP so that a match never spans two of them
         "norm": {
             "names": [normalize(n) for n in dict.fromkeys(names.values())],
-            "developers": [normalize(n) for n in developer_names] + [d["id"].lower() for d in developers],
+            "developers": SEP.join([normalize(n) for n in developer_names] + [d["id"].lower() for d in developers]),
             "architecture": normalize(" ".join(_all(_texts(data.architecture, languages)))),
             "base_model": normalize(
                 " ".join(_all(_texts(data.base_model, languages)) + _all(_texts(data.merged_from, languages)))
             ),
             "domain": normalize(" ".join(_all(_texts(data.domain, languages)))),
-            "text": normalize("\n".join(haystack)),
+            "text": SEP.join(normalize(t) for t in haystack if t),
         },
     }
+
+
+def _bounds(variants: list[dict[str, Any]]) -> list[float | None]:
+    """[min params, max params, min active, max active] over the variants (None when no variant has a size):
+    quick necessary conditions for the per-variant size filters."""
+    params = [v["params"] for v in variants if v["params"] is not None]
+    active = [v["active"] for v in variants if v["active"] is not None]
+    return [min(params, default=None), max(params, default=None), min(active, default=None), max(active, default=None)]
 
 
 def build_records(catalog: Catalog) -> list[dict[str, Any]]:

@@ -1,0 +1,187 @@
+"""Benchmarks of `ja-llm search` (run by `make bench`; results go to bench/RESULTS.md).
+
+1. Cold start: a new `ja-llm search` process (warm index cache) against `python -c pass`, measured side
+   by side in the same run, as a ratio (goal: <= 8x on the shipped catalog).
+2. Query latency and peak memory on synthetic catalogs of 10k and 100k entries (goal: <= 50 ms per
+   query and <= 1 GB at 100k): the catalog is generated from the shipped entries, its index built once
+   by `ja-llm`, then a fresh process loads the index and times each query.
+
+Timings on a shared machine are noisy: medians of repeated runs, and ratios rather than absolute times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+JA_LLM = str(BIN / "ja-llm")
+
+QUERIES = {
+    "text 'swallow'": dict(text="swallow"),
+    "text '東北大'": dict(text="東北大"),
+    "--min-params 7b --commercial": dict(min_params="7b", commercial="yes"),
+    "--kind embedding --min-context 8192": dict(section="embedding", min_context="8192"),
+    "--developer 'SB Intuitions' --year 2025": dict(developer="SB Intuitions", year="2025"),
+    "--base-model qwen3 --sort params --desc --limit 20": dict(base_model="qwen3", sort="params", desc=True, limit=20),
+}
+
+
+def median_seconds(command: list[str], runs: int, env: dict[str, str]) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, env=env)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def cold_start(runs: int, env: dict[str, str]) -> list[tuple[str, float, float]]:
+    subprocess.run([JA_LLM, "search", "--ids"], stdout=subprocess.DEVNULL, check=True, env=env)  # warm the cache
+    baseline = median_seconds([sys.executable, "-c", "pass"], runs, env)
+    rows = [("python -c pass", baseline, 1.0)]
+    for args in (["search", "sarashina"], ["search", "--min-params", "7b", "--commercial"], ["search", "--json"]):
+        seconds = median_seconds([JA_LLM, *args], runs, env)
+        rows.append(("ja-llm " + " ".join(args), seconds, seconds / baseline))
+    return rows
+
+
+def synthetic_catalog(target: Path, count: int) -> None:
+    """A catalog of `count` entries made by repeating the shipped entries with unique names and repo ids."""
+    from ja_llm.storage import dumps
+
+    source = ROOT / "src" / "ja_llm" / "data"
+    target.mkdir(parents=True)
+    for name in ("catalog.toml", "sections.toml", "organizations.toml", "licenses.toml", "footnotes.toml"):
+        shutil.copy(source / name, target / name)
+    templates = []
+    for path in sorted((source / "models").rglob("*.toml")):
+        templates.append((path.relative_to(source).with_suffix(""), tomllib.loads(path.read_text(encoding="utf-8"))))
+    for i in range(count):
+        rel, data = templates[i % len(templates)]
+        copy = dict(data)
+        copy["name"] = f"{data['name'] if isinstance(data['name'], str) else data['name'].get('en', 'x')} #{i}"
+        copy["position"] = i
+        copy["variants"] = [
+            {**v, "repo": f"{v['repo']}-s{i}", "aliases": []} if v.get("repo") else {k: x for k, x in v.items() if k != "aliases"}
+            for v in data.get("variants", [])
+        ]
+        copy["variants"] = [{k: x for k, x in v.items() if x != []} for v in copy["variants"]]
+        if not copy["variants"]:
+            del copy["variants"]
+        out = target / f"{rel}-s{i}.toml"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(dumps(copy), encoding="utf-8")
+
+
+LATENCY_PROBE = r"""
+import json, resource, statistics, sys, time
+from pathlib import Path
+from ja_llm.index import load_index
+from ja_llm.query import Query, run_query
+queries = json.loads(sys.argv[2])
+start = time.perf_counter()
+index = load_index(Path(sys.argv[1]))
+load = time.perf_counter() - start
+assert index.cached, "the index should come from the cache"
+result = {"load_s": load, "entries": len(index.records), "queries": {}}
+for name, spec in queries.items():
+    spec = dict(spec)
+    text = spec.pop("text", None)
+    sort = spec.pop("sort", "catalog"); desc = spec.pop("desc", False); limit = spec.pop("limit", None)
+    times = []
+    for _ in range(7):
+        t = time.perf_counter()
+        matches = run_query(index.records, index.meta, Query(text, spec, False, sort, desc, limit))
+        times.append(time.perf_counter() - t)
+    result["queries"][name] = {"median_ms": statistics.median(times) * 1000, "matches": len(matches)}
+result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps(result))
+"""
+
+
+def synthetic(count: int, env: dict[str, str], keep: bool) -> dict:
+    folder = Path(tempfile.mkdtemp(prefix=f"ja-llm-bench-{count}-"))
+    try:
+        catalog = folder / "catalog"
+        start = time.perf_counter()
+        synthetic_catalog(catalog, count)
+        generated = time.perf_counter() - start
+        start = time.perf_counter()
+        subprocess.run([JA_LLM, "search", "--ids", "--data", str(catalog)], stdout=subprocess.DEVNULL, check=True, env=env)
+        built = time.perf_counter() - start
+        probe = subprocess.run(
+            [sys.executable, "-c", LATENCY_PROBE, str(catalog), json.dumps(QUERIES)],
+            capture_output=True, text=True, check=True, env=env,
+        )
+        result = json.loads(probe.stdout)
+        result.update(generate_s=generated, build_index_s=built)
+        return result
+    finally:
+        if not keep:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def machine() -> str:
+    cpu = ""
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    memory = ""
+    try:
+        kb = int(next(line.split()[1] for line in open("/proc/meminfo") if line.startswith("MemTotal")))
+        memory = f"{kb / 1024 / 1024:.0f} GiB"
+    except (OSError, StopIteration):
+        pass
+    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores {cpu}, {memory}, Python {platform.python_version()}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=21, help="runs per command for the cold-start medians")
+    parser.add_argument("--sizes", default="10000,100000", help="synthetic catalog sizes, comma-separated")
+    parser.add_argument("--keep", action="store_true", help="keep the synthetic catalogs")
+    args = parser.parse_args()
+    cache = tempfile.mkdtemp(prefix="ja-llm-bench-cache-")
+    env = {**os.environ, "JA_LLM_CACHE_DIR": cache}
+    lines = [f"## {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC — {machine()}", ""]
+    print("cold start ...", file=sys.stderr)
+    lines += ["### Cold start (median of %d runs, warm index cache)" % args.runs, "", "| command | median | ratio to `python -c pass` |", "|---|---:|---:|"]
+    for name, seconds, ratio in cold_start(args.runs, env):
+        lines.append(f"| `{name}` | {seconds * 1000:.1f} ms | {ratio:.2f}x |")
+    lines += ["", "Goal: `ja-llm search` <= 8x `python -c pass`.", ""]
+    for count in [int(n) for n in args.sizes.split(",") if n]:
+        print(f"synthetic catalog of {count} entries ...", file=sys.stderr)
+        result = synthetic(count, env, args.keep)
+        lines += [
+            f"### Synthetic catalog of {count:,} entries",
+            "",
+            f"generated in {result['generate_s']:.1f} s; index built (load + validate + compile) in {result['build_index_s']:.1f} s; "
+            f"index loaded from cache in {result['load_s'] * 1000:.0f} ms; peak memory of the query process {result['peak_rss_mb']:.0f} MB",
+            "",
+            "| query | median latency | matches |",
+            "|---|---:|---:|",
+        ]
+        for name, q in result["queries"].items():
+            lines.append(f"| `{name}` | {q['median_ms']:.1f} ms | {q['matches']:,} |")
+        lines += ["", "Goal: <= 50 ms per query, <= 1 GB at 100k.", ""]
+    shutil.rmtree(cache, ignore_errors=True)
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
