@@ -157,6 +157,8 @@ def main() -> int:
     args = parser.parse_args()
     cache = tempfile.mkdtemp(prefix="ja-llm-bench-cache-")
     env = {**os.environ, "JA_LLM_CACHE_DIR": cache}
+    # measure what a user's machine does: bytecode cached (some sandboxes set PYTHONDONTWRITEBYTECODE)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     lines = [f"## {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC — {machine()}", ""]
     print("cold start ...", file=sys.stderr)
     lines += ["### Cold start (median of %d runs, warm index cache)" % args.runs, "", "| command | median | ratio to `python -c pass` |", "|---|---:|---:|"]

@@ -7,9 +7,9 @@ markdown parser). Building the index imports the catalog loader only when the ca
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import os
+import zlib
 import sys
 import time
 from pathlib import Path
@@ -66,6 +66,8 @@ def _salt() -> str:
 
 def content_key(root: Path, files: list[tuple[str, os.stat_result]] | None = None) -> str:
     """A hash of every catalog file's path and bytes (and of the index format and Python version)."""
+    import hashlib  # only when hashing: importing it costs a few milliseconds of every command's start
+
     digest = hashlib.blake2b(digest_size=16)
     digest.update(f"{_salt()}\n".encode())
     for rel, _ in files if files is not None else catalog_files(root):
@@ -87,7 +89,7 @@ def current_key(root: Path, use_memo: bool = True) -> str:
     files = catalog_files(root)
     # ctime too: os.utime can set a modification time back, never the change time
     signature = [(rel, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino) for rel, st in files]
-    memo_path = cache_dir() / f"memo-{hashlib.blake2b(str(root.resolve()).encode(), digest_size=8).hexdigest()}.marshal"
+    memo_path = cache_dir() / f"memo-{zlib.crc32(str(root.resolve()).encode('utf-8')):08x}.marshal"
     if use_memo:
         try:
             with open(memo_path, "rb") as handle:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
 from bisect import bisect_right
 from collections.abc import Callable
 from typing import Any
@@ -58,6 +59,13 @@ def parse_int(name: str) -> Callable[[Any], int]:
     return parse
 
 
+def _parse_year(value: Any, meta: dict[str, Any]) -> int:
+    year = parse_int("year")(value)
+    if not 1000 <= year <= 9999:
+        raise QueryError(f"{value!r} is not a valid year (accepted: a four-digit year such as 2024)")
+    return year
+
+
 def _parse_section(value: Any, meta: dict[str, Any]) -> str:
     text = str(value).strip()
     if text in KIND_NAMES or text in meta["sections"]:
@@ -94,10 +102,22 @@ def _parse_text(value: Any, meta: dict[str, Any]) -> str:
 
 # --- columns ---------------------------------------------------------------------------------------------
 
+NAN = float("nan")  # a missing number in a numeric column: every comparison with it is false
+
+
+def _bound(index: int) -> Callable[[Record], float]:
+    def extract(record: Record) -> float:
+        value = record["bounds"][index] if record["variants"] else None
+        return NAN if value is None else value
+
+    return extract
+
+
 # Entry columns: the value of each record a filter reads (built on demand, once per record list).
+# Numeric columns are compact arrays (typecode in NUMERIC): scanning them does not chase pointers.
 COLUMNS: dict[str, Callable[[Record], Any]] = {
     "sections": lambda r: (r["kind"], *r["sections"]),
-    "year": lambda r: r["year"],
+    "year": lambda r: r["year"] or 0,
     "developers": lambda r: r["norm"]["developers"],
     "architecture": lambda r: r["norm"]["architecture"],
     "base_model": lambda r: r["norm"]["base_model"],
@@ -108,9 +128,15 @@ COLUMNS: dict[str, Callable[[Record], Any]] = {
     "best_commercial": lambda r: r["best_commercial"],
     "license_ids": lambda r: r["license_ids"],
     "entry_licenses": lambda r: tuple(lic["id"] for lic in r["licenses"]),
-    "bounds": lambda r: r["bounds"] if r["variants"] else None,
+    "params_min": _bound(0),
+    "params_max": _bound(1),
+    "active_min": _bound(2),
+    "active_max": _bound(3),
+    "has_variants": lambda r: bool(r["variants"]),
     "order": lambda r: r["order"],
 }
+NUMERIC = {"year": "i", "context_length": "q", "best_commercial": "b", "params_min": "d", "params_max": "d",
+           "active_min": "d", "active_max": "d", "order": "q"}
 
 
 class Variants:
@@ -120,22 +146,24 @@ class Variants:
     so that license and commercial-use filters judge such a record by its own licenses."""
 
     def __init__(self, records: list[Record]) -> None:
-        self.start: list[int] = []
-        self.params: list[float | None] = []
-        self.active: list[float | None] = []
+        self.start = array("q")
+        self.params = array("d")  # NAN: no size
+        self.active = array("d")
         self.commercial: list[str | None] = []
         self.license: list[str | None] = []
         for record in records:
             self.start.append(len(self.params))
             for variant in record["variants"]:
-                self.params.append(variant["params"])
-                self.active.append(variant["active"])
+                self.params.append(NAN if variant["params"] is None else variant["params"])
+                self.active.append(NAN if variant["active"] is None else variant["active"])
                 self.commercial.append(variant["commercial"])
                 self.license.append(variant["license"])
         self.start.append(len(self.params))
         self.blank = len(self.params)
-        for column in (self.params, self.active, self.commercial, self.license):
-            column.append(None)
+        self.params.append(NAN)
+        self.active.append(NAN)
+        self.commercial.append(None)
+        self.license.append(None)
 
 
 class Compiled:
@@ -147,10 +175,11 @@ class Compiled:
         self._variants: Variants | None = None
         self._text: tuple[bytes, list[int]] | None = None
 
-    def column(self, name: str) -> list[Any]:
+    def column(self, name: str) -> Any:
         if name not in self._columns:
             extract = COLUMNS[name]
-            self._columns[name] = [extract(record) for record in self.records]
+            values = [extract(record) for record in self.records]
+            self._columns[name] = array(NUMERIC[name], values) if name in NUMERIC else values  # type: ignore[assignment]
         return self._columns[name]
 
     @property
@@ -219,7 +248,7 @@ class Filter:
         column: str | None = None,
         test: Callable[[Any, Any], bool] | None = None,
         variant_test: Callable[[Any, Compiled, bool], VariantTest] | None = None,
-        prefilter: tuple[str, Callable[[Any, Any, bool], bool]] | None = None,
+        prefilter: Callable[[Compiled, Any, bool], Callable[[int], bool]] | None = None,
         flag: bool = False,
         metavar: str = "TEXT",
     ) -> None:
@@ -227,6 +256,14 @@ class Filter:
         self.column, self.test = column, test
         self.variant_test, self.prefilter = variant_test, prefilter
         self.flag, self.metavar = flag, metavar
+
+
+def _column_prefilter(name: str, check: Callable[[Any, Any], bool]) -> Callable[[Compiled, Any, bool], Callable[[int], bool]]:
+    def make(c: Compiled, value: Any, active: bool) -> Callable[[int], bool]:
+        column = c.column(name)
+        return lambda i: check(column[i], value)
+
+    return make
 
 
 def _commercial_test(mode: str, c: Compiled, active: bool) -> VariantTest:
@@ -244,24 +281,26 @@ def _license_test(value: str, c: Compiled, active: bool) -> VariantTest:
 
 def _size_test(minimum: bool) -> Callable[[float, Compiled, bool], VariantTest]:
     def make(value: float, c: Compiled, active: bool) -> VariantTest:
-        sizes = c.variants.active if active else c.variants.params
+        sizes = c.variants.active if active else c.variants.params  # NAN (no size) fails every comparison
         if minimum:
-            return lambda j, i: sizes[j] is not None and sizes[j] >= value
-        return lambda j, i: sizes[j] is not None and sizes[j] <= value
+            return lambda j, i: sizes[j] >= value
+        return lambda j, i: sizes[j] <= value
 
     return make
 
 
-def _size_bound(minimum: bool) -> Callable[[Any, float, bool], bool]:
-    """Necessary condition on [min params, max params, min active, max active] (None: no variants)."""
+def _size_prefilter(minimum: bool) -> Callable[[Compiled, float, bool], Callable[[int], bool]]:
+    """Necessary condition on the record's size range (a record without variants is left to the blank
+    variant, which has no size)."""
 
-    def check(bounds: Any, value: float, active: bool) -> bool:
-        if bounds is None:
-            return True  # no variants: the blank variant decides (it has no size)
-        bound = bounds[(2 if active else 0) + (1 if minimum else 0)]
-        return bound is not None and (bound >= value if minimum else bound <= value)
+    def make(c: Compiled, value: float, active: bool) -> Callable[[int], bool]:
+        bound = c.column(("active" if active else "params") + ("_max" if minimum else "_min"))
+        has = c.column("has_variants")
+        if minimum:
+            return lambda i: not has[i] or bound[i] >= value
+        return lambda i: not has[i] or bound[i] <= value
 
-    return check
+    return make
 
 
 FILTERS: tuple[Filter, ...] = (
@@ -269,16 +308,16 @@ FILTERS: tuple[Filter, ...] = (
            _parse_section, column="sections", test=lambda kinds, v: v in kinds, metavar="ID|KIND"),
     Filter("commercial", "Commercial use allowed: `yes` (default when given alone) or `any` (also admits conditional licenses).",
            _parse_commercial, variant_test=_commercial_test, metavar="[yes|any]",
-           prefilter=("best_commercial", lambda best, v, a: best >= (_RANK["yes"] if v == "yes" else _RANK["conditional"]))),
+           prefilter=_column_prefilter("best_commercial", lambda best, v: best >= (_RANK["yes"] if v == "yes" else _RANK["conditional"]))),
     Filter("license", "License id from the registry (e.g. apache-2.0, mit, llama3.1).",
-           _parse_license, variant_test=_license_test, metavar="ID", prefilter=("license_ids", lambda ids, v, a: v in ids)),
+           _parse_license, variant_test=_license_test, metavar="ID", prefilter=_column_prefilter("license_ids", lambda ids, v: v in ids)),
     Filter("min_params", "Minimum parameter count of a variant: 7b, 1.4B, 500m, 110M (MoE by total; --active by active).",
-           lambda v, m: parse_params(v), variant_test=_size_test(True), metavar="SIZE", prefilter=("bounds", _size_bound(True))),
+           lambda v, m: parse_params(v), variant_test=_size_test(True), metavar="SIZE", prefilter=_size_prefilter(True)),
     Filter("max_params", "Maximum parameter count of a variant (same units as --min-params).",
-           lambda v, m: parse_params(v), variant_test=_size_test(False), metavar="SIZE", prefilter=("bounds", _size_bound(False))),
-    Filter("year", "Release year.", lambda v, m: parse_int("year")(v), column="year", test=lambda year, v: year == v, metavar="YEAR"),
-    Filter("since", "Released in this year or later.", lambda v, m: parse_int("year")(v),
-           column="year", test=lambda year, v: year is not None and year >= v, metavar="YEAR"),
+           lambda v, m: parse_params(v), variant_test=_size_test(False), metavar="SIZE", prefilter=_size_prefilter(False)),
+    Filter("year", "Release year.", _parse_year, column="year", test=lambda year, v: year == v, metavar="YEAR"),
+    Filter("since", "Released in this year or later.", _parse_year,
+           column="year", test=lambda year, v: year != 0 and year >= v, metavar="YEAR"),
     Filter("developer", "Developer id, or part of its name in any language (東北大, SB Intuitions).",
            _parse_text, column="developers", test=lambda text, v: v in text, metavar="TEXT"),
     Filter("arch", "Part of the architecture text (Llama, MoE, BERT).", _parse_text, column="architecture", test=lambda text, v: v in text),
@@ -351,29 +390,39 @@ def run_query(records: list[Record], meta: dict[str, Any], query: Query) -> list
             column, test = c.column(spec.column), spec.test
             candidates = [i for i in candidates if test(column[i], value)]
         elif spec.prefilter is not None:
-            name, check = spec.prefilter
-            column = c.column(name)
-            candidates = [i for i in candidates if check(column[i], value, active)]
+            check = spec.prefilter(c, value, active)
+            candidates = [i for i in candidates if check(i)]
     tests = [spec.variant_test(value, c, active) for spec, value in parsed if spec.variant_test is not None]
     matches: list[Match] = []
     if tests:
+        test = _all_of(tests)
         start, blank = c.variants.start, c.variants.blank
         for i in candidates:
             first, end = start[i], start[i + 1]
-            record = records[i]
             if first == end:  # no variants: the record's own licenses decide, sizes cannot match
-                if all(test(blank, i) for test in tests):
-                    matches.append(Match(record, [], False))
+                if test(blank, i):
+                    matches.append(Match(records[i], [], False))
                 continue
-            kept = [record["variants"][j - first] for j in range(first, end) if all(test(j, i) for test in tests)]
+            kept = [j for j in range(first, end) if test(j, i)]
             if kept:
-                matches.append(Match(record, kept, False))
+                variants = records[i]["variants"]
+                matches.append(Match(records[i], variants if len(kept) == end - first else [variants[j - first] for j in kept]))
     else:
         matches = [Match(records[i], records[i]["variants"], False) for i in candidates]
     if needle is not None:
         for match in matches:
             match.exact = needle in match.record["norm"]["names"]
     return _sort(matches, query)
+
+
+def _all_of(tests: list[VariantTest]) -> VariantTest:
+    """One test from several (no generator per variant: this runs for every candidate variant)."""
+    if len(tests) == 1:
+        return tests[0]
+    if len(tests) == 2:
+        first, second = tests
+        return lambda j, i: first(j, i) and second(j, i)
+    return lambda j, i: all(test(j, i) for test in tests)
 
 
 def _sort(matches: list[Match], query: Query) -> list[Match]:
