@@ -227,17 +227,20 @@ def compiled(records: list[Record]) -> Compiled:
 
 # --- filters ---------------------------------------------------------------------------------------------
 
-VariantTest = Callable[[int, int], bool]  # (variant position, record position) -> passes
+Positions = list[int]
+Pairs = list[tuple[int, int]]  # (variant position, record position)
 
 
 class Filter:
-    """One filter: its name (the CLI option is `--name`), help text, how a value is read, and its test.
+    """One filter: its name (the CLI option is `--name`), help text, how a value is read, and how it narrows
+    the candidates.
 
-    An entry filter tests one column of each record. A variant filter builds, for a value, a test of
-    one variant (a record passes when one of its variants does, and keeps the variants that do), plus a
-    cheap necessary condition on the record (`prefilter`) that only serves speed."""
+    An entry filter compares one column of each record with the value (`op`: eq, ge or contains). A
+    variant filter keeps the (variant, record) pairs whose variant passes; a record passes when one of its
+    variants does, and keeps those variants. `prefilter` is a cheap necessary condition on the record that
+    only serves speed. The website evaluates the same columns with the same ops (see `describe`)."""
 
-    __slots__ = ("name", "help", "parse", "column", "test", "variant_test", "prefilter", "flag", "metavar")
+    __slots__ = ("name", "help", "parse", "column", "op", "variant_narrow", "prefilter", "flag", "metavar")
 
     def __init__(
         self,
@@ -246,87 +249,99 @@ class Filter:
         parse: Callable[[Any, dict[str, Any]], Any],
         *,
         column: str | None = None,
-        test: Callable[[Any, Any], bool] | None = None,
-        variant_test: Callable[[Any, Compiled, bool], VariantTest] | None = None,
-        prefilter: Callable[[Compiled, Any, bool], Callable[[int], bool]] | None = None,
+        op: str | None = None,
+        variant_narrow: Callable[[Compiled, Pairs, Any, bool], Pairs] | None = None,
+        prefilter: Callable[[Compiled, Positions, Any, bool], Positions] | None = None,
         flag: bool = False,
         metavar: str = "TEXT",
     ) -> None:
         self.name, self.help, self.parse = name, help, parse
-        self.column, self.test = column, test
-        self.variant_test, self.prefilter = variant_test, prefilter
+        self.column, self.op = column, op
+        self.variant_narrow, self.prefilter = variant_narrow, prefilter
         self.flag, self.metavar = flag, metavar
 
+    def narrow(self, c: Compiled, candidates: Positions, value: Any) -> Positions:
+        """The candidates whose column passes `op` (inline comprehensions: no call per record)."""
+        column = c.column(self.column)  # type: ignore[arg-type]
+        if self.op == "eq":
+            return [i for i in candidates if column[i] == value]
+        if self.op == "ge":
+            return [i for i in candidates if column[i] >= value]
+        if self.op == "contains":
+            return [i for i in candidates if value in column[i]]
+        raise ValueError(f"unknown op {self.op!r}")
 
-def _column_prefilter(name: str, check: Callable[[Any, Any], bool]) -> Callable[[Compiled, Any, bool], Callable[[int], bool]]:
-    def make(c: Compiled, value: Any, active: bool) -> Callable[[int], bool]:
-        column = c.column(name)
-        return lambda i: check(column[i], value)
 
-    return make
+def _commercial_prefilter(c: Compiled, candidates: Positions, mode: str, active: bool) -> Positions:
+    best = c.column("best_commercial")
+    rank = _RANK["yes"] if mode == "yes" else _RANK["conditional"]
+    return [i for i in candidates if best[i] >= rank]
 
 
-def _commercial_test(mode: str, c: Compiled, active: bool) -> VariantTest:
+def _commercial_narrow(c: Compiled, pairs: Pairs, mode: str, active: bool) -> Pairs:
+    """A variant's own license decides; a variant without one follows the entry's license groups."""
     allowed = _ALLOWED[mode]
     own = c.variants.commercial
     entry = c.column("commercial")
-    return lambda j, i: (own[j] in allowed) if own[j] is not None else not allowed.isdisjoint(entry[i])
+    return [(j, i) for j, i in pairs if (own[j] in allowed if own[j] is not None else not allowed.isdisjoint(entry[i]))]
 
 
-def _license_test(value: str, c: Compiled, active: bool) -> VariantTest:
+def _license_prefilter(c: Compiled, candidates: Positions, value: str, active: bool) -> Positions:
+    ids = c.column("license_ids")
+    return [i for i in candidates if value in ids[i]]
+
+
+def _license_narrow(c: Compiled, pairs: Pairs, value: str, active: bool) -> Pairs:
     own = c.variants.license
     entry = c.column("entry_licenses")
-    return lambda j, i: own[j] == value if own[j] is not None else value in entry[i]
+    return [(j, i) for j, i in pairs if (own[j] == value if own[j] is not None else value in entry[i])]
 
 
-def _size_test(minimum: bool) -> Callable[[float, Compiled, bool], VariantTest]:
-    def make(value: float, c: Compiled, active: bool) -> VariantTest:
+def _size_narrow(minimum: bool) -> Callable[[Compiled, Pairs, float, bool], Pairs]:
+    def narrow(c: Compiled, pairs: Pairs, value: float, active: bool) -> Pairs:
         sizes = c.variants.active if active else c.variants.params  # NAN (no size) fails every comparison
         if minimum:
-            return lambda j, i: sizes[j] >= value
-        return lambda j, i: sizes[j] <= value
+            return [(j, i) for j, i in pairs if sizes[j] >= value]
+        return [(j, i) for j, i in pairs if sizes[j] <= value]
 
-    return make
+    return narrow
 
 
-def _size_prefilter(minimum: bool) -> Callable[[Compiled, float, bool], Callable[[int], bool]]:
-    """Necessary condition on the record's size range (a record without variants is left to the blank
+def _size_prefilter(minimum: bool) -> Callable[[Compiled, Positions, float, bool], Positions]:
+    """The record's size range must reach the value (a record without variants is left to its blank
     variant, which has no size)."""
 
-    def make(c: Compiled, value: float, active: bool) -> Callable[[int], bool]:
+    def prefilter(c: Compiled, candidates: Positions, value: float, active: bool) -> Positions:
         bound = c.column(("active" if active else "params") + ("_max" if minimum else "_min"))
         has = c.column("has_variants")
         if minimum:
-            return lambda i: not has[i] or bound[i] >= value
-        return lambda i: not has[i] or bound[i] <= value
+            return [i for i in candidates if not has[i] or bound[i] >= value]
+        return [i for i in candidates if not has[i] or bound[i] <= value]
 
-    return make
+    return prefilter
 
 
 FILTERS: tuple[Filter, ...] = (
     Filter("section", "Section id or kind: generative, encoder, embedding, vision-language, speech, music, benchmark, paper (sub-sections included).",
-           _parse_section, column="sections", test=lambda kinds, v: v in kinds, metavar="ID|KIND"),
+           _parse_section, column="sections", op="contains", metavar="ID|KIND"),
     Filter("commercial", "Commercial use allowed: `yes` (default when given alone) or `any` (also admits conditional licenses).",
-           _parse_commercial, variant_test=_commercial_test, metavar="[yes|any]",
-           prefilter=_column_prefilter("best_commercial", lambda best, v: best >= (_RANK["yes"] if v == "yes" else _RANK["conditional"]))),
+           _parse_commercial, variant_narrow=_commercial_narrow, prefilter=_commercial_prefilter, metavar="[yes|any]"),
     Filter("license", "License id from the registry (e.g. apache-2.0, mit, llama3.1).",
-           _parse_license, variant_test=_license_test, metavar="ID", prefilter=_column_prefilter("license_ids", lambda ids, v: v in ids)),
+           _parse_license, variant_narrow=_license_narrow, prefilter=_license_prefilter, metavar="ID"),
     Filter("min_params", "Minimum parameter count of a variant: 7b, 1.4B, 500m, 110M (MoE by total; --active by active).",
-           lambda v, m: parse_params(v), variant_test=_size_test(True), metavar="SIZE", prefilter=_size_prefilter(True)),
+           lambda v, m: parse_params(v), variant_narrow=_size_narrow(True), prefilter=_size_prefilter(True), metavar="SIZE"),
     Filter("max_params", "Maximum parameter count of a variant (same units as --min-params).",
-           lambda v, m: parse_params(v), variant_test=_size_test(False), metavar="SIZE", prefilter=_size_prefilter(False)),
-    Filter("year", "Release year.", _parse_year, column="year", test=lambda year, v: year == v, metavar="YEAR"),
-    Filter("since", "Released in this year or later.", _parse_year,
-           column="year", test=lambda year, v: year != 0 and year >= v, metavar="YEAR"),
+           lambda v, m: parse_params(v), variant_narrow=_size_narrow(False), prefilter=_size_prefilter(False), metavar="SIZE"),
+    Filter("year", "Release year.", _parse_year, column="year", op="eq", metavar="YEAR"),
+    Filter("since", "Released in this year or later.", _parse_year, column="year", op="ge", metavar="YEAR"),
     Filter("developer", "Developer id, or part of its name in any language (東北大, SB Intuitions).",
-           _parse_text, column="developers", test=lambda text, v: v in text, metavar="TEXT"),
-    Filter("arch", "Part of the architecture text (Llama, MoE, BERT).", _parse_text, column="architecture", test=lambda text, v: v in text),
-    Filter("base_model", "Part of the base model (or merge sources) text (Qwen3, Llama 3.1).",
-           _parse_text, column="base_model", test=lambda text, v: v in text),
-    Filter("hf", "Only entries with weights on the Hugging Face Hub.", lambda v, m: bool(v), column="hf", test=lambda hf, v: hf == v, flag=True),
-    Filter("domain", "Part of the domain text (医療, finance).", _parse_text, column="domain", test=lambda text, v: v in text),
+           _parse_text, column="developers", op="contains", metavar="TEXT"),
+    Filter("arch", "Part of the architecture text (Llama, MoE, BERT).", _parse_text, column="architecture", op="contains"),
+    Filter("base_model", "Part of the base model (or merge sources) text (Qwen3, Llama 3.1).", _parse_text, column="base_model", op="contains"),
+    Filter("hf", "Only entries with weights on the Hugging Face Hub.", lambda v, m: bool(v), column="hf", op="eq", flag=True),
+    Filter("domain", "Part of the domain text (医療, finance).", _parse_text, column="domain", op="contains"),
     Filter("min_context", "Minimum context length in tokens (8192, 8k, 32,768).", lambda v, m: parse_int("context length")(v),
-           column="context_length", test=lambda length, v: length >= v, metavar="TOKENS"),
+           column="context_length", op="ge", metavar="TOKENS"),
 )
 FILTER_BY_NAME = {f.name: f for f in FILTERS}
 
@@ -380,49 +395,65 @@ def _parsed(query: Query, meta: dict[str, Any]) -> list[tuple[Filter, Any]]:
 
 def run_query(records: list[Record], meta: dict[str, Any], query: Query) -> list[Match]:
     """The records that pass every filter (and contain the text), sorted as asked."""
+    import gc
+
+    # A query allocates many small lists and tuples and no reference cycles: the cyclic collector would
+    # only scan the whole record set again and again.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _run(records, meta, query)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _run(records: list[Record], meta: dict[str, Any], query: Query) -> list[Match]:
     parsed = _parsed(query, meta)
     c = compiled(records)
     active = query.active
     needle = normalize(query.text) if query.text and query.text.strip() else None
-    candidates: list[int] | range = c.text_search(needle) if needle is not None else range(len(records))
+    candidates: Positions = c.text_search(needle) if needle is not None else list(range(len(records)))
     for spec, value in parsed:
-        if spec.column is not None and spec.test is not None:
-            column, test = c.column(spec.column), spec.test
-            candidates = [i for i in candidates if test(column[i], value)]
+        if spec.column is not None:
+            candidates = spec.narrow(c, candidates, value)
         elif spec.prefilter is not None:
-            check = spec.prefilter(c, value, active)
-            candidates = [i for i in candidates if check(i)]
-    tests = [spec.variant_test(value, c, active) for spec, value in parsed if spec.variant_test is not None]
-    matches: list[Match] = []
-    if tests:
-        test = _all_of(tests)
+            candidates = spec.prefilter(c, candidates, value, active)
+    variant_filters = [(spec, value) for spec, value in parsed if spec.variant_narrow is not None]
+    if not variant_filters:
+        matches = [Match(records[i], records[i]["variants"], False) for i in candidates]
+    else:
         start, blank = c.variants.start, c.variants.blank
+        # every (variant, record) pair of the candidates; a record without variants has its blank variant
+        pairs: Pairs = []
         for i in candidates:
             first, end = start[i], start[i + 1]
-            if first == end:  # no variants: the record's own licenses decide, sizes cannot match
-                if test(blank, i):
-                    matches.append(Match(records[i], [], False))
-                continue
-            kept = [j for j in range(first, end) if test(j, i)]
-            if kept:
-                variants = records[i]["variants"]
-                matches.append(Match(records[i], variants if len(kept) == end - first else [variants[j - first] for j in kept]))
-    else:
-        matches = [Match(records[i], records[i]["variants"], False) for i in candidates]
+            if first == end:
+                pairs.append((blank, i))
+            else:
+                pairs.extend((j, i) for j in range(first, end))
+        for spec, value in variant_filters:
+            pairs = spec.variant_narrow(c, pairs, value, active)  # type: ignore[misc]
+        matches = []
+        current, kept = -1, []
+        for j, i in pairs:  # pairs stay in record order
+            if i != current:
+                if current >= 0:
+                    matches.append(_match(records[current], kept, start[current]))
+                current, kept = i, []
+            if j != blank:
+                kept.append(j)
+        if current >= 0:
+            matches.append(_match(records[current], kept, start[current]))
     if needle is not None:
         for match in matches:
             match.exact = needle in match.record["norm"]["names"]
     return _sort(matches, query)
 
 
-def _all_of(tests: list[VariantTest]) -> VariantTest:
-    """One test from several (no generator per variant: this runs for every candidate variant)."""
-    if len(tests) == 1:
-        return tests[0]
-    if len(tests) == 2:
-        first, second = tests
-        return lambda j, i: first(j, i) and second(j, i)
-    return lambda j, i: all(test(j, i) for test in tests)
+def _match(record: Record, kept: list[int], first: int) -> Match:
+    variants = record["variants"]
+    return Match(record, variants if len(kept) == len(variants) else [variants[j - first] for j in kept])
 
 
 def _sort(matches: list[Match], query: Query) -> list[Match]:
