@@ -134,6 +134,7 @@ COLUMNS: dict[str, Callable[[Record], Any]] = {
     "active_max": _bound(3),
     "has_variants": lambda r: bool(r["variants"]),
     "order": lambda r: r["order"],
+    "names": lambda r: r["norm"]["names"],
 }
 NUMERIC = {"year": "i", "context_length": "q", "best_commercial": "b", "params_min": "d", "params_max": "d",
            "active_min": "d", "active_max": "d", "order": "q"}
@@ -367,12 +368,28 @@ class Query:
 
 
 class Match:
-    """A matching record and the variants that satisfy the variant-level filters."""
+    """A matching record and the variants that satisfy the variant-level filters.
 
-    __slots__ = ("record", "variants", "exact")
+    It holds positions only; the record dict is looked up when used (printing thousands of matches
+    costs more than finding them, and a query should not pay for it)."""
 
-    def __init__(self, record: Record, variants: list[dict[str, Any]], exact: bool = False) -> None:
-        self.record, self.variants, self.exact = record, variants, exact
+    __slots__ = ("_compiled", "index", "kept", "exact")
+
+    def __init__(self, compiled: Compiled, index: int, kept: list[int] | None = None, exact: bool = False) -> None:
+        self._compiled, self.index, self.kept, self.exact = compiled, index, kept, exact
+
+    @property
+    def record(self) -> Record:
+        return self._compiled.records[self.index]
+
+    @property
+    def variants(self) -> list[dict[str, Any]]:
+        """The matching variants (all of them when no variant-level filter was used)."""
+        variants = self.record["variants"]
+        if self.kept is None:
+            return variants
+        first = self._compiled.variants.start[self.index]
+        return [variants[j - first] for j in self.kept]
 
 
 def _parsed(query: Query, meta: dict[str, Any]) -> list[tuple[Filter, Any]]:
@@ -421,7 +438,7 @@ def _run(records: list[Record], meta: dict[str, Any], query: Query) -> list[Matc
             candidates = spec.prefilter(c, candidates, value, active)
     variant_filters = [(spec, value) for spec, value in parsed if spec.variant_narrow is not None]
     if not variant_filters:
-        matches = [Match(records[i], records[i]["variants"], False) for i in candidates]
+        matches = [Match(c, i) for i in candidates]
     else:
         start, blank = c.variants.start, c.variants.blank
         # every (variant, record) pair of the candidates; a record without variants has its blank variant
@@ -439,21 +456,22 @@ def _run(records: list[Record], meta: dict[str, Any], query: Query) -> list[Matc
         for j, i in pairs:  # pairs stay in record order
             if i != current:
                 if current >= 0:
-                    matches.append(_match(records[current], kept, start[current]))
+                    matches.append(_match(c, current, kept))
                 current, kept = i, []
             if j != blank:
                 kept.append(j)
         if current >= 0:
-            matches.append(_match(records[current], kept, start[current]))
+            matches.append(_match(c, current, kept))
     if needle is not None:
+        names = c.column("names")
         for match in matches:
-            match.exact = needle in match.record["norm"]["names"]
+            match.exact = needle in names[match.index]
     return _sort(matches, query)
 
 
-def _match(record: Record, kept: list[int], first: int) -> Match:
-    variants = record["variants"]
-    return Match(record, variants if len(kept) == len(variants) else [variants[j - first] for j in kept])
+def _match(c: Compiled, index: int, kept: list[int]) -> Match:
+    start = c.variants.start
+    return Match(c, index, None if len(kept) == start[index + 1] - start[index] else kept)
 
 
 def _sort(matches: list[Match], query: Query) -> list[Match]:
@@ -472,12 +490,13 @@ def _sort(matches: list[Match], query: Query) -> list[Match]:
 
 
 def _sort_value(match: Match, query: Query) -> Any:
-    record = match.record
     if query.sort == "year":
-        return record["year"]
+        return match.record["year"]
     if query.sort == "name":
-        names = record["name"]
+        names = match.record["name"]
         return normalize(names.get(query.lang) or next(iter(names.values()), ""))
-    key = "active" if query.active else "params"
-    values = [v[key] for v in (match.variants or record["variants"]) if v[key] is not None]
+    c = match._compiled
+    sizes = c.variants.active if query.active else c.variants.params
+    positions = match.kept if match.kept else range(c.variants.start[match.index], c.variants.start[match.index + 1])
+    values = [sizes[j] for j in positions if sizes[j] == sizes[j]]  # NAN != NAN: no size
     return max(values) if values else None
