@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+PORT ?= 8000
 
 .PHONY: run test install clean bench
 
@@ -14,13 +15,23 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## run: validate the shipped catalog and print its summary (later: build and serve the site)
+## run: build the catalog's website (when needed) and serve it on http://127.0.0.1:8000/
 run: $(STAMP)
-	$(BIN)/ja-llm validate
+	$(BIN)/ja-llm validate --quiet
+	$(BIN)/ja-llm serve --port $(PORT)
 
-## test: run the test suite
-test: $(STAMP)
-	$(BIN)/python -m pytest
+## Debian's Chromium for the browser tests (Playwright drives it; nothing downloads a browser) and a CJK font
+## so that pages and screenshots show Japanese text
+CHROMIUM ?= /usr/bin/chromium
+CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+$(CHROMIUM) $(CJK_FONT):
+	@if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null; then SUDO=sudo; else \
+	  echo "missing $@: install Debian's chromium and fonts-noto-cjk packages as root" >&2; exit 1; fi; \
+	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+
+## test: run the test suite (browser tests use $(CHROMIUM))
+test: $(STAMP) $(CHROMIUM) $(CJK_FONT)
+	JA_LLM_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
 
 clean:
 	rm -rf $(VENV) .pytest_cache

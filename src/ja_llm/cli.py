@@ -213,6 +213,34 @@ def _check_lang(catalog: Catalog, lang: str) -> None:
         )
 
 
+def _site_stamp(data: Path | None) -> str:
+    """What a built site depends on: the catalog's content and this version of ja-llm's templates and assets."""
+    import hashlib
+    from importlib import resources
+
+    from .index import current_key, default_data_dir
+
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(current_key(Path(data) if data else default_data_dir()).encode())
+    for folder in ("templates", "site"):
+        for path in sorted(Path(str(resources.files("ja_llm") / folder)).rglob("*")):
+            if path.is_file() and path.suffix in (".j2", ".js", ".css", ".py"):
+                digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _build_all(data: Path | None, out: Path) -> None:
+    from .generated import write_files
+    from .site import build_site
+
+    catalog = _load(data)
+    click.echo(f"building the site of {len(catalog.entries)} entries into {out / 'site'} ...", err=True)
+    pages = build_site(catalog, out / "site")
+    (out / "site" / ".ja-llm-build").write_text(_site_stamp(data), encoding="utf-8")
+    written = write_files(catalog, out / "list")
+    click.echo(f"wrote {pages} pages into {out / 'site'} and {len(written)} lists into {out / 'list'}", err=True)
+
+
 @main.command("build")
 @data_option
 @click.option(
@@ -220,7 +248,7 @@ def _check_lang(catalog: Catalog, lang: str) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("build"),
     show_default=True,
-    help="Folder that receives every generated output (gitignored).",
+    help="Folder that receives every generated output: the site in OUT/site, the lists in OUT/list (gitignored).",
 )
 @click.option("--check", is_flag=True, help="Only check that the committed generated files (--lists) are current.")
 @click.option("--update", is_flag=True, help="Rewrite the committed generated files (--lists) from the catalog.")
@@ -235,16 +263,17 @@ def _check_lang(catalog: Catalog, lang: str) -> None:
 def build_command(data: Path | None, out: Path, check: bool, update: bool, lists: Path) -> None:
     """Generate every output of the catalog.
 
-    By default writes the Markdown list of every language into OUT/list/. --check compares the
-    committed lists in --lists with what the catalog renders and fails naming each stale file (CI runs
-    it); --update rewrites them.
+    By default writes the static website into OUT/site (any static host can serve it; `ja-llm serve`
+    previews it) and the Markdown list of every language into OUT/list. --check compares the committed
+    lists in --lists with what the catalog renders and fails naming each stale file (CI runs it);
+    --update rewrites them.
     """
     from .generated import expected_files, stale_files, write_files
 
     if check and update:
         raise click.UsageError("--check and --update exclude each other")
-    catalog = _load(data)
     if check:
+        catalog = _load(data)
         stale = stale_files(catalog, lists)
         for path, reason in stale:
             click.echo(f"{path}: {reason}", err=True)
@@ -255,10 +284,48 @@ def build_command(data: Path | None, out: Path, check: bool, update: bool, lists
             )
         click.echo(f"{len(expected_files(catalog, lists))} generated file(s) are current")
         return
-    target = lists if update else out / "list"
-    written = write_files(catalog, target)
-    for path in written:
-        click.echo(f"wrote {path}")
+    if update:
+        for path in write_files(_load(data), lists):
+            click.echo(f"wrote {path}")
+        return
+    _build_all(data, out)
+
+
+@main.command("serve")
+@data_option
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port on 127.0.0.1 (0: any free port).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("build"),
+    show_default=True,
+    help="Build folder; the site is served from OUT/site.",
+)
+@click.option("--rebuild", is_flag=True, help="Build even when the site is current.")
+@handle_errors
+def serve_command(data: Path | None, port: int, out: Path, rebuild: bool) -> None:
+    """Build the site if needed and serve it on http://127.0.0.1:PORT/ until interrupted (Ctrl-C).
+
+    The site is rebuilt when the catalog or ja-llm's templates changed since the last build.
+    """
+    from .serve import make_server
+
+    site = out / "site"
+    stamp = site / ".ja-llm-build"
+    if rebuild or not stamp.is_file() or stamp.read_text(encoding="utf-8") != _site_stamp(data):
+        _build_all(data, out)
+    try:
+        server = make_server(site, port)
+    except OSError as exc:
+        _fail(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}", "choose another port with --port", code=1)
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    click.echo(f"serving {site} at {url} (English: {url}en/) — press Ctrl-C to stop", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+    finally:
+        server.server_close()
 
 
 def filter_options(func: Callable) -> Callable:

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-INDEX_FORMAT = 4  # bump when records change shape
+INDEX_FORMAT = 5  # bump when records change shape
 _FOLDERS = ("models", "benchmarks", "papers")
 
 

@@ -66,6 +66,17 @@ def _parse_year(value: Any, meta: dict[str, Any]) -> int:
     return year
 
 
+class DeveloperId(str):
+    """A --developer value that is exactly an organization id: matched as an id, not as a substring."""
+
+
+def _parse_developer(value: Any, meta: dict[str, Any]) -> str:
+    text = str(value).strip()
+    if text in meta.get("developers", ()):
+        return DeveloperId(text)
+    return _parse_text(value, meta)
+
+
 def _parse_section(value: Any, meta: dict[str, Any]) -> str:
     text = str(value).strip()
     if text in KIND_NAMES or text in meta["sections"]:
@@ -135,6 +146,7 @@ COLUMNS: dict[str, Callable[[Record], Any]] = {
     "has_variants": lambda r: bool(r["variants"]),
     "order": lambda r: r["order"],
     "names": lambda r: r["norm"]["names"],
+    "developer_ids": lambda r: tuple(d["id"] for d in r["developers"]),
 }
 NUMERIC = {"year": "i", "context_length": "q", "best_commercial": "b", "params_min": "d", "params_max": "d",
            "active_min": "d", "active_max": "d", "order": "q"}
@@ -269,6 +281,9 @@ class Filter:
         if self.op == "ge":
             return [i for i in candidates if column[i] >= value]
         if self.op == "contains":
+            if isinstance(value, DeveloperId):
+                ids = c.column("developer_ids")
+                return [i for i in candidates if value in ids[i]]
             return [i for i in candidates if value in column[i]]
         raise ValueError(f"unknown op {self.op!r}")
 
@@ -335,8 +350,8 @@ FILTERS: tuple[Filter, ...] = (
            lambda v, m: parse_params(v), variant_narrow=_size_narrow(False), prefilter=_size_prefilter(False), metavar="SIZE"),
     Filter("year", "Release year.", _parse_year, column="year", op="eq", metavar="YEAR"),
     Filter("since", "Released in this year or later.", _parse_year, column="year", op="ge", metavar="YEAR"),
-    Filter("developer", "Developer id, or part of its name in any language (東北大, SB Intuitions).",
-           _parse_text, column="developers", op="contains", metavar="TEXT"),
+    Filter("developer", "Developer id (exact), or part of its name in any language (東北大, SB Intuitions).",
+           _parse_developer, column="developers", op="contains", metavar="TEXT"),
     Filter("arch", "Part of the architecture text (Llama, MoE, BERT).", _parse_text, column="architecture", op="contains"),
     Filter("base_model", "Part of the base model (or merge sources) text (Qwen3, Llama 3.1).", _parse_text, column="base_model", op="contains"),
     Filter("hf", "Only entries with weights on the Hugging Face Hub.", lambda v, m: bool(v), column="hf", op="eq", flag=True),

@@ -189,4 +189,7 @@ def build_meta(catalog: Catalog) -> dict[str, Any]:
         "licenses": {
             lic.id: {"name": _texts(lic.name, languages), "commercial": lic.commercial} for lic in catalog.licenses.values()
         },
+        "developers": {
+            org.id: {"name": _texts(org.name, languages)} for org in catalog.organizations.values()
+        },
     }

@@ -1,0 +1,442 @@
+"""Build the static website from a loaded catalog: index pages per language with every entry listed (usable
+without JavaScript), one page per entry at its id, section pages, benchmarks, papers, an about page, the
+entries data file the facets run on, and the assets. Any static host can serve the folder.
+
+Layout (Japanese at the root, other languages under `LANG/`):
+
+    index.html, en/index.html                     every entry, facets (JavaScript)
+    models/<org>/<slug>/index.html, en/models/…    one page per entry: the path is the entry's id
+    sections/<id>/index.html, benchmarks/, papers/, about/
+    data/entries.json                              the filter columns of every entry (shared)
+    assets/app.js, assets/style.css
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from ..catalog import Catalog, LoadedEntry, text_in
+from ..output import format_params
+from ..query import COLUMNS
+from ..records import build_meta, build_records
+from ..storage import replace_directory
+from ..textnorm import normalize
+from .html import FootnoteRefs, block, inline, plain, safe_url
+from .i18n import ui
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'"
+)
+PARAM_STEPS = ("100m", "500m", "1b", "3b", "7b", "13b", "30b", "70b", "100b")
+CONTEXT_STEPS = ("2048", "4096", "8192", "32768", "131072")
+DATA_COLUMNS = (
+    "sections", "developer_ids", "developers", "architecture", "base_model", "domain", "hf",
+    "context_length", "commercial", "entry_licenses", "names",
+)
+
+
+def _environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("ja_llm", "templates"),
+        autoescape=select_autoescape(["html", "j2"], default=True),
+        undefined=StrictUndefined,
+        trim_blocks=False,
+        lstrip_blocks=False,
+    )
+
+
+def _lang_base(lang: str, languages: list[str]) -> str:
+    return "" if lang == languages[0] else f"{lang}/"
+
+
+class SiteBuilder:
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.languages = list(catalog.info.languages)
+        self.records = build_records(catalog)
+        self.meta = build_meta(catalog)
+        self.by_id = {record["id"]: record for record in self.records}
+        self.env = _environment()
+        self.pages: dict[str, str] = {}  # path -> html
+
+    # --- helpers ---------------------------------------------------------------------------------------
+
+    def t(self, value: Any, lang: str) -> str:
+        return text_in(value, lang, self.languages[0])
+
+    def context(self, lang: str, path: str, title: str, description: str) -> dict[str, Any]:
+        """What every page needs: relative links to the root, the home of its language, the language switch."""
+        depth = path.count("/")
+        root = "../" * depth
+        base = _lang_base(lang, self.languages)
+        inner = path[len(base):] if base and path.startswith(base) else path
+        other = next((l for l in self.languages if l != lang), lang)
+        t = ui(lang)
+        return {
+            "lang": lang,
+            "root": root,
+            "home": root + base,
+            "t": t,
+            "csp": CSP,
+            "page_title": f"{title} — {t['site_name']}" if title != t["site_name"] else title,
+            "description": description[:300],
+            "switch_href": root + _lang_base(other, self.languages) + inner,
+            "switch_lang": other,
+            "alternates": [
+                {"lang": l, "href": root + _lang_base(l, self.languages) + inner} for l in self.languages if l != lang
+            ],
+        }
+
+    def entry_href(self, entry_id: str, lang: str, ctx: dict[str, Any]) -> str:
+        return ctx["root"] + _lang_base(lang, self.languages) + entry_id + "/"
+
+    def section_href(self, section_id: str, lang: str, ctx: dict[str, Any]) -> str:
+        return ctx["root"] + _lang_base(lang, self.languages) + f"sections/{section_id}/"
+
+    def section_title(self, section_id: str, lang: str) -> str:
+        section = self.catalog.sections.get(section_id)
+        return plain(self.t(section.title, lang)) if section else section_id
+
+    def breadcrumbs(self, section_id: str | None, lang: str, ctx: dict[str, Any]) -> list[dict[str, str]]:
+        chain = []
+        while section_id:
+            section = self.catalog.sections.get(section_id)
+            if section is None:
+                break
+            chain.append({"href": self.section_href(section.id, lang, ctx), "title": self.section_title(section.id, lang)})
+            section_id = section.parent
+        return chain[::-1]
+
+    def params_text(self, record: dict[str, Any]) -> str:
+        values = [v["params"] for v in record["variants"] if v["params"] is not None]
+        if not values:
+            return ""
+        low, high = min(values), max(values)
+        return format_params(high) if low == high else f"{format_params(low)}–{format_params(high)}"
+
+    def license_rows(self, entry: LoadedEntry, lang: str, notes: FootnoteRefs | None) -> list[dict[str, Any]]:
+        t = ui(lang)
+        rows = []
+        for ref in entry.data.licenses:
+            lic = self.catalog.licenses.get(ref.id) if ref.id else None
+            name = inline(self.t(ref.text, lang), notes) if ref.text else inline(self.t(lic.name, lang) if lic else "", notes)
+            commercial = lic.commercial if lic else "unknown"
+            rows.append(
+                {
+                    "name": name,
+                    "url": lic.url if lic and lic.url and safe_url(lic.url) else None,
+                    "scope": inline(self.t(ref.scope, lang), notes) if ref.scope else None,
+                    "note": inline(self.t(ref.note, lang), notes) if ref.note else None,
+                    "commercial": commercial,
+                    "class_label": t[f"commercial_class_{commercial}"],
+                    "conditions": plain(self.t(lic.conditions, lang)) if lic and lic.conditions else None,
+                }
+            )
+        return rows
+
+    # --- pages -----------------------------------------------------------------------------------------
+
+    def index_page(self, lang: str) -> None:
+        path = _lang_base(lang, self.languages)
+        t = ui(lang)
+        info = self.catalog.info
+        title = plain(self.t(info.title, lang))
+        ctx = self.context(lang, path, title, t["about_intro"] + " " + title)
+        rows = []
+        for record in self.records:
+            entry = self.catalog.entries[record["id"]]
+            rows.append(
+                {
+                    "id": record["id"],
+                    "href": self.entry_href(record["id"], lang, ctx),
+                    "name": plain(self.t(entry.data.name, lang)),
+                    "kind": t.get(f"kind_{record['kind']}", record["kind"]),
+                    "year": record["year"] or "",
+                    "developers": ", ".join(d["name"].get(lang) or next(iter(d["name"].values()), "") for d in record["developers"]),
+                    "params": self.params_text(record),
+                    "licenses": [
+                        {
+                            "name": plain((lic["name"] or {}).get(lang) or next(iter((lic["name"] or {"": ""}).values()), "")),
+                            "commercial": lic["commercial"],
+                            "class_label": t[f"commercial_class_{lic['commercial']}"],
+                        }
+                        for lic in record["licenses"]
+                    ],
+                    "repos": record["repos"][0] + (f" +{len(record['repos']) - 1}" if len(record["repos"]) > 1 else "") if record["repos"] else "",
+                }
+            )
+        count = len(rows)
+        html = self.env.get_template("site/index.html.j2").render(
+            **ctx,
+            title=title,
+            intro=self._intro(lang),
+            facets=self.facets(lang),
+            rows=rows,
+            count_text=(t["result_one"] if count == 1 else t["result_many"]).replace("{n}", str(count)),
+        )
+        self.pages[path + "index.html"] = html
+
+    def _intro(self, lang: str) -> Markup:
+        """The first paragraph of the list's preamble (the rest is on the about page)."""
+        preamble = self.t(self.catalog.info.preamble, lang) if self.catalog.info.preamble else ""
+        first = next((p for p in preamble.split("\n\n") if p.strip() and not p.lstrip().startswith((">", "<", ":::", "[", "#"))), "")
+        return block(first)
+
+    def facets(self, lang: str) -> list[dict[str, Any]]:
+        t = ui(lang)
+        records = self.records
+        kinds = [k for k in dict.fromkeys(r["kind"] for r in records)]
+        sections = [
+            {"value": sid, "label": "\u00a0\u00a0" * self._depth(sid) + self.section_title(sid, lang)}
+            for sid in self.catalog.section_order()
+            if any(sid in r["sections"] for r in records)
+        ]
+        developers: dict[str, int] = {}
+        for record in records:
+            for dev in record["developers"]:
+                developers[dev["id"]] = developers.get(dev["id"], 0) + 1
+        licenses = sorted({lid for r in records for lid in r["license_ids"]})
+        archs = self._families([r["norm"]["architecture"] for r in records])
+        domains: dict[str, str] = {}
+        for record in records:
+            entry = self.catalog.entries[record["id"]].data
+            if entry.domain:
+                domains.setdefault(normalize(plain(self.t(entry.domain, lang))), plain(self.t(entry.domain, lang)))
+        return [
+            {"name": "section", "label": t["section"], "options":
+                [{"value": k, "label": t.get(f"kind_{k}", k)} for k in kinds] + sections},
+            {"name": "commercial", "label": t["commercial"], "options":
+                [{"value": "yes", "label": t["commercial_yes"]}, {"value": "any", "label": t["commercial_any"]}]},
+            {"name": "license", "label": t["license"], "options":
+                [{"value": lid, "label": plain(self.t(self.catalog.licenses[lid].name, lang))} for lid in licenses if lid in self.catalog.licenses]},
+            {"name": "min_params", "label": t["min_params"], "options": [{"value": s, "label": s.upper()} for s in PARAM_STEPS]},
+            {"name": "max_params", "label": t["max_params"], "options": [{"value": s, "label": s.upper()} for s in PARAM_STEPS]},
+            {"name": "year", "label": t["year"], "options":
+                [{"value": str(y), "label": str(y)} for y in sorted({r["year"] for r in records if r["year"]}, reverse=True)]},
+            {"name": "developer", "label": t["developer"], "options": [
+                {"value": org, "label": plain(self.t(self.catalog.organizations[org].name, lang)) if org in self.catalog.organizations else org}
+                for org, _ in sorted(developers.items(), key=lambda item: (-item[1], item[0]))]},
+            {"name": "arch", "label": t["arch"], "options": [{"value": a, "label": a} for a in archs]},
+            {"name": "domain", "label": t["domain"], "options": [{"value": k, "label": v} for k, v in sorted(domains.items())]},
+            {"name": "min_context", "label": t["min_context"], "options": [{"value": c, "label": f"{int(c):,}"} for c in CONTEXT_STEPS]},
+        ]
+
+    def _depth(self, section_id: str) -> int:
+        depth = 0
+        section = self.catalog.sections.get(section_id)
+        while section is not None and section.parent:
+            depth += 1
+            section = self.catalog.sections.get(section.parent)
+        return depth
+
+    @staticmethod
+    def _families(texts: list[str], limit: int = 25) -> list[str]:
+        """Architecture families for the facet: the first word of each architecture text, most common first."""
+        counts: dict[str, int] = {}
+        for text in texts:
+            word = text.split(" ")[0].strip("()[],") if text else ""
+            if len(word) >= 2:
+                counts[word] = counts.get(word, 0) + 1
+        return [w for w, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]]
+
+    def entry_page(self, entry: LoadedEntry, lang: str) -> None:
+        record = self.by_id[entry.id]
+        data = entry.data
+        t = ui(lang)
+        path = _lang_base(lang, self.languages) + entry.id + "/"
+        name = plain(self.t(data.name, lang))
+        developers = ", ".join(d["name"].get(lang) or "" for d in record["developers"])
+        description = " — ".join(x for x in (name, developers, str(data.year or ""), self.params_text(record)) if x)
+        ctx = self.context(lang, path, name, description)
+        notes = FootnoteRefs()
+        fields: list[dict[str, Any]] = []
+
+        def field(label: str, value: Any) -> None:
+            if value not in (None, "", Markup("")):
+                fields.append({"label": label, "value": value})
+
+        section = self.catalog.sections.get(data.section)
+        field(t["section"], Markup('<a href="{}">{}</a>').format(self.section_href(data.section, lang, ctx), self.section_title(data.section, lang)) if section else data.section)
+        field(t["year"], data.year)
+        field(t["developer"], developers)
+        field(t["params"], self.params_text(record))
+        field(t["context"], f"{data.context_length:,}" if data.context_length and data.context is None else inline(self.t(data.context, lang), notes) if data.context else None)
+        for key in ("architecture", "base_model", "merged_from", "training_data", "domain", "platform", "description", "venue", "paper"):
+            value = getattr(data, key)
+            if value is not None:
+                field(t[key], inline(self.t(value, lang), notes))
+        field(t["date"], data.date)
+        if data.hf is not None:
+            field(t["hf_status"], {"yes": "◯", "partial": "△", "no": "✕"}.get(data.hf.status or "", "") + (" " if data.hf.note else "") + (str(inline(self.t(data.hf.note, lang), notes)) if data.hf.note else ""))
+        for key, value in data.extra.items():
+            header = next((c.header for c in section.columns if c.key == key), key) if section else key
+            field(plain(self.t(header, lang)) or key, inline(self.t(value, lang), notes))
+        variants = []
+        for variant in data.variants:
+            size = data.parameters_of(variant)
+            url = (variant.url if isinstance(variant.url, str) else self.t(variant.url, lang)) if variant.url else None
+            href = url or (f"https://huggingface.co/{variant.repo}" if variant.repo else None)
+            variants.append(
+                {
+                    "label": inline(self.t(variant.label, lang)) if variant.label else "",
+                    "size": variant.size or "",
+                    "params": format_params(size.total) + (f" (active {format_params(size.active)})" if size and size.active else "") if size else "",
+                    "href": href if href and safe_url(href) else None,
+                    "target": variant.repo or url or "",
+                    "aliases": ", ".join(variant.aliases),
+                }
+            )
+        for refs in data.footnotes.values():
+            for ref in refs:
+                notes.number(ref)
+        licenses = self.license_rows(entry, lang, notes)
+        note_texts = [inline(self.t(self.catalog.footnotes[ref].text, lang)) for ref in notes.order if ref in self.catalog.footnotes]
+        url = data.url if isinstance(data.url, str) else self.t(data.url, lang) if data.url else None
+        html = self.env.get_template("site/entry.html.j2").render(
+            **ctx,
+            name=name,
+            url=url if url and safe_url(url) else None,
+            breadcrumbs=self.breadcrumbs(data.section, lang, ctx),
+            fields=fields,
+            licenses=licenses,
+            variants=variants,
+            notes=note_texts,
+            related=self.related(record, lang, ctx),
+        )
+        self.pages[path + "index.html"] = html
+
+    def related(self, record: dict[str, Any], lang: str, ctx: dict[str, Any]) -> list[dict[str, Any]]:
+        t = ui(lang)
+        groups = []
+        developer_ids = {d["id"] for d in record["developers"]}
+        same_dev = [r for r in self.records if r["id"] != record["id"] and developer_ids & {d["id"] for d in r["developers"]}]
+        base = record["norm"]["base_model"]
+        same_base = [r for r in self.records if r["id"] != record["id"] and base and r["norm"]["base_model"] == base]
+        for title, items in ((t["same_base_model"], same_base), (t["same_developer"], same_dev)):
+            if items:
+                groups.append(
+                    {
+                        "title": title,
+                        "items": [
+                            {"href": self.entry_href(r["id"], lang, ctx), "name": r["name"].get(lang) or next(iter(r["name"].values()))}
+                            for r in items[:12]
+                        ],
+                    }
+                )
+        return groups
+
+    def section_page(self, section_id: str, lang: str) -> None:
+        path = _lang_base(lang, self.languages) + f"sections/{section_id}/"
+        title = self.section_title(section_id, lang)
+        ctx = self.context(lang, path, title, title)
+        self.pages[path + "index.html"] = self.env.get_template("site/section.html.j2").render(
+            **ctx, title=title, breadcrumbs=self.breadcrumbs(self.catalog.sections[section_id].parent, lang, ctx),
+            blocks=[self._section_block(section_id, lang, ctx, with_title=False)],
+        )
+
+    def _section_block(self, section_id: str, lang: str, ctx: dict[str, Any], with_title: bool) -> dict[str, Any]:
+        section = self.catalog.sections[section_id]
+        entries = [r for r in self.records if r["section"] == section_id]
+        children = [s for s in self.catalog.section_order() if self.catalog.sections[s].parent == section_id]
+        return {
+            "id": section_id,
+            "title": self.section_title(section_id, lang) if with_title else None,
+            "href": self.section_href(section_id, lang, ctx),
+            "intro": block(self.t(section.intro, lang)) if section.intro else None,
+            "entries": [
+                {"href": self.entry_href(r["id"], lang, ctx), "name": r["name"].get(lang) or next(iter(r["name"].values())),
+                 "detail": ", ".join(d["name"].get(lang) or "" for d in r["developers"])}
+                for r in entries
+            ],
+            "children": [
+                {"href": self.section_href(c, lang, ctx), "title": self.section_title(c, lang),
+                 "count": sum(1 for r in self.records if c in r["sections"])}
+                for c in children
+            ],
+        }
+
+    def kind_page(self, kind: str, folder: str, lang: str) -> None:
+        """The benchmarks or papers page: every section of that kind with its entries."""
+        t = ui(lang)
+        path = _lang_base(lang, self.languages) + f"{folder}/"
+        title = t[folder]
+        ctx = self.context(lang, path, title, title)
+        sections = [s for s in self.catalog.section_order() if self.catalog.sections[s].kind == kind]
+        blocks = [self._section_block(s, lang, ctx, with_title=True) for s in sections]
+        self.pages[path + "index.html"] = self.env.get_template("site/section.html.j2").render(
+            **ctx, title=title, breadcrumbs=[], blocks=[b for b in blocks if b["entries"] or b["intro"]]
+        )
+
+    def about_page(self, lang: str) -> None:
+        t = ui(lang)
+        path = _lang_base(lang, self.languages) + "about/"
+        ctx = self.context(lang, path, t["about"], t["about_intro"])
+        info = self.catalog.info
+        self.pages[path + "index.html"] = self.env.get_template("site/about.html.j2").render(
+            **ctx, title=t["about"],
+            preamble=block(self.t(info.preamble, lang)) if info.preamble else "",
+            postscript=block(self.t(info.postscript, lang)) if info.postscript else "",
+        )
+
+    def entries_data(self) -> str:
+        """The filter columns of every entry, computed by the same code as the CLI's columns."""
+        from ..query import FILTERS
+
+        entries = []
+        for record in self.records:
+            item: dict[str, Any] = {"id": record["id"], "order": record["order"], "year": record["year"]}
+            for column in DATA_COLUMNS:
+                value = COLUMNS[column](record)
+                item[column] = list(value) if isinstance(value, tuple) else value
+            item["sort_name"] = {lang: normalize(record["name"].get(lang) or next(iter(record["name"].values()), "")) for lang in self.languages}
+            item["text"] = record["norm"]["text"]
+            item["variants"] = [[v["params"], v["active"], v["commercial"], v["license"]] for v in record["variants"]]
+            entries.append(item)
+        filters = [{"name": f.name, "column": f.column, "op": f.op} for f in FILTERS if f.column is not None]
+        data = {"version": 1, "filters": filters, "developer_ids": sorted(self.meta["developers"]), "entries": entries}
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+    def build(self) -> dict[str, str]:
+        for lang in self.languages:
+            self.index_page(lang)
+            self.about_page(lang)
+            self.kind_page("benchmark", "benchmarks", lang)
+            self.kind_page("paper", "papers", lang)
+            for section_id in self.catalog.sections:
+                self.section_page(section_id, lang)
+            for entry in self.catalog.entries.values():
+                self.entry_page(entry, lang)
+        self.pages["data/entries.json"] = self.entries_data()
+        return self.pages
+
+
+def build_site(catalog: Catalog, out: Path) -> int:
+    """Write the whole site into `out` (replaced at the end, never half-written); returns the page count."""
+    pages = SiteBuilder(catalog).build()
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    try:
+        for path, text in pages.items():
+            target = staging / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        assets = resources.files("ja_llm") / "site" / "assets"
+        (staging / "assets").mkdir(exist_ok=True)
+        for name in ("app.js", "style.css"):
+            with resources.as_file(assets / name) as source:
+                shutil.copyfile(source, staging / "assets" / name)
+        replace_directory(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return sum(1 for p in pages if p.endswith(".html"))

@@ -1,0 +1,104 @@
+"""Catalog texts (a small inline Markdown) to safe HTML for the website.
+
+Raw HTML in catalog texts is never passed through: the Markdown parser runs with HTML off (so `<script>`
+comes out as text), `<br>` line breaks are recognised before parsing, link targets are limited to
+http(s), mailto, relative paths and anchors, and footnote references become links to the page's notes.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_FOOTNOTE = re.compile(r"\[\^([^\]\s]+)\]")
+_SAFE_URL = re.compile(r"^(https?://|mailto:|#|/|\./|\.\./|[^:/?#]+(/|$))", re.IGNORECASE)
+_MARK = "\ue000{}\ue001"
+_MARKED = re.compile("\ue000(\\d+)\ue001")
+
+
+def safe_url(url: str) -> bool:
+    """Only web links, mail links, relative paths and anchors (no javascript:, data:, vbscript:, file:)."""
+    url = url.strip()
+    compact = re.sub(r"[\x00-\x20]", "", html.unescape(url)).lower()
+    if compact.startswith(("javascript:", "vbscript:", "data:", "file:")):
+        return False
+    return bool(_SAFE_URL.match(url))
+
+
+def _parser(block: bool) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable(["strikethrough", "table"] if block else ["strikethrough"])
+    md.validateLink = safe_url  # type: ignore[method-assign]
+    def link_open(self, tokens, idx, options, env):  # type: ignore[no-untyped-def]
+        token = tokens[idx]
+        href = str(token.attrGet("href") or "")
+        if href.startswith(("http://", "https://")):
+            token.attrSet("rel", "noopener noreferrer")
+        return self.renderToken(tokens, idx, options, env)
+
+    md.add_render_rule("link_open", link_open)
+    return md
+
+
+_INLINE = _parser(block=False)
+_BLOCK = _parser(block=True)
+
+
+class FootnoteRefs:
+    """Numbers the footnotes a page references, in order of first use."""
+
+    def __init__(self) -> None:
+        self.order: list[str] = []
+
+    def number(self, ref: str) -> int:
+        if ref not in self.order:
+            self.order.append(ref)
+        return self.order.index(ref) + 1
+
+
+def _with_footnotes(text: str, notes: FootnoteRefs | None, render: Callable[[str], str]) -> str:
+    refs: list[str] = []
+
+    def mark(match: re.Match[str]) -> str:
+        refs.append(match.group(1))
+        return _MARK.format(len(refs) - 1)
+
+    rendered = render(_FOOTNOTE.sub(mark, text))
+
+    def unmark(match: re.Match[str]) -> str:
+        ref = refs[int(match.group(1))]
+        if notes is None:
+            return ""
+        number = notes.number(ref)
+        return f'<sup class="note-ref"><a href="#note-{number}">{number}</a></sup>'
+
+    return _MARKED.sub(unmark, rendered)
+
+
+def inline(text: str | None, notes: FootnoteRefs | None = None) -> Markup:
+    """One catalog text as inline HTML (`<br>` kept as line breaks, links checked, everything else escaped)."""
+    if not text:
+        return Markup("")
+    parts = [_with_footnotes(part, notes, lambda s: _INLINE.renderInline(s)) for part in _BR.split(text)]
+    return Markup("<br>".join(parts))
+
+
+def block(text: str | None, notes: FootnoteRefs | None = None) -> Markup:
+    """A longer catalog text (preamble, section intro) as block HTML, with the same safety rules."""
+    if not text:
+        return Markup("")
+    text = _BR.sub("  \n", text)
+    text = re.sub(r"<!--.*?-->", "", text, flags=re.S)  # comments are the list's, not the reader's
+    return Markup(_with_footnotes(text, notes, _BLOCK.render))
+
+
+def plain(text: str | None) -> str:
+    """Text without markup, for titles and meta descriptions (escaped by the template)."""
+    from ..inline import plain as inline_plain
+
+    return inline_plain(text or "")
