@@ -36,6 +36,8 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; form-action 'self'"
 )
+PAGE_SIZE = 250  # rows the index shows at a time with JavaScript ("show all" lifts it): laying out
+# a table row costs the browser ~0.15 ms, so thousands of shown rows would make every filter change slow
 PARAM_STEPS = ("100m", "500m", "1b", "3b", "7b", "13b", "30b", "70b", "100b")
 CONTEXT_STEPS = ("2048", "4096", "8192", "32768", "131072")
 DATA_COLUMNS = (
@@ -65,6 +67,17 @@ class SiteBuilder:
         self.records = build_records(catalog)
         self.meta = build_meta(catalog)
         self.by_id = {record["id"]: record for record in self.records}
+        # related entries: records by developer id and by base model text (built once: pages look them up)
+        self.by_developer: dict[str, list[dict[str, Any]]] = {}
+        self.by_base_model: dict[str, list[dict[str, Any]]] = {}
+        self.by_section: dict[str, list[dict[str, Any]]] = {}
+        for record in self.records:
+            for dev in record["developers"]:
+                self.by_developer.setdefault(dev["id"], []).append(record)
+            if record["norm"]["base_model"]:
+                self.by_base_model.setdefault(record["norm"]["base_model"], []).append(record)
+            for section_id in record["sections"]:
+                self.by_section.setdefault(section_id, []).append(record)
         self.env = _environment()
         self.pages: dict[str, str] = {}  # path -> html
 
@@ -181,6 +194,7 @@ class SiteBuilder:
             intro=self._intro(lang),
             facets=self.facets(lang),
             rows=rows,
+            page_size=PAGE_SIZE,
             count_text=(t["result_one"] if count == 1 else t["result_many"]).replace("{n}", str(count)),
         )
         self.pages[path + "index.html"] = html
@@ -198,7 +212,7 @@ class SiteBuilder:
         sections = [
             {"value": sid, "label": "\u00a0\u00a0" * self._depth(sid) + self.section_title(sid, lang)}
             for sid in self.catalog.section_order()
-            if any(sid in r["sections"] for r in records)
+            if self.by_section.get(sid)
         ]
         developers: dict[str, int] = {}
         for record in records:
@@ -317,10 +331,14 @@ class SiteBuilder:
     def related(self, record: dict[str, Any], lang: str, ctx: dict[str, Any]) -> list[dict[str, Any]]:
         t = ui(lang)
         groups = []
-        developer_ids = {d["id"] for d in record["developers"]}
-        same_dev = [r for r in self.records if r["id"] != record["id"] and developer_ids & {d["id"] for d in r["developers"]}]
+        seen: dict[str, dict[str, Any]] = {}
+        for dev in record["developers"]:
+            for other in self.by_developer.get(dev["id"], []):
+                if other["id"] != record["id"]:
+                    seen.setdefault(other["id"], other)
+        same_dev = sorted(seen.values(), key=lambda r: r["order"])
         base = record["norm"]["base_model"]
-        same_base = [r for r in self.records if r["id"] != record["id"] and base and r["norm"]["base_model"] == base]
+        same_base = [r for r in self.by_base_model.get(base, []) if r["id"] != record["id"]] if base else []
         for title, items in ((t["same_base_model"], same_base), (t["same_developer"], same_dev)):
             if items:
                 groups.append(
@@ -345,7 +363,7 @@ class SiteBuilder:
 
     def _section_block(self, section_id: str, lang: str, ctx: dict[str, Any], with_title: bool) -> dict[str, Any]:
         section = self.catalog.sections[section_id]
-        entries = [r for r in self.records if r["section"] == section_id]
+        entries = [r for r in self.by_section.get(section_id, []) if r["section"] == section_id]
         children = [s for s in self.catalog.section_order() if self.catalog.sections[s].parent == section_id]
         return {
             "id": section_id,
@@ -359,7 +377,7 @@ class SiteBuilder:
             ],
             "children": [
                 {"href": self.section_href(c, lang, ctx), "title": self.section_title(c, lang),
-                 "count": sum(1 for r in self.records if c in r["sections"])}
+                 "count": len(self.by_section.get(c, []))}
                 for c in children
             ],
         }

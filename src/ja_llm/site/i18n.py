@@ -86,6 +86,7 @@ UI: dict[str, dict[str, str]] = {
         "about_intro": "このサイトは ja-llm のカタログから生成されています。",
         "attribution": "データの出典",
         "untranslated": "未翻訳",
+        "show_all": "{shown} 件を表示中 — {n} 件すべて表示",
     },
     "en": {
         "site_name": "Japanese LLM catalog",
@@ -166,6 +167,7 @@ UI: dict[str, dict[str, str]] = {
         "about_intro": "This site is generated from the ja-llm catalog.",
         "attribution": "Data source",
         "untranslated": "untranslated",
+        "show_all": "Showing {shown} — show all {n}",
     },
 }
 

@@ -1,0 +1,142 @@
+"""Benchmark of the website in headless Chromium (run by `make bench`; results go to bench/RESULTS.md).
+
+For synthetic catalogs of 1k and 10k entries: the time from a filter change to the updated list (goal:
+<= 50 ms at 10k), measured two ways — the script's own measure (start of handling the change to the end
+of its DOM writes) and the time from the change event until the list is laid out (style and layout forced
+synchronously, so that no frame wait is counted) — and the index page weight (HTML,
+script, style sheet, entries data; raw and gzip).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from search_bench import machine, synthetic_catalog  # noqa: E402
+
+CHANGES = [
+    ("commercial", "yes"),
+    ("min_params", "7b"),
+    ("year", "2025"),
+    ("commercial", ""),
+    ("min_params", ""),
+    ("year", ""),
+    ("section", "encoder"),
+    ("section", ""),
+]
+
+PAINT = """([name, value]) => {
+  const el = document.querySelector(`#facets [name="${name}"]`);
+  const start = performance.now();
+  el.value = value;
+  el.dispatchEvent(new Event('change', {bubbles: true}));  // a select's change is handled synchronously
+  void document.body.offsetHeight;  // force style and layout now: no frame wait is counted
+  const layout = performance.now() - start;
+  return {paint: layout, script: window.__jaLlm.lastUpdateMs, matches: window.__jaLlm.matches.length};
+}"""
+
+
+def weight(site: Path) -> list[tuple[str, int, int]]:
+    rows = []
+    for rel in ("index.html", "assets/app.js", "assets/style.css", "data/entries.json"):
+        data = (site / rel).read_bytes()
+        rows.append((rel, len(data), len(gzip.compress(data, 6))))
+    return rows
+
+
+def measure(count: int, rounds: int) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    from ja_llm.catalog import Catalog
+    from ja_llm.serve import make_server
+    from ja_llm.site import build_site
+
+    folder = Path(tempfile.mkdtemp(prefix=f"ja-llm-site-bench-{count}-"))
+    try:
+        synthetic_catalog(folder / "catalog", count)
+        start = time.perf_counter()
+        build_site(Catalog.load(folder / "catalog"), folder / "site")
+        built = time.perf_counter() - start
+        server = make_server(folder / "site", 0, quiet=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        url = f"http://127.0.0.1:{server.server_address[1]}/"
+        results: dict[str, list] = {"paint": [], "script": []}
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path=os.environ.get("JA_LLM_CHROMIUM", "/usr/bin/chromium"),
+                args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                      "--disable-component-update", "--no-first-run"],
+            )
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            start = time.perf_counter()
+            page.goto(url)
+            # (wait_for_function would evaluate a string, which the page's CSP forbids: poll instead)
+            while page.evaluate("document.documentElement.dataset.ready") != "1":
+                if time.perf_counter() - start > 120:
+                    raise TimeoutError("the index page did not get ready in 120 s")
+                time.sleep(0.05)
+            loaded = time.perf_counter() - start
+            for _ in range(rounds):
+                for name, value in CHANGES:
+                    result = page.evaluate(PAINT, [name, value])
+                    results["paint"].append(result["paint"])
+                    results["script"].append(result["script"])
+            browser.close()
+        server.shutdown()
+        return {
+            "built_s": built,
+            "loaded_s": loaded,
+            "script_ms": statistics.median(results["script"]),
+            "script_p90_ms": sorted(results["script"])[int(len(results["script"]) * 0.9) - 1],
+            "paint_ms": statistics.median(results["paint"]),
+            "paint_p90_ms": sorted(results["paint"])[int(len(results["paint"]) * 0.9) - 1],
+            "changes": len(results["paint"]),
+            "weight": weight(folder / "site"),
+        }
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of the filter changes")
+    args = parser.parse_args()
+    lines = [f"## Website — {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC — {machine()}", ""]
+    for count in [int(n) for n in args.sizes.split(",") if n]:
+        print(f"site of {count} entries ...", file=sys.stderr)
+        r = measure(count, args.rounds)
+        lines += [
+            f"### Synthetic catalog of {count:,} entries (headless Chromium)",
+            "",
+            f"site built in {r['built_s']:.1f} s; index page ready (data loaded, first update) in {r['loaded_s']:.2f} s",
+            "",
+            "| filter change → updated list | median | 90th percentile |",
+            "|---|---:|---:|",
+            f"| script (handling + DOM writes) | {r['script_ms']:.1f} ms | {r['script_p90_ms']:.1f} ms |",
+            f"| change event → list laid out (script + style + layout) | {r['paint_ms']:.1f} ms | {r['paint_p90_ms']:.1f} ms |",
+            "",
+            f"{r['changes']} changes. Goal: <= 50 ms at 10k.",
+            "",
+            "| index page resource | bytes | gzip |",
+            "|---|---:|---:|",
+        ]
+        lines += [f"| {rel} | {raw:,} | {gz:,} |" for rel, raw, gz in r["weight"]]
+        total_raw = sum(w[1] for w in r["weight"])
+        total_gz = sum(w[2] for w in r["weight"])
+        lines += [f"| total | {total_raw:,} | {total_gz:,} |", ""]
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
