@@ -36,9 +36,11 @@ test: $(STAMP) $(CHROMIUM) $(CJK_FONT)
 clean:
 	rm -rf $(VENV) .pytest_cache
 
-## bench: run the benchmarks and append their results to bench/RESULTS.md
-bench: $(STAMP)
+## bench: run the benchmarks (search: cold start and 10k/100k queries; website: updates in headless Chromium)
+## and append their results to bench/RESULTS.md
+bench: $(STAMP) $(CHROMIUM)
 	$(BIN)/python bench/search_bench.py > bench/.latest.md
+	JA_LLM_CHROMIUM=$(CHROMIUM) $(BIN)/python bench/site_bench.py >> bench/.latest.md
 	cat bench/.latest.md >> bench/RESULTS.md
 	rm -f bench/.latest.md
 	@echo "appended to bench/RESULTS.md"
