@@ -379,7 +379,7 @@ def _walk_texts(value: Any, loc: tuple) -> Iterator[tuple[tuple, Any]]:
         for index, item in enumerate(value):
             yield from _walk_texts(item, loc + (index,))
     elif isinstance(value, dict):
-        if value and all(isinstance(v, str) for v in value.values()) and loc and loc[-1] not in ("footnotes",):
+        if value and all(isinstance(v, str) for v in value.values()) and loc and loc[-1] not in ("footnotes", "extra"):
             yield loc, value
         else:
             for key, item in value.items():

@@ -29,7 +29,7 @@ from ..query import COLUMNS
 from ..records import build_meta, build_records
 from ..storage import replace_directory
 from ..textnorm import normalize
-from .html import FootnoteRefs, block, inline, plain, safe_url
+from .html import FootnoteRefs, LinkMap, block, inline, plain, safe_url
 from .i18n import ui
 
 CSP = (
@@ -71,6 +71,8 @@ class SiteBuilder:
         self.by_developer: dict[str, list[dict[str, Any]]] = {}
         self.by_base_model: dict[str, list[dict[str, Any]]] = {}
         self.by_section: dict[str, list[dict[str, Any]]] = {}
+        self.anchors = {entry.data.anchor: entry.id for entry in catalog.entries.values() if entry.data.anchor}
+        self.anchors.update({section_id: f"sections/{section_id}" for section_id in catalog.sections})
         for record in self.records:
             for dev in record["developers"]:
                 self.by_developer.setdefault(dev["id"], []).append(record)
@@ -109,6 +111,15 @@ class SiteBuilder:
             ],
         }
 
+    def links(self, lang: str, ctx: dict[str, Any]) -> LinkMap:
+        """Anchors of the list (`#llm-jp-eval`, `#multimodal-text-generation`) to the site's pages."""
+
+        def target(anchor: str) -> str | None:
+            path = self.anchors.get(anchor)
+            return ctx["root"] + _lang_base(lang, self.languages) + path + "/" if path else None
+
+        return target
+
     def entry_href(self, entry_id: str, lang: str, ctx: dict[str, Any]) -> str:
         return ctx["root"] + _lang_base(lang, self.languages) + entry_id + "/"
 
@@ -118,6 +129,26 @@ class SiteBuilder:
     def section_title(self, section_id: str, lang: str) -> str:
         section = self.catalog.sections.get(section_id)
         return plain(self.t(section.title, lang)) if section else section_id
+
+    def section_path(self, section_id: str, lang: str) -> str:
+        """`テキスト生成に主に使うモデル › スクラッチ学習モデル › 汎用`: unique where titles repeat."""
+        titles = []
+        current = self.catalog.sections.get(section_id)
+        while current is not None:
+            titles.append(self.section_title(current.id, lang))
+            current = self.catalog.sections.get(current.parent) if current.parent else None
+        return " › ".join(reversed(titles))
+
+    def page_titles(self, lang: str) -> dict[str, str]:
+        """Entry page titles: the name and its section; an entry whose title is still taken adds its id."""
+        titles = {}
+        for entry in self.catalog.entries.values():
+            name = plain(self.t(entry.data.name, lang))
+            titles[entry.id] = f"{name} — {self.section_title(entry.data.section, lang)}"
+        counts: dict[str, int] = {}
+        for title in titles.values():
+            counts[title] = counts.get(title, 0) + 1
+        return {i: (f"{title} ({i})" if counts[title] > 1 else title) for i, title in titles.items()}
 
     def breadcrumbs(self, section_id: str | None, lang: str, ctx: dict[str, Any]) -> list[dict[str, str]]:
         chain = []
@@ -136,19 +167,19 @@ class SiteBuilder:
         low, high = min(values), max(values)
         return format_params(high) if low == high else f"{format_params(low)}–{format_params(high)}"
 
-    def license_rows(self, entry: LoadedEntry, lang: str, notes: FootnoteRefs | None) -> list[dict[str, Any]]:
+    def license_rows(self, entry: LoadedEntry, lang: str, notes: FootnoteRefs | None, links: LinkMap | None = None) -> list[dict[str, Any]]:
         t = ui(lang)
         rows = []
         for ref in entry.data.licenses:
             lic = self.catalog.licenses.get(ref.id) if ref.id else None
-            name = inline(self.t(ref.text, lang), notes) if ref.text else inline(self.t(lic.name, lang) if lic else "", notes)
+            name = inline(self.t(ref.text, lang), notes, links) if ref.text else inline(self.t(lic.name, lang) if lic else "", notes, links)
             commercial = lic.commercial if lic else "unknown"
             rows.append(
                 {
                     "name": name,
                     "url": lic.url if lic and lic.url and safe_url(lic.url) else None,
-                    "scope": inline(self.t(ref.scope, lang), notes) if ref.scope else None,
-                    "note": inline(self.t(ref.note, lang), notes) if ref.note else None,
+                    "scope": inline(self.t(ref.scope, lang), notes, links) if ref.scope else None,
+                    "note": inline(self.t(ref.note, lang), notes, links) if ref.note else None,
                     "commercial": commercial,
                     "class_label": t[f"commercial_class_{commercial}"],
                     "conditions": plain(self.t(lic.conditions, lang)) if lic and lic.conditions else None,
@@ -191,7 +222,7 @@ class SiteBuilder:
         html = self.env.get_template("site/index.html.j2").render(
             **ctx,
             title=title,
-            intro=self._intro(lang),
+            intro=self._intro(lang, ctx),
             facets=self.facets(lang),
             rows=rows,
             page_size=PAGE_SIZE,
@@ -199,11 +230,11 @@ class SiteBuilder:
         )
         self.pages[path + "index.html"] = html
 
-    def _intro(self, lang: str) -> Markup:
+    def _intro(self, lang: str, ctx: dict[str, Any]) -> Markup:
         """The first paragraph of the list's preamble (the rest is on the about page)."""
         preamble = self.t(self.catalog.info.preamble, lang) if self.catalog.info.preamble else ""
         first = next((p for p in preamble.split("\n\n") if p.strip() and not p.lstrip().startswith((">", "<", ":::", "[", "#"))), "")
-        return block(first)
+        return block(first, None, self.links(lang, ctx))
 
     def facets(self, lang: str) -> list[dict[str, Any]]:
         t = ui(lang)
@@ -268,9 +299,11 @@ class SiteBuilder:
         t = ui(lang)
         path = _lang_base(lang, self.languages) + entry.id + "/"
         name = plain(self.t(data.name, lang))
+        title = self.titles[lang].get(entry.id)
         developers = ", ".join(d["name"].get(lang) or "" for d in record["developers"])
         description = " — ".join(x for x in (name, developers, str(data.year or ""), self.params_text(record)) if x)
-        ctx = self.context(lang, path, name, description)
+        ctx = self.context(lang, path, title or name, description)
+        links = self.links(lang, ctx)
         notes = FootnoteRefs()
         fields: list[dict[str, Any]] = []
 
@@ -283,17 +316,19 @@ class SiteBuilder:
         field(t["year"], data.year)
         field(t["developer"], developers)
         field(t["params"], self.params_text(record))
-        field(t["context"], f"{data.context_length:,}" if data.context_length and data.context is None else inline(self.t(data.context, lang), notes) if data.context else None)
+        field(t["context"], f"{data.context_length:,}" if data.context_length and data.context is None else inline(self.t(data.context, lang), notes, links) if data.context else None)
         for key in ("architecture", "base_model", "merged_from", "training_data", "domain", "platform", "description", "venue", "paper"):
             value = getattr(data, key)
             if value is not None:
-                field(t[key], inline(self.t(value, lang), notes))
+                field(t[key], inline(self.t(value, lang), notes, links))
         field(t["date"], data.date)
         if data.hf is not None:
-            field(t["hf_status"], {"yes": "◯", "partial": "△", "no": "✕"}.get(data.hf.status or "", "") + (" " if data.hf.note else "") + (str(inline(self.t(data.hf.note, lang), notes)) if data.hf.note else ""))
+            mark = {"yes": "◯", "partial": "△", "no": "✕"}.get(data.hf.status or "", "")
+            note = inline(self.t(data.hf.note, lang), notes, links) if data.hf.note else Markup("")
+            field(t["hf_status"], Markup(" ").join(part for part in (Markup.escape(mark), note) if part))
         for key, value in data.extra.items():
             header = next((c.header for c in section.columns if c.key == key), key) if section else key
-            field(plain(self.t(header, lang)) or key, inline(self.t(value, lang), notes))
+            field(plain(self.t(header, lang)) or key, inline(self.t(value, lang), notes, links))
         variants = []
         for variant in data.variants:
             size = data.parameters_of(variant)
@@ -312,8 +347,8 @@ class SiteBuilder:
         for refs in data.footnotes.values():
             for ref in refs:
                 notes.number(ref)
-        licenses = self.license_rows(entry, lang, notes)
-        note_texts = [inline(self.t(self.catalog.footnotes[ref].text, lang)) for ref in notes.order if ref in self.catalog.footnotes]
+        licenses = self.license_rows(entry, lang, notes, links)
+        note_texts = [inline(self.t(self.catalog.footnotes[ref].text, lang), None, links) for ref in notes.order if ref in self.catalog.footnotes]
         url = data.url if isinstance(data.url, str) else self.t(data.url, lang) if data.url else None
         html = self.env.get_template("site/entry.html.j2").render(
             **ctx,
@@ -355,7 +390,9 @@ class SiteBuilder:
     def section_page(self, section_id: str, lang: str) -> None:
         path = _lang_base(lang, self.languages) + f"sections/{section_id}/"
         title = self.section_title(section_id, lang)
-        ctx = self.context(lang, path, title, title)
+        trail = self.section_path(section_id, lang)
+        count = len(self.by_section.get(section_id, []))
+        ctx = self.context(lang, path, trail, f"{trail}: {ui(lang)['result_many'].replace('{n}', str(count))}")
         self.pages[path + "index.html"] = self.env.get_template("site/section.html.j2").render(
             **ctx, title=title, breadcrumbs=self.breadcrumbs(self.catalog.sections[section_id].parent, lang, ctx),
             blocks=[self._section_block(section_id, lang, ctx, with_title=False)],
@@ -369,7 +406,7 @@ class SiteBuilder:
             "id": section_id,
             "title": self.section_title(section_id, lang) if with_title else None,
             "href": self.section_href(section_id, lang, ctx),
-            "intro": block(self.t(section.intro, lang)) if section.intro else None,
+            "intro": block(self.t(section.intro, lang), None, self.links(lang, ctx)) if section.intro else None,
             "entries": [
                 {"href": self.entry_href(r["id"], lang, ctx), "name": r["name"].get(lang) or next(iter(r["name"].values())),
                  "detail": ", ".join(d["name"].get(lang) or "" for d in r["developers"])}
@@ -401,8 +438,8 @@ class SiteBuilder:
         info = self.catalog.info
         self.pages[path + "index.html"] = self.env.get_template("site/about.html.j2").render(
             **ctx, title=t["about"],
-            preamble=block(self.t(info.preamble, lang)) if info.preamble else "",
-            postscript=block(self.t(info.postscript, lang)) if info.postscript else "",
+            preamble=block(self.t(info.preamble, lang), None, self.links(lang, ctx)) if info.preamble else "",
+            postscript=block(self.t(info.postscript, lang), None, self.links(lang, ctx)) if info.postscript else "",
         )
 
     def entries_data(self) -> str:
@@ -424,6 +461,7 @@ class SiteBuilder:
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
     def build(self) -> dict[str, str]:
+        self.titles = {lang: self.page_titles(lang) for lang in self.languages}
         for lang in self.languages:
             self.index_page(lang)
             self.about_page(lang)

@@ -37,6 +37,11 @@ def _parser(block: bool) -> MarkdownIt:
     def link_open(self, tokens, idx, options, env):  # type: ignore[no-untyped-def]
         token = tokens[idx]
         href = str(token.attrGet("href") or "")
+        if href.startswith("#") and env.get("links") is not None:
+            # an anchor of the list (`#llm-jp-eval`) is an entry's page on the site
+            target = env["links"](href[1:])
+            if target is not None:
+                token.attrSet("href", target)
         if href.startswith(("http://", "https://")):
             token.attrSet("rel", "noopener noreferrer")
         return self.renderToken(tokens, idx, options, env)
@@ -61,6 +66,9 @@ class FootnoteRefs:
         return self.order.index(ref) + 1
 
 
+LinkMap = Callable[[str], "str | None"]  # anchor (without #) -> the URL of the page that has it
+
+
 def _with_footnotes(text: str, notes: FootnoteRefs | None, render: Callable[[str], str]) -> str:
     refs: list[str] = []
 
@@ -80,21 +88,23 @@ def _with_footnotes(text: str, notes: FootnoteRefs | None, render: Callable[[str
     return _MARKED.sub(unmark, rendered)
 
 
-def inline(text: str | None, notes: FootnoteRefs | None = None) -> Markup:
+def inline(text: str | None, notes: FootnoteRefs | None = None, links: LinkMap | None = None) -> Markup:
     """One catalog text as inline HTML (`<br>` kept as line breaks, links checked, everything else escaped)."""
     if not text:
         return Markup("")
-    parts = [_with_footnotes(part, notes, lambda s: _INLINE.renderInline(s)) for part in _BR.split(text)]
+    env = {"links": links}
+    parts = [_with_footnotes(part, notes, lambda s: _INLINE.renderInline(s, env)) for part in _BR.split(text)]
     return Markup("<br>".join(parts))
 
 
-def block(text: str | None, notes: FootnoteRefs | None = None) -> Markup:
+def block(text: str | None, notes: FootnoteRefs | None = None, links: LinkMap | None = None) -> Markup:
     """A longer catalog text (preamble, section intro) as block HTML, with the same safety rules."""
     if not text:
         return Markup("")
     text = _BR.sub("  \n", text)
     text = re.sub(r"<!--.*?-->", "", text, flags=re.S)  # comments are the list's, not the reader's
-    return Markup(_with_footnotes(text, notes, _BLOCK.render))
+    env = {"links": links}
+    return Markup(_with_footnotes(text, notes, lambda s: _BLOCK.render(s, env)))
 
 
 def plain(text: str | None) -> str:

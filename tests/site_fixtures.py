@@ -1,0 +1,209 @@
+"""Shared helpers of the website tests (tests/test_site_build.py, tests/test_site_browser.py).
+
+Building a site into a folder, serving it on 127.0.0.1 with the project's own server, launching Debian's
+Chromium through Playwright (never a downloaded browser), reading the rows of the index page, and running
+`ja-llm search` for the CLI/site parity checks.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+HOSTILE_CATALOG = DATA / "hostile-catalog"
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+# the flag filters: present in a query as `--name` (CLI) or `name=1` (site)
+FLAGS = ("hf", "active", "desc")
+
+
+def chromium_path() -> str:
+    return os.environ.get("JA_LLM_CHROMIUM", "/usr/bin/chromium")
+
+
+def launch_chromium(playwright: Any) -> Any:
+    """Debian's Chromium driven by Playwright; a clear failure (not a skip) when it is not installed."""
+    path = chromium_path()
+    if not Path(path).is_file() or not os.access(path, os.X_OK):
+        pytest.fail(
+            f"Chromium not found at {path} (JA_LLM_CHROMIUM): the browser tests need Debian's chromium; "
+            "run `make test`, which installs it (apt-get install chromium fonts-noto-cjk)",
+            pytrace=False,
+        )
+    return playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+
+
+def build(catalog_dir: Path | None, out: Path) -> Path:
+    """Build the website of a catalog folder (None: the shipped catalog) into `out`; returns `out`."""
+    from ja_llm.catalog import Catalog
+    from ja_llm.site import build_site
+
+    build_site(Catalog.load(catalog_dir), out)
+    return out
+
+
+@contextlib.contextmanager
+def serve(site: Path) -> Iterator[str]:
+    """Serve `site` with ja_llm.serve.make_server on 127.0.0.1 (any free port) in a daemon thread; yields the
+    base URL (ending with /)."""
+    from ja_llm.serve import make_server
+
+    server = make_server(site, 0, quiet=True)
+    thread = threading.Thread(target=server.serve_forever, name="ja-llm-test-site", daemon=True)
+    thread.start()
+    try:
+        host, port = server.server_address[:2]
+        assert host == "127.0.0.1", host
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+def html_pages(site: Path) -> list[Path]:
+    return sorted(p for p in site.rglob("*.html") if p.is_file())
+
+
+def page_path(site: Path, page: Path) -> str:
+    """The URL path of a page relative to the site root: `models/x/y/` for models/x/y/index.html."""
+    rel = page.relative_to(site).as_posix()
+    return rel[: -len("index.html")] if rel.endswith("index.html") else rel
+
+
+# --- HTML (stdlib parser: the build tests run without a browser) ----------------------------------------
+
+
+class Parsed(HTMLParser):
+    """The parts of a page the build tests look at."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.title = ""
+        self.scripts: list[tuple[dict[str, str | None], str]] = []
+        self.ids: set[str] = set()
+        self.row_ids: list[str] = []
+        self._in_title = False
+        self._script: dict[str, str | None] | None = None
+        self._script_text: list[str] = []
+        self._in_rows = False
+        self._text_stack: list[tuple[str, list[str]]] = []
+        self.texts: dict[str, list[str]] = {}  # tag -> texts of those elements (dd, dt, li, td, p, title)
+
+    TEXT_TAGS = ("dd", "dt", "li", "td", "p", "h1", "h2", "small", "a", "option")
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        self.tags.append((tag, attributes))
+        if attributes.get("id"):
+            self.ids.add(str(attributes["id"]))
+        if tag == "title":
+            self._in_title = True
+        elif tag == "script":
+            self._script, self._script_text = attributes, []
+        elif tag == "tbody" and attributes.get("id") == "entry-rows":
+            self._in_rows = True
+        elif tag == "tr" and self._in_rows and attributes.get("data-id") is not None:
+            self.row_ids.append(str(attributes["data-id"]))
+        if tag in self.TEXT_TAGS:
+            self._text_stack.append((tag, []))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self._in_title = False
+        elif tag == "script" and self._script is not None:
+            self.scripts.append((self._script, "".join(self._script_text)))
+            self._script = None
+        elif tag == "tbody":
+            self._in_rows = False
+        if tag in self.TEXT_TAGS:
+            for k in range(len(self._text_stack) - 1, -1, -1):
+                if self._text_stack[k][0] == tag:
+                    name, parts = self._text_stack.pop(k)
+                    self.texts.setdefault(name, []).append("".join(parts))
+                    break
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title += data
+        if self._script is not None:
+            self._script_text.append(data)
+        for _, parts in self._text_stack:
+            parts.append(data)
+
+    def attr_values(self, tag: str, name: str) -> list[str]:
+        return [str(a[name]) for t, a in self.tags if t == tag and a.get(name) is not None]
+
+    def meta(self, name: str) -> list[str]:
+        return [str(a.get("content")) for t, a in self.tags if t == "meta" and a.get("name") == name]
+
+    def meta_http_equiv(self, name: str) -> list[str]:
+        return [
+            str(a.get("content"))
+            for t, a in self.tags
+            if t == "meta" and str(a.get("http-equiv", "")).lower() == name.lower()
+        ]
+
+
+def parse(path: Path) -> Parsed:
+    parser = Parsed()
+    parser.feed(path.read_text(encoding="utf-8"))
+    parser.close()
+    return parser
+
+
+# --- queries: the same search through the CLI and through the site ----------------------------------------
+
+
+def cli_args(params: dict[str, str]) -> list[str]:
+    """`ja-llm search` arguments for URL parameters: q -> the text, name=v -> --name v, flags -> --name."""
+    args: list[str] = []
+    if params.get("q"):
+        args.append(params["q"])
+    for name, value in params.items():
+        if name == "q":
+            continue
+        option = "--" + name.replace("_", "-")
+        if name in FLAGS:
+            if value in ("1", "true", "on"):
+                args.append(option)
+        else:
+            args += [option, value]
+    return args
+
+
+def cli_ids(params: dict[str, str], data: Path | None = None) -> list[str]:
+    """The ids `ja-llm search ... --ids` prints, in its order."""
+    from click.testing import CliRunner
+
+    from ja_llm.cli import main
+
+    args = ["search", *cli_args(params), "--ids"]
+    if data is not None:
+        args += ["--data", str(data)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, f"ja-llm {' '.join(args)}: {result.output}"
+    return [line for line in result.stdout.splitlines() if line.strip()]
+
+
+def query_string(params: dict[str, str]) -> str:
+    return urlencode(params)

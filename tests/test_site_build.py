@@ -1,0 +1,317 @@
+"""The static website as files (no browser): pages, metadata, safety headers, links, data file, determinism,
+and the `build` and `serve` commands. The browser tests are in tests/test_site_browser.py."""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+import socket
+from collections import defaultdict
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from click.testing import CliRunner
+
+from ja_llm.catalog import Catalog
+from ja_llm.cli import main
+from ja_llm.site.build import CSP
+from site_fixtures import HOSTILE_CATALOG, build, html_pages, page_path, parse
+
+ENTRY = "models/sb-intuitions/sarashina2-8x70b"
+ATTRIBUTION = "https://github.com/llm-jp/awesome-japanese-llm"
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return Catalog.load()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory, catalog: Catalog) -> Path:
+    from ja_llm.site import build_site
+
+    out = tmp_path_factory.mktemp("site-build") / "サイト"
+    build_site(catalog, out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def pages(site: Path) -> dict[str, object]:
+    """Every HTML page of the build, parsed once: URL path -> Parsed."""
+    return {page_path(site, p): parse(p) for p in html_pages(site)}
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build(HOSTILE_CATALOG, tmp_path_factory.mktemp("hostile-build") / "サイト")
+
+
+def _language(path: str) -> str:
+    return "en" if path.startswith("en/") else "ja"
+
+
+# --- pages -------------------------------------------------------------------------------------------------
+
+
+def test_every_entry_has_a_page_in_both_languages_at_its_id(site: Path, catalog: Catalog) -> None:
+    missing = [
+        f"{prefix}{entry_id}/index.html"
+        for entry_id in catalog.entries
+        for prefix in ("", "en/")
+        if not (site / prefix / entry_id / "index.html").is_file()
+    ]
+    assert not missing, missing[:10]
+    assert (site / ENTRY / "index.html").is_file()
+    assert (site / "en" / ENTRY / "index.html").is_file()
+    for section_id in catalog.sections:
+        assert (site / "sections" / section_id / "index.html").is_file(), section_id
+        assert (site / "en" / "sections" / section_id / "index.html").is_file(), section_id
+    for fixed in ("", "benchmarks/", "papers/", "about/"):
+        assert (site / fixed / "index.html").is_file(), fixed
+        assert (site / "en" / fixed / "index.html").is_file(), fixed
+
+
+def test_every_page_has_a_title_a_description_and_its_language(pages: dict) -> None:
+    for path, parsed in pages.items():
+        assert parsed.title.strip(), f"{path}: empty <title>"
+        descriptions = parsed.meta("description")
+        assert len(descriptions) == 1 and descriptions[0].strip(), f"{path}: meta description {descriptions}"
+        html_lang = [a.get("lang") for t, a in parsed.tags if t == "html"]
+        assert html_lang == [_language(path)], f"{path}: <html lang> {html_lang}"
+
+
+def test_titles_and_descriptions_of_the_main_pages_differ(pages: dict) -> None:
+    """The index, about, benchmarks and papers pages, an entry page and a section page: all different."""
+    sample = ["", "about/", "benchmarks/", "papers/", ENTRY + "/", "sections/generative/"]
+    for prefix in ("", "en/"):
+        titles = [pages[prefix + p].title for p in sample]
+        descriptions = [pages[prefix + p].meta("description")[0] for p in sample]
+        assert len(set(titles)) == len(sample), titles
+        assert len(set(descriptions)) == len(sample), descriptions
+    assert pages[""].title != pages["en/"].title
+
+
+def _duplicates(pages: dict, value) -> dict[str, list[str]]:
+    seen: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for path, parsed in pages.items():
+        seen[(_language(path), value(parsed))].append(path)
+    return {f"{lang}: {text}": paths for (lang, text), paths in seen.items() if len(paths) > 1}
+
+
+def test_titles_differ_per_page(pages: dict) -> None:
+    duplicates = _duplicates(pages, lambda parsed: parsed.title)
+    assert not duplicates, f"{len(duplicates)} titles used by more than one page: {list(duplicates.items())[:5]}"
+
+
+def test_descriptions_differ_per_page(pages: dict) -> None:
+    duplicates = _duplicates(pages, lambda parsed: parsed.meta("description")[0])
+    assert not duplicates, f"{len(duplicates)} descriptions used by more than one page: {list(duplicates.items())[:5]}"
+
+
+# --- safety: CSP, no inline script, nothing from elsewhere ------------------------------------------------
+
+
+def _external(url: str) -> bool:
+    return bool(re.match(r"^\s*([a-z][a-z0-9+.-]*:|//)", url, re.IGNORECASE)) and not url.strip().startswith("data:")
+
+
+def test_every_page_has_the_csp_and_no_inline_script(pages: dict) -> None:
+    for path, parsed in pages.items():
+        assert parsed.meta_http_equiv("Content-Security-Policy") == [CSP], path
+        for attributes, body in parsed.scripts:
+            assert attributes.get("src"), f"{path}: inline <script> {body[:80]!r}"
+            assert not body.strip(), f"{path}: <script src> with a body"
+        handlers = [(t, n) for t, a in parsed.tags for n in a if n.lower().startswith("on")]
+        assert not handlers, f"{path}: event handler attributes {handlers[:5]}"
+        assert not [a for t, a in parsed.tags if t == "style" or "style" in a], f"{path}: inline style"
+
+
+def test_no_external_scripts_styles_images_or_fonts(pages: dict, site: Path) -> None:
+    for path, parsed in pages.items():
+        for tag, attribute in (("script", "src"), ("link", "href"), ("img", "src"), ("source", "src"), ("iframe", "src")):
+            for url in parsed.attr_values(tag, attribute):
+                if tag == "link":
+                    rels = [str(a.get("rel", "")) for t, a in parsed.tags if t == "link" and a.get("href") == url]
+                    if all(rel == "alternate" for rel in rels):
+                        continue  # a link to the other language's page, not something loaded
+                assert not _external(url), f"{path}: <{tag} {attribute}={url!r}> loads from outside the site"
+    css = (site / "assets" / "style.css").read_text(encoding="utf-8")
+    assert "@import" not in css and "@font-face" not in css
+    assert not [u for u in re.findall(r"url\(\s*['\"]?([^'\")]+)", css) if _external(u)]
+    js = (site / "assets" / "app.js").read_text(encoding="utf-8")
+    assert not re.search(r"[\"'`](https?:)?//", js), "app.js holds an absolute URL"
+
+
+def _target(site: Path, page: str, url: str) -> Path | None:
+    """The file a relative URL of `page` points to (None for an in-page anchor)."""
+    parts = urlsplit(url)
+    if not parts.path:
+        return None
+    base = posixpath.dirname("/" + page) if not page.endswith("/") else "/" + page.rstrip("/")
+    joined = posixpath.normpath(posixpath.join(base if base else "/", unquote(parts.path)))
+    assert joined.startswith("/") and not joined.startswith("/.."), f"{page}: {url} leaves the site"
+    target = site / joined.lstrip("/")
+    if url.split("#")[0].split("?")[0].endswith("/") or target.is_dir():
+        target = target / "index.html"
+    return target
+
+
+def _links(pages: dict, site: Path) -> tuple[int, list[str], list[str]]:
+    """Every relative href/src of every page: (count, links to missing files, links to missing anchors)."""
+    checked, missing_files, missing_anchors = 0, [], []
+    for path, parsed in pages.items():
+        for tag, attributes in parsed.tags:
+            for name in ("href", "src"):
+                url = attributes.get(name)
+                if url is None or _external(url) or url.startswith(("data:", "mailto:")):
+                    continue
+                checked += 1
+                fragment = urlsplit(url).fragment
+                target = _target(site, path, url)
+                if target is None:
+                    if fragment and fragment not in parsed.ids:
+                        missing_anchors.append(f"{path}: <{tag} {name}={url!r}>")
+                    continue  # href="": the page itself (the home link of the home page)
+                if not target.is_file():
+                    missing_files.append(f"{path}: <{tag} {name}={url!r}> -> {target.relative_to(site)}")
+                elif fragment and target.suffix == ".html" and fragment not in pages[page_path(site, target)].ids:
+                    missing_anchors.append(f"{path}: <{tag} {name}={url!r}>")
+    return checked, missing_files, missing_anchors
+
+
+def test_internal_links_resolve(pages: dict, site: Path) -> None:
+    """Every relative href/src of every page points to a file of the build, and the page's own anchors
+    (footnote references `#note-N`) to an element of the page."""
+    checked, missing_files, missing_anchors = _links(pages, site)
+    assert checked > 10_000, checked  # every page has a dozen links at least
+    assert not missing_files, f"{len(missing_files)} links to missing files: {missing_files[:10]}"
+    notes = [link for link in missing_anchors if "#note-" in link]
+    assert not notes, notes[:10]
+
+
+def test_anchor_links_of_catalog_texts_resolve(pages: dict, site: Path) -> None:
+    _, _, missing_anchors = _links(pages, site)
+    assert not missing_anchors, f"{len(missing_anchors)} links to missing anchors: {missing_anchors[:10]}"
+
+
+# --- the index pages and the data file ---------------------------------------------------------------------
+
+
+def test_index_pages_list_every_entry(pages: dict, catalog: Catalog) -> None:
+    for path in ("", "en/"):
+        rows = pages[path].row_ids
+        assert len(rows) == len(catalog.entries), path
+        assert len(set(rows)) == len(rows)
+        assert set(rows) == set(catalog.entries)
+        assert pages[path].meta_http_equiv("Content-Security-Policy") == [CSP]
+    assert pages[""].row_ids == pages["en/"].row_ids
+
+
+def test_entries_json_has_every_entry_in_row_order(site: Path, pages: dict, catalog: Catalog) -> None:
+    data = json.loads((site / "data" / "entries.json").read_text(encoding="utf-8"))
+    ids = [entry["id"] for entry in data["entries"]]
+    assert len(ids) == len(catalog.entries)
+    assert ids == pages[""].row_ids
+    for entry in data["entries"]:
+        assert {"id", "year", "sections", "text", "variants", "commercial", "names"} <= set(entry), entry["id"]
+    assert {f["name"] for f in data["filters"]} >= {"section", "year", "since", "developer", "hf", "min_context"}
+
+
+def test_about_page_credits_awesome_japanese_llm(pages: dict) -> None:
+    for path in ("about/", "en/about/"):
+        parsed = pages[path]
+        assert ATTRIBUTION in parsed.attr_values("a", "href"), path
+        assert any("llm-jp/awesome-japanese-llm" in text for text in parsed.texts.get("a", [])), path
+        assert any("Apache License 2.0" in text for text in parsed.texts.get("p", [])), path
+
+
+# --- determinism and the commands ------------------------------------------------------------------------
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_building_twice_gives_identical_files(tmp_path: Path, site: Path) -> None:
+    again = build(None, tmp_path / "もう一度" / "site")
+    first, second = _files(site), _files(again)
+    assert sorted(first) == sorted(second)
+    different = [name for name in first if first[name] != second[name]]
+    assert not different, different[:10]
+    assert len(first) > 1000
+
+
+@pytest.fixture(scope="module")
+def cli_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("cli-build") / "出力"
+    result = CliRunner().invoke(main, ["build", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_build_command_writes_the_site_and_the_lists(cli_build: Path, catalog: Catalog) -> None:
+    site = cli_build / "site"
+    assert (site / "index.html").is_file() and (site / "en" / "index.html").is_file()
+    assert (site / ENTRY / "index.html").is_file()
+    assert (site / "data" / "entries.json").is_file()
+    assert (site / "assets" / "app.js").is_file() and (site / "assets" / "style.css").is_file()
+    lists = cli_build / "list"
+    assert lists.is_dir()
+    readmes = sorted(p.relative_to(lists).as_posix() for p in lists.rglob("*.md"))
+    assert "README.md" in readmes and "en/README.md" in readmes, readmes
+    assert len(parse(site / "index.html").row_ids) == len(catalog.entries)
+
+
+def test_serve_on_a_busy_port_is_a_one_line_error(cli_build: Path) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        result = CliRunner().invoke(main, ["serve", "--port", str(port), "--out", str(cli_build)])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, result.stderr
+    assert errors[0].startswith(f"error: cannot listen on 127.0.0.1:{port}"), errors
+    assert "serving" not in result.stderr
+    assert "building" not in result.stderr  # the site built by `build` is current: no rebuild
+
+
+# --- the hostile catalog, as files ------------------------------------------------------------------------
+
+
+def test_hostile_catalog_is_valid() -> None:
+    result = CliRunner().invoke(main, ["validate", "--data", str(HOSTILE_CATALOG)])
+    assert result.exit_code == 0, result.output
+    assert "0 error(s)" in result.stdout, result.output
+
+
+def test_hostile_texts_come_out_as_text(hostile_site: Path) -> None:
+    pages = html_pages(hostile_site)
+    assert len(pages) >= 20
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        parsed = parse(page)
+        tags = {t for t, _ in parsed.tags}
+        injected = tags & {"img", "svg", "iframe", "object", "embed", "b"}
+        assert not injected, f"{page}: elements from catalog text: {injected}"
+        assert [a.get("src") for a, _ in parsed.scripts] in ([], ["../" * page_path(hostile_site, page).count("/") + "assets/app.js"]), page
+        for tag, attributes in parsed.tags:
+            for name, value in attributes.items():
+                assert not name.lower().startswith("on"), f"{page}: <{tag} {name}>"
+                if name in ("href", "src", "action", "formaction"):
+                    compact = re.sub(r"[\x00-\x20]", "", value or "").lower()
+                    assert not compact.startswith(("javascript:", "vbscript:", "data:text")), f"{page}: {name}={value!r}"
+        assert "pwned" in text, page  # the texts are there (escaped), not dropped
+
+
+def test_hostile_texts_are_escaped_once(hostile_site: Path) -> None:
+    """What a reader sees is the catalog's text: `<script>` (escaped once), never `&lt;script&gt;`."""
+    for page in html_pages(hostile_site):
+        parsed = parse(page)
+        for tag, texts in parsed.texts.items():
+            for text in texts:
+                assert "&lt;" not in text and "&quot;" not in text and "&#34;" not in text, f"{page}: <{tag}> {text[:120]!r}"
