@@ -241,15 +241,16 @@ def _build_all(data: Path | None, out: Path) -> None:
     click.echo(f"wrote {pages} pages into {out / 'site'} and {len(written)} lists into {out / 'list'}", err=True)
 
 
+def build_folder_option(help: str) -> Callable[[Callable], Callable]:
+    """--out for the commands that build: the gitignored build folder (default build/)."""
+    return click.option(
+        "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build"), show_default=True, help=help
+    )
+
+
 @main.command("build")
 @data_option
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("build"),
-    show_default=True,
-    help="Folder that receives every generated output: the site in OUT/site, the lists in OUT/list (gitignored).",
-)
+@build_folder_option("Folder that receives every generated output: the site in OUT/site, the lists in OUT/list (gitignored).")
 @click.option("--check", is_flag=True, help="Only check that the committed generated files (--lists) are current.")
 @click.option("--update", is_flag=True, help="Rewrite the committed generated files (--lists) from the catalog.")
 @click.option(
@@ -294,13 +295,7 @@ def build_command(data: Path | None, out: Path, check: bool, update: bool, lists
 @main.command("serve")
 @data_option
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port on 127.0.0.1 (0: any free port).")
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("build"),
-    show_default=True,
-    help="Build folder; the site is served from OUT/site.",
-)
+@build_folder_option("Build folder; the site is served from OUT/site.")
 @click.option("--rebuild", is_flag=True, help="Build even when the site is current.")
 @handle_errors
 def serve_command(data: Path | None, port: int, out: Path, rebuild: bool) -> None:
