@@ -401,7 +401,9 @@ def show_command(entry_id: str, data: Path | None, lang: str, as_json: bool) -> 
     record = build_record(catalog, entry, 0)
     notes = {ref: text_in(catalog.footnotes[ref].text, lang) for refs in entry.data.footnotes.values() for ref in refs if ref in catalog.footnotes}
     if as_json:
-        record = {k: v for k, v in record.items() if k not in ("norm", "order")}
+        from .output import public
+
+        record = public(record)
         record["notes"] = notes
         click.echo(json.dumps(record, ensure_ascii=False, indent=2))
         return

@@ -56,8 +56,16 @@ def _short_repos(repos: str) -> str:
     return f"{items[0]} (+{len(items) - 1})" if len(items) > 1 else (items[0] if items else "")
 
 
+INTERNAL = ("norm", "order", "bounds", "best_commercial")  # search machinery, not part of the JSON output
+
+
+def public(record: dict[str, Any]) -> dict[str, Any]:
+    """A record as programs get it from --json (without the fields only the query engine reads)."""
+    return {k: v for k, v in record.items() if k not in INTERNAL}
+
+
 def json_of(match: Match) -> dict[str, Any]:
-    record = {k: v for k, v in match.record.items() if k not in ("norm", "order")}
+    record = public(match.record)
     record["matching_variants"] = [i for i, v in enumerate(match.record["variants"]) if any(v is m for m in match.variants)]
     return record
 
