@@ -457,13 +457,8 @@ def _run(records: list[Record], meta: dict[str, Any], query: Query) -> list[Matc
     else:
         start, blank = c.variants.start, c.variants.blank
         # every (variant, record) pair of the candidates; a record without variants has its blank variant
-        pairs: Pairs = []
-        for i in candidates:
-            first, end = start[i], start[i + 1]
-            if first == end:
-                pairs.append((blank, i))
-            else:
-                pairs.extend((j, i) for j in range(first, end))
+        blank_only = (blank,)
+        pairs: Pairs = [(j, i) for i in candidates for j in (range(start[i], start[i + 1]) or blank_only)]
         for spec, value in variant_filters:
             pairs = spec.variant_narrow(c, pairs, value, active)  # type: ignore[misc]
         matches = []
