@@ -13,18 +13,10 @@ import unicodedata
 from typing import Any
 
 from .query import Match
+from .units import params_range
 
 FORMATS = ("table", "json", "csv", "ids")
 COLUMNS = ("id", "name", "year", "developer", "params", "commercial", "repos")
-
-
-def format_params(value: float | None) -> str:
-    if value is None:
-        return ""
-    for unit, factor in (("T", 1e12), ("B", 1e9), ("M", 1e6), ("K", 1e3)):
-        if value >= factor:
-            return f"{value / factor:.2f}".rstrip("0").rstrip(".") + unit
-    return str(int(value))
 
 
 def _pick(texts: dict[str, str] | None, lang: str) -> str:
@@ -35,11 +27,7 @@ def _pick(texts: dict[str, str] | None, lang: str) -> str:
 
 def row_of(match: Match, lang: str) -> dict[str, str]:
     record = match.record
-    params = [v["params"] for v in (match.variants or record["variants"]) if v.get("params") is not None]
-    sizes = ""
-    if params:
-        low, high = min(params), max(params)
-        sizes = format_params(high) if low == high else f"{format_params(low)}–{format_params(high)}"
+    sizes = params_range(v["params"] for v in (match.variants or record["variants"]))
     return {
         "id": record["id"],
         "name": _pick(record["name"], lang),

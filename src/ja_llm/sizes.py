@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import SizeError
+from .units import format_params
 
 _UNITS = {"k": 1e3, "m": 1e6, "b": 1e9, "t": 1e12}
 _NUM = r"(\d+(?:\.\d+)?)\s*([kmbt])"
@@ -86,13 +87,3 @@ def looks_like_size(text: str) -> bool:
     except SizeError:
         return False
     return True
-
-
-def format_params(value: float) -> str:
-    """Human form of a parameter count: 1.4B, 110M."""
-    for unit, factor in (("T", 1e12), ("B", 1e9), ("M", 1e6), ("K", 1e3)):
-        if value >= factor:
-            number = value / factor
-            text = f"{number:.2f}".rstrip("0").rstrip(".")
-            return f"{text}{unit}"
-    return str(int(value))

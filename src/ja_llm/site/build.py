@@ -24,7 +24,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from ..catalog import Catalog, LoadedEntry, text_in
-from ..output import format_params
+from ..units import format_params, params_range
 from ..query import COLUMNS
 from ..records import build_meta, build_records
 from ..storage import replace_directory
@@ -161,11 +161,7 @@ class SiteBuilder:
         return chain[::-1]
 
     def params_text(self, record: dict[str, Any]) -> str:
-        values = [v["params"] for v in record["variants"] if v["params"] is not None]
-        if not values:
-            return ""
-        low, high = min(values), max(values)
-        return format_params(high) if low == high else f"{format_params(low)}–{format_params(high)}"
+        return params_range(v["params"] for v in record["variants"])
 
     def license_rows(self, entry: LoadedEntry, lang: str, notes: FootnoteRefs | None, links: LinkMap | None = None) -> list[dict[str, Any]]:
         t = ui(lang)
