@@ -137,7 +137,8 @@ def test_a_fresh_same_size_edit_with_the_old_mtime_is_visible(catalog: Path) -> 
     assert _search_ids(catalog, "--year", "2024") == []
 
 
-def test_the_memo_is_not_trusted_for_recently_modified_files(catalog: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _count_hashing(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Record every time the catalog's contents are hashed (the memo was not enough)."""
     calls: list[Path] = []
     real = index_module.content_key
 
@@ -146,6 +147,11 @@ def test_the_memo_is_not_trusted_for_recently_modified_files(catalog: Path, monk
         return real(root, files)
 
     monkeypatch.setattr(index_module, "content_key", counting)
+    return calls
+
+
+def test_the_memo_is_not_trusted_for_recently_modified_files(catalog: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _count_hashing(monkeypatch)
     current_key(catalog)
     current_key(catalog)
     assert len(calls) == 2  # hashed again: the files are younger than 2 s before the first hashing
@@ -154,14 +160,7 @@ def test_the_memo_is_not_trusted_for_recently_modified_files(catalog: Path, monk
 def test_the_memo_is_trusted_for_old_files(catalog: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _make_old(catalog, monkeypatch)
     key = current_key(catalog)
-    calls: list[Path] = []
-    real = index_module.content_key
-
-    def counting(root: Path, files=None) -> str:  # type: ignore[no-untyped-def]
-        calls.append(root)
-        return real(root, files)
-
-    monkeypatch.setattr(index_module, "content_key", counting)
+    calls = _count_hashing(monkeypatch)
     assert current_key(catalog) == key
     assert calls == []  # answered from the memo
     # any change of size, mtime or inode of any file invalidates it

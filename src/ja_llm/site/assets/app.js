@@ -863,17 +863,11 @@
         matchers.push(d1 === UNSET ? null : d1);
         options.push({ el: null, label: null, pos: 0, target: self.hfCountEl || null, last: null });
       } else {
-        for (var o = 0; o < el.options.length; o++) {
-          var option = el.options[o];
-          var label = option.getAttribute("data-label");
-          if (option.value === "") {
-            options.push({ el: option, label: label, pos: -1, last: null, empty: null });
-            continue;
-          }
-          var d = entryMatcher(ix, spec, option.value);
+        facetOptions(el, options, function (value) {
+          var d = entryMatcher(ix, spec, value);
           matchers.push(d === UNSET ? null : d);
-          options.push({ el: option, label: label, pos: matchers.length - 1, last: null, empty: null });
-        }
+          return matchers.length - 1;
+        });
       }
       var csr = optionLists(ix, matchers);
       plan.entry.push({ name: spec.name, bit: 1 << bit, size: matchers.length, start: csr.start, idx: csr.idx });
@@ -885,16 +879,10 @@
       if (!el || el.tagName.toLowerCase() !== "select") return;
       var options = [];
       var values = [];
-      for (var o = 0; o < el.options.length; o++) {
-        var option = el.options[o];
-        var label = option.getAttribute("data-label");
-        if (option.value === "") {
-          options.push({ el: option, label: label, pos: -1, last: null, empty: null });
-          continue;
-        }
-        values.push(option.value);
-        options.push({ el: option, label: label, pos: values.length - 1, last: null, empty: null });
-      }
+      facetOptions(el, options, function (value) {
+        values.push(value);
+        return values.length - 1;
+      });
       if (name === "commercial") {
         plan.commercial = { modes: values.map(parseCommercial) };
       } else if (name === "license") {
@@ -917,6 +905,17 @@
   };
 
   /** For each entry, the positions of the options it matches (entry filters are independent of the state). */
+  /** The options of a facet select, for its counts: the "any" option (value "") has no position of its own;
+   * every other option gets the position that `place(value)` gives it. */
+  function facetOptions(el, options, place) {
+    for (var o = 0; o < el.options.length; o++) {
+      var option = el.options[o];
+      var label = option.getAttribute("data-label");
+      var pos = option.value === "" ? -1 : place(option.value);
+      options.push({ el: option, label: label, pos: pos, last: null, empty: null });
+    }
+  }
+
   function optionLists(ix, matchers) {
     var n = ix.n;
     var eqGroups = new Map();
