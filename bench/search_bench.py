@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 import tomllib
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,7 +60,7 @@ def cold_start(runs: int, env: dict[str, str]) -> list[tuple[str, float, float]]
 
 def synthetic_catalog(target: Path, count: int) -> None:
     """A catalog of `count` entries made by repeating the shipped entries with unique names and repo ids."""
-    from ja_llm.storage import dumps
+    from ja_llm.catalog.toml import dumps
 
     source = ROOT / "src" / "ja_llm" / "data"
     target.mkdir(parents=True)
@@ -75,7 +75,9 @@ def synthetic_catalog(target: Path, count: int) -> None:
         copy["name"] = f"{data['name'] if isinstance(data['name'], str) else data['name'].get('en', 'x')} #{i}"
         copy["position"] = i
         copy["variants"] = [
-            {**v, "repo": f"{v['repo']}-s{i}", "aliases": []} if v.get("repo") else {k: x for k, x in v.items() if k != "aliases"}
+            {**v, "repo": f"{v['repo']}-s{i}", "aliases": []}
+            if v.get("repo")
+            else {k: x for k, x in v.items() if k != "aliases"}
             for v in data.get("variants", [])
         ]
         copy["variants"] = [{k: x for k, x in v.items() if x != []} for v in copy["variants"]]
@@ -89,8 +91,8 @@ def synthetic_catalog(target: Path, count: int) -> None:
 LATENCY_PROBE = r"""
 import json, resource, statistics, sys, time
 from pathlib import Path
-from ja_llm.index import load_index
-from ja_llm.query import Query, run_query
+from ja_llm.search.index import load_index
+from ja_llm.search.query import Query, run_query
 queries = json.loads(sys.argv[2])
 start = time.perf_counter()
 index = load_index(Path(sys.argv[1]))
@@ -120,11 +122,16 @@ def synthetic(count: int, env: dict[str, str], keep: bool) -> dict:
         synthetic_catalog(catalog, count)
         generated = time.perf_counter() - start
         start = time.perf_counter()
-        subprocess.run([JA_LLM, "search", "--ids", "--data", str(catalog)], stdout=subprocess.DEVNULL, check=True, env=env)
+        subprocess.run(
+            [JA_LLM, "search", "--ids", "--data", str(catalog)], stdout=subprocess.DEVNULL, check=True, env=env
+        )
         built = time.perf_counter() - start
         probe = subprocess.run(
             [sys.executable, "-c", LATENCY_PROBE, str(catalog), json.dumps(QUERIES)],
-            capture_output=True, text=True, check=True, env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+            env=env,
         )
         result = json.loads(probe.stdout)
         result.update(generate_s=generated, build_index_s=built)
@@ -159,9 +166,14 @@ def main() -> int:
     env = {**os.environ, "JA_LLM_CACHE_DIR": cache}
     # measure what a user's machine does: bytecode cached (some sandboxes set PYTHONDONTWRITEBYTECODE)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    lines = [f"## {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC — {machine()}", ""]
+    lines = [f"## {datetime.now(UTC):%Y-%m-%d %H:%M} UTC — {machine()}", ""]
     print("cold start ...", file=sys.stderr)
-    lines += ["### Cold start (median of %d runs, warm index cache)" % args.runs, "", "| command | median | ratio to `python -c pass` |", "|---|---:|---:|"]
+    lines += [
+        "### Cold start (median of %d runs, warm index cache)" % args.runs,
+        "",
+        "| command | median | ratio to `python -c pass` |",
+        "|---|---:|---:|",
+    ]
     for name, seconds, ratio in cold_start(args.runs, env):
         lines.append(f"| `{name}` | {seconds * 1000:.1f} ms | {ratio:.2f}x |")
     lines += ["", "Goal: `ja-llm search` <= 8x `python -c pass`.", ""]

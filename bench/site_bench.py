@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from search_bench import machine, synthetic_catalog  # noqa: E402
+from search_bench import machine, synthetic_catalog
 
 CHANGES = [
     ("commercial", "yes"),
@@ -56,9 +56,9 @@ def weight(site: Path) -> list[tuple[str, int, int]]:
 def measure(count: int, rounds: int) -> dict:
     from playwright.sync_api import sync_playwright
 
-    from ja_llm.catalog import Catalog
-    from ja_llm.serve import make_server
+    from ja_llm.api import Catalog
     from ja_llm.site import build_site
+    from ja_llm.site.serve import make_server
 
     folder = Path(tempfile.mkdtemp(prefix=f"ja-llm-site-bench-{count}-"))
     try:
@@ -73,8 +73,14 @@ def measure(count: int, rounds: int) -> dict:
         with sync_playwright() as p:
             browser = p.chromium.launch(
                 executable_path=os.environ.get("JA_LLM_CHROMIUM", "/usr/bin/chromium"),
-                args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                      "--disable-component-update", "--no-first-run"],
+                args=[
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--no-first-run",
+                ],
             )
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             start = time.perf_counter()

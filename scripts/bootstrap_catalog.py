@@ -23,10 +23,11 @@ import re
 import sys
 from pathlib import Path
 
-from ja_llm.catalog import Catalog
+from ja_llm.api import Catalog
+from ja_llm.catalog.toml import dumps, read_toml
+from ja_llm.files import atomic_write
 from ja_llm.importer import import_list
 from ja_llm.importer.cells import hf_repo
-from ja_llm.storage import atomic_write, dumps, read_toml
 
 RENAMED_OWNERS = {"cl-tohoku": "tohoku-nlp"}
 
@@ -37,7 +38,11 @@ ADDITIONS = [
         "after": "rinna/japanese-gpt-neox-small",
         "variants": [
             {"label": "neox-3.6b", "size": "3.6b", "repo": "rinna/japanese-gpt-neox-3.6b"},
-            {"label": "neox-3.6b-instruction-sft", "size": "3.6b", "repo": "rinna/japanese-gpt-neox-3.6b-instruction-sft"},
+            {
+                "label": "neox-3.6b-instruction-sft",
+                "size": "3.6b",
+                "repo": "rinna/japanese-gpt-neox-3.6b-instruction-sft",
+            },
         ],
     },
     {
@@ -91,9 +96,7 @@ def tidy_texts(out: Path) -> None:
     for section in data["section"]:
         if section["id"] == "contributors":
             section["intro"] = {
-                lang: re.sub(
-                    r'<a href="([^"]+)"[^>]*>\s*<img [^>]*alt="([^"]+)"[^>]*/>\s*</a>', r"[\2](\1)", text
-                )
+                lang: re.sub(r'<a href="([^"]+)"[^>]*>\s*<img [^>]*alt="([^"]+)"[^>]*/>\s*</a>', r"[\2](\1)", text)
                 for lang, text in section["intro"].items()
             }
     atomic_write(path, dumps(data))
@@ -125,7 +128,12 @@ def main(sources: Path, out: Path) -> int:
         if addition["entry_repo"]:
             entry_id = by_repo[addition["entry_repo"].lower()]
         else:
-            entry_id = next(e.id for e in catalog.entries.values() if e.data.name == addition["entry_name"] or (isinstance(e.data.name, dict) and e.data.name.get("ja") == addition["entry_name"]))
+            entry_id = next(
+                e.id
+                for e in catalog.entries.values()
+                if e.data.name == addition["entry_name"]
+                or (isinstance(e.data.name, dict) and e.data.name.get("ja") == addition["entry_name"])
+            )
 
         def add(data: dict, addition=addition) -> None:
             variants = data.setdefault("variants", [])

@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ja_llm.importer.document import ParsedDoc, ParsedSection, Row, parse_document
-from ja_llm.inline import links, normalize_for_compare
+from ja_llm.model.inline import links, normalize_for_compare
 
 _FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
 _MAX_NOTE_DEPTH = 5  # footnote texts may reference footnotes; stop expanding after a few levels (cycles)
@@ -191,7 +191,9 @@ def compare_docs(source: ParsedDoc, rendered: ParsedDoc) -> Comparison:
         if sec_s is None:
             # Rows the source does not have: reported, not counted (the totals are the source's).
             for n, row in enumerate(sec_r.rows):
-                result.differences.append(Difference("row-extra", sec_r.title, n, None, None, None, " | ".join(_row_texts(row))))
+                result.differences.append(
+                    Difference("row-extra", sec_r.title, n, None, None, None, " | ".join(_row_texts(row)))
+                )
             continue
         _compare_section(result, sec_s, sec_r, norm_s, norm_r)
 
@@ -205,7 +207,15 @@ def compare_docs(source: ParsedDoc, rendered: ParsedDoc) -> Comparison:
         else:
             close = difflib.get_close_matches(text, list(rendered_notes), n=1, cutoff=0.0)
             result.differences.append(
-                Difference("footnote", "", None, _footnote_line(source, label), f"[^{label}]", text, close[0] if close else None)
+                Difference(
+                    "footnote",
+                    "",
+                    None,
+                    _footnote_line(source, label),
+                    f"[^{label}]",
+                    text,
+                    close[0] if close else None,
+                )
             )
     return result
 
@@ -227,12 +237,16 @@ def _compare_section(
     title = sec_s.title
     if sec_r is not None:
         if norm_s.text(sec_s.title) != norm_r.text(sec_r.title):
-            result.differences.append(Difference("section-title", title, None, sec_s.line, None, sec_s.title, sec_r.title))
+            result.differences.append(
+                Difference("section-title", title, None, sec_s.line, None, sec_s.title, sec_r.title)
+            )
         headers_s = [norm_s.text(h) for h in sec_s.headers]
         headers_r = [norm_r.text(h) for h in sec_r.headers]
         if headers_s != headers_r:
             result.differences.append(
-                Difference("header", title, None, sec_s.line, None, " | ".join(sec_s.headers), " | ".join(sec_r.headers))
+                Difference(
+                    "header", title, None, sec_s.line, None, " | ".join(sec_s.headers), " | ".join(sec_r.headers)
+                )
             )
     rows_r = sec_r.rows if sec_r is not None else []
     for n, row_s in enumerate(sec_s.rows):
@@ -241,7 +255,9 @@ def _compare_section(
         links_s = norm_s.links(_row_texts(row_s))
         result.links_total += sum(links_s.values())
         if row_r is None:
-            result.differences.append(Difference("row-missing", title, n, row_s.line, None, " | ".join(_row_texts(row_s)), None))
+            result.differences.append(
+                Difference("row-missing", title, n, row_s.line, None, " | ".join(_row_texts(row_s)), None)
+            )
             continue
         same = strict = row_s.kind == row_r.kind
         if not same:
@@ -260,10 +276,14 @@ def _compare_section(
             strict = False
             if relax(a or "") == relax(b or ""):
                 # Listed (not counted as a difference) so that the relaxation's effect stays visible.
-                result.differences.append(Difference("relaxed", title, n, row_s.line, _column(sec_s, row_s, i), cell_s, cell_r))
+                result.differences.append(
+                    Difference("relaxed", title, n, row_s.line, _column(sec_s, row_s, i), cell_s, cell_r)
+                )
                 continue
             same = False
-            result.differences.append(Difference("cell", title, n, row_s.line, _column(sec_s, row_s, i), cell_s, cell_r))
+            result.differences.append(
+                Difference("cell", title, n, row_s.line, _column(sec_s, row_s, i), cell_s, cell_r)
+            )
         if same:
             result.rows_same += 1
         if strict:
@@ -284,7 +304,9 @@ def _compare_section(
                 )
             )
     for n in range(len(sec_s.rows), len(rows_r)):
-        result.differences.append(Difference("row-extra", title, n, None, None, None, " | ".join(_row_texts(rows_r[n]))))
+        result.differences.append(
+            Difference("row-extra", title, n, None, None, None, " | ".join(_row_texts(rows_r[n])))
+        )
 
 
 def compare(source_md: Path, rendered_md: Path) -> Comparison:

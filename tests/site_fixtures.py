@@ -53,7 +53,7 @@ def launch_chromium(playwright: Any) -> Any:
 
 def build(catalog_dir: Path | None, out: Path) -> Path:
     """Build the website of a catalog folder (None: the shipped catalog) into `out`; returns `out`."""
-    from ja_llm.catalog import Catalog
+    from ja_llm.api import Catalog
     from ja_llm.site import build_site
 
     build_site(Catalog.load(catalog_dir), out)
@@ -62,9 +62,9 @@ def build(catalog_dir: Path | None, out: Path) -> Path:
 
 @contextlib.contextmanager
 def serve(site: Path) -> Iterator[str]:
-    """Serve `site` with ja_llm.serve.make_server on 127.0.0.1 (any free port) in a daemon thread; yields the
+    """Serve `site` with ja_llm.site.serve.make_server on 127.0.0.1 (any free port) in a daemon thread; yields the
     base URL (ending with /)."""
-    from ja_llm.serve import make_server
+    from ja_llm.site.serve import make_server
 
     server = make_server(site, 0, quiet=True)
     thread = threading.Thread(target=server.serve_forever, name="ja-llm-test-site", daemon=True)

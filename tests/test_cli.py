@@ -13,7 +13,7 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
-from ja_llm.catalog import default_data_dir
+from ja_llm.catalog.location import shipped_catalog
 from ja_llm.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,7 +42,7 @@ def assert_clean_failure(result: Result) -> None:
 def catalog_copy(tmp_path: Path) -> Path:
     """A copy of the shipped catalog in a folder with a non-ASCII name."""
     target = tmp_path / "カタログ"
-    shutil.copytree(default_data_dir(), target)
+    shutil.copytree(shipped_catalog(), target)
     return target
 
 
@@ -64,9 +64,10 @@ def _line_of(path: Path, prefix: str) -> int:
 
 
 def _shipped_entry_count() -> int:
-    from ja_llm.catalog import ENTRY_FOLDERS, default_data_dir
+    from ja_llm.catalog.load import ENTRY_FOLDERS
+    from ja_llm.catalog.location import shipped_catalog
 
-    return sum(len(list((default_data_dir() / folder).rglob("*.toml"))) for folder in ENTRY_FOLDERS)
+    return sum(len(list((shipped_catalog() / folder).rglob("*.toml"))) for folder in ENTRY_FOLDERS)
 
 
 def test_validate_shipped_catalog_succeeds() -> None:
@@ -110,7 +111,9 @@ def test_validate_reports_every_error_at_once(catalog_copy: Path) -> None:
     assert len(syntax) == 1, errors
     assert syntax[0].startswith(f"{ENTRY}.toml:{name_line}: (file): TOML syntax"), syntax
     developer = [e for e in errors if e.startswith(f"{OTHER_ENTRY}.toml:")]
-    assert developer == [f"{OTHER_ENTRY}.toml:{dev_line}: developers.0: unknown organization 'no-such-org' (add it to organizations.toml)"]
+    assert developer == [
+        f"{OTHER_ENTRY}.toml:{dev_line}: developers.0: unknown organization 'no-such-org' (add it to organizations.toml)"
+    ]
     assert "2 error(s)" in result.stdout
 
 

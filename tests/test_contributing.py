@@ -11,11 +11,13 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from ja_llm import fieldref, schema
-from ja_llm.catalog import collect, default_data_dir
+from ja_llm import fieldref
+from ja_llm.catalog.load import collect
+from ja_llm.catalog.location import shipped_catalog
+from ja_llm.catalog.toml import dumps
 from ja_llm.fieldref import END, FIELD_DOCS, MODELS, START, UNDOCUMENTED, render_field_reference, update_document
-from ja_llm.schema import Entry
-from ja_llm.storage import dumps
+from ja_llm.model import schema
+from ja_llm.model.schema import Entry
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCUMENTS = {"en": ROOT / "CONTRIBUTING.md", "ja": ROOT / "CONTRIBUTING.ja.md"}
@@ -51,7 +53,16 @@ def test_every_schema_model_is_documented_in_models() -> None:
     missing = [model.__name__ for model in _schema_models() if model not in documented]
     assert not missing, f"schema models missing from fieldref.MODELS: {missing}"
     assert {m.__name__ for m in _schema_models()} >= {
-        "ListInfo", "Section", "Column", "Organization", "License", "Footnote", "Entry", "Variant", "LicenseRef", "HfAvailability",
+        "ListInfo",
+        "Section",
+        "Column",
+        "Organization",
+        "License",
+        "Footnote",
+        "Entry",
+        "Variant",
+        "LicenseRef",
+        "HfAvailability",
     }
 
 
@@ -177,16 +188,17 @@ def test_example_entry_validates_against_the_schema(lang: str) -> None:
 
 
 def test_both_documents_show_the_same_example() -> None:
-    assert _toml_blocks(DOCUMENTS["en"].read_text(encoding="utf-8"))[:2] == _toml_blocks(
-        DOCUMENTS["ja"].read_text(encoding="utf-8")
-    )[:2]
+    assert (
+        _toml_blocks(DOCUMENTS["en"].read_text(encoding="utf-8"))[:2]
+        == _toml_blocks(DOCUMENTS["ja"].read_text(encoding="utf-8"))[:2]
+    )
 
 
 def test_example_entry_validates_in_the_shipped_catalog(tmp_path: Path) -> None:
     """The example entry plus the organization block it shows make a catalog without errors."""
     entry_block, organization_block = _toml_blocks(DOCUMENTS["en"].read_text(encoding="utf-8"))[:2]
     root = tmp_path / "data"
-    shutil.copytree(default_data_dir(), root)
+    shutil.copytree(shipped_catalog(), root)
     organizations = root / "organizations.toml"
     organizations.write_text(organizations.read_text(encoding="utf-8") + "\n" + organization_block, encoding="utf-8")
     org = tomllib.loads(organization_block)["organization"][0]["id"]

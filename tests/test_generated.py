@@ -7,7 +7,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from ja_llm.catalog import Catalog, default_data_dir
+from ja_llm.api import Catalog
+from ja_llm.catalog.location import shipped_catalog
 from ja_llm.cli import main
 from ja_llm.render import render_markdown
 
@@ -28,7 +29,7 @@ def test_readme_links_to_the_generated_lists() -> None:
 
 def test_check_fails_after_an_unrendered_edit(tmp_path: Path) -> None:
     data = tmp_path / "カタログ"
-    shutil.copytree(default_data_dir(), data)
+    shutil.copytree(shipped_catalog(), data)
     lists = tmp_path / "リスト"
     runner = CliRunner()
     result = runner.invoke(main, ["build", "--update", "--data", str(data), "--lists", str(lists)])
@@ -36,7 +37,9 @@ def test_check_fails_after_an_unrendered_edit(tmp_path: Path) -> None:
     assert runner.invoke(main, ["build", "--check", "--data", str(data), "--lists", str(lists)]).exit_code == 0
 
     entry = data / "models" / "sb-intuitions" / "sarashina2-8x70b.toml"
-    entry.write_text(entry.read_text(encoding="utf-8").replace("context_length = 8192", "context_length = 16384"), encoding="utf-8")
+    entry.write_text(
+        entry.read_text(encoding="utf-8").replace("context_length = 8192", "context_length = 16384"), encoding="utf-8"
+    )
     result = runner.invoke(main, ["build", "--check", "--data", str(data), "--lists", str(lists)])
     assert result.exit_code == 1
     assert f"{lists / 'README.md'}: differs from the catalog from line" in result.output
@@ -59,7 +62,7 @@ def test_build_writes_every_language_into_the_output_folder(tmp_path: Path) -> N
 
 def test_missing_translation_renders_japanese_with_a_marker(tmp_path: Path) -> None:
     data = tmp_path / "カタログ"
-    shutil.copytree(default_data_dir(), data)
+    shutil.copytree(shipped_catalog(), data)
     entry = data / "models" / "sb-intuitions" / "sarashina2-8x70b.toml"
     text = entry.read_text(encoding="utf-8")
     assert ', en = "Sparse Upcycling on Sarashina2 (70B)"' in text

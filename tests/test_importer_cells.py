@@ -7,7 +7,7 @@ tests/data/sources; `test_cells_are_verbatim_from_real_rows` checks that they st
 from __future__ import annotations
 
 import tomllib
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -16,8 +16,8 @@ from ja_llm.errors import SizeError
 from ja_llm.importer import cells as C
 from ja_llm.importer import import_list
 from ja_llm.importer.document import parse_document
-from ja_llm.inline import split_br
-from ja_llm.sizes import parse_size
+from ja_llm.model.inline import split_br
+from ja_llm.model.sizes import parse_size
 
 SOURCES = Path(__file__).parent / "data" / "sources"
 JA_2026 = SOURCES / "2026-08-22" / "README.md"
@@ -114,7 +114,9 @@ HF_PARENS = "◯ ([base](https://huggingface.co/EQUES/jpharma-bert-base), [large
 HF_LINK = "[◯](https://huggingface.co/llm-jp/layoutlmv3-japanese-preview)"
 HF_PARTIAL = "△"
 HF_NO = "✕"
-HF_NOTE = "※ 非公式の HuggingFace 向けに変換されたモデルが[公開されている](https://huggingface.co/hajime9652/xlnet-japanese)"
+HF_NOTE = (
+    "※ 非公式の HuggingFace 向けに変換されたモデルが[公開されている](https://huggingface.co/hajime9652/xlnet-japanese)"
+)
 
 REAL_CELLS = [
     NAME_PLAIN,
@@ -153,12 +155,12 @@ REAL_CELLS = [
 ]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _doc(path: Path):
     return parse_document(path)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _all_real_cells() -> frozenset[str]:
     return frozenset(cell for path in ALL_SOURCES for s in _doc(path).sections for row in s.rows for cell in row.cells)
 
@@ -320,7 +322,10 @@ def test_architecture_named_sizes_with_exact_counts() -> None:
 
 @pytest.mark.parametrize(
     "cell, note, repo",
-    [(ARCH_INLINE_FOOTNOTE_100B, "Llama[^22]", "pfnet/plamo-100b"), (ARCH_INLINE_FOOTNOTE_13B, "Llama[^1]", "pfnet/plamo-13b")],
+    [
+        (ARCH_INLINE_FOOTNOTE_100B, "Llama[^22]", "pfnet/plamo-100b"),
+        (ARCH_INLINE_FOOTNOTE_13B, "Llama[^1]", "pfnet/plamo-13b"),
+    ],
 )
 def test_architecture_text_with_inline_footnote(cell: str, note: str, repo: str) -> None:
     parsed = C.split_variants(cell)
@@ -643,7 +648,10 @@ def test_import_2026_english_texts(imported) -> None:
     found = _find_entry(out, 'en = "Sparse Upcycling on Sarashina2 (70B)"')
     assert found
     data = tomllib.loads(found[0].read_text(encoding="utf-8"))
-    assert data["training_data"] == {"ja": "Sarashina2 (70B) に対して Sparse Upcycling で学習", "en": "Sparse Upcycling on Sarashina2 (70B)"}
+    assert data["training_data"] == {
+        "ja": "Sarashina2 (70B) に対して Sparse Upcycling で学習",
+        "en": "Sparse Upcycling on Sarashina2 (70B)",
+    }
     catalog = tomllib.loads((out / "catalog.toml").read_text(encoding="utf-8"))
     assert catalog["languages"] == ["ja", "en"]
 

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ja_llm import index as index_module
 from ja_llm.cli import main
-from ja_llm.index import cache_dir, content_key, current_key, load_index
+from ja_llm.search import index as index_module
+from ja_llm.search.index import cache_dir, content_key, current_key, load_index
 
 MINI = Path(__file__).resolve().parent / "data" / "mini-catalog"
 ALPHA = "models/acme/alpha"
@@ -232,7 +232,9 @@ def test_files_outside_the_catalog_folders_do_not_change_the_key(catalog: Path) 
 # --- an unusable cache is not an error ---------------------------------------------------------------------------
 
 
-def test_cache_dir_under_a_file_builds_in_memory(catalog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cache_dir_under_a_file_builds_in_memory(
+    catalog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder", encoding="utf-8")
     monkeypatch.setenv("JA_LLM_CACHE_DIR", str(blocker / "cache"))
@@ -312,7 +314,9 @@ print("MODULES " + json.dumps({name: name in sys.modules for name in ("pydantic"
 
 def _probe(cache: Path) -> tuple[list[str], dict[str, bool]]:
     env = {**os.environ, "JA_LLM_CACHE_DIR": str(cache)}
-    done = subprocess.run([sys.executable, "-c", _PROBE], env=env, capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     modules = json.loads(lines[-1].removeprefix("MODULES "))

@@ -17,8 +17,8 @@ from click.testing import CliRunner, Result
 
 from ja_llm import Catalog
 from ja_llm.cli import main
-from ja_llm.output import width
-from ja_llm.query import QueryError
+from ja_llm.search.output import width
+from ja_llm.search.query import QueryError
 
 MINI = Path(__file__).resolve().parent / "data" / "mini-catalog"
 
@@ -328,7 +328,9 @@ def both(catalog: Catalog, data: Path | None, cli_args: list[str], text: str | N
     return api_ids
 
 
-def variant_repos(catalog: Catalog, data: Path | None, cli_args: list[str], text: str | None = None, **api: Any) -> dict[str, list[str]]:
+def variant_repos(
+    catalog: Catalog, data: Path | None, cli_args: list[str], text: str | None = None, **api: Any
+) -> dict[str, list[str]]:
     """Entry id -> repos of the matching variants, from QueryResult.variants and from JSON `matching_variants`."""
     from_api = {r.entry.id: [v.repo for v in r.variants] for r in catalog.query(text, **api)}
     from_cli = {}
@@ -354,32 +356,97 @@ def test_no_filter_lists_everything_in_catalog_order(fixture_catalog: Catalog, f
 
 CASES: list[tuple[str, list[str], dict[str, Any], list[str]]] = [
     # sizes -------------------------------------------------------------------------------------------------
-    ("min 7b: MoE total, entry-level size; no size and 1b(1.4b) excluded", ["--min-params", "7b"], {"min_params": "7b"}, [ALPHA, OMEGA, MIXED, SCOPED, API]),
+    (
+        "min 7b: MoE total, entry-level size; no size and 1b(1.4b) excluded",
+        ["--min-params", "7b"],
+        {"min_params": "7b"},
+        [ALPHA, OMEGA, MIXED, SCOPED, API],
+    ),
     ("8x70b (465b) is 465b, not 560b", ["--min-params", "465b"], {"min_params": "465b"}, [OMEGA]),
     ("nothing above 465b", ["--min-params", "466b"], {"min_params": "466b"}, []),
-    ("upper-case unit and decimals", ["--min-params", "1.4B", "--max-params", "1.4B"], {"min_params": "1.4B", "max_params": "1.4B"}, [TINY]),
+    (
+        "upper-case unit and decimals",
+        ["--min-params", "1.4B", "--max-params", "1.4B"],
+        {"min_params": "1.4B", "max_params": "1.4B"},
+        [TINY],
+    ),
     ("1b(1.4b) is not <= 1b", ["--max-params", "1b"], {"max_params": "1b"}, [BERT, EMBED, EMBED_SHORT]),
     ("m unit", ["--max-params", "110m"], {"max_params": "110m"}, [BERT, EMBED_SHORT]),
     ("355b-A32B is 355b in total", ["--min-params", "300b"], {"min_params": "300b"}, [OMEGA]),
-    ("--active: 355b-A32B is 32b active", ["--min-params", "100b", "--active"], {"min_params": "100b", "active": True}, [OMEGA]),
-    ("--active: 32b-a3b is 3b active", ["--max-params", "5b", "--active"], {"max_params": "5b", "active": True}, [OMEGA, TINY, BERT, EMBED, EMBED_SHORT]),
+    (
+        "--active: 355b-A32B is 32b active",
+        ["--min-params", "100b", "--active"],
+        {"min_params": "100b", "active": True},
+        [OMEGA],
+    ),
+    (
+        "--active: 32b-a3b is 3b active",
+        ["--max-params", "5b", "--active"],
+        {"max_params": "5b", "active": True},
+        [OMEGA, TINY, BERT, EMBED, EMBED_SHORT],
+    ),
     ("without --active 32b-a3b is 32b", ["--max-params", "5b"], {"max_params": "5b"}, [TINY, BERT, EMBED, EMBED_SHORT]),
-    ("an entry with no size is excluded by any size filter", ["--min-params", "1k"], {"min_params": "1k"}, [ALPHA, OMEGA, MIXED, SCOPED, TINY, API, BERT, EMBED, EMBED_SHORT]),
+    (
+        "an entry with no size is excluded by any size filter",
+        ["--min-params", "1k"],
+        {"min_params": "1k"},
+        [ALPHA, OMEGA, MIXED, SCOPED, TINY, API, BERT, EMBED, EMBED_SHORT],
+    ),
     # commercial use and licenses ----------------------------------------------------------------------------
-    ("--commercial: yes only; a scoped entry with one commercial group stays", ["--commercial"], {"commercial": "yes"}, [ALPHA, OMEGA, MIXED, SCOPED, TINY, NOSIZE, BERT, EMBED, EMBED_SHORT]),
-    ("--commercial yes", ["--commercial", "yes"], {"commercial": True}, [ALPHA, OMEGA, MIXED, SCOPED, TINY, NOSIZE, BERT, EMBED, EMBED_SHORT]),
-    ("--commercial any admits the conditional license", ["--commercial", "any"], {"commercial": "any"}, [ALPHA, OMEGA, MIXED, SCOPED, TINY, NOSIZE, API, BERT, EMBED, EMBED_SHORT]),
-    ("--license via a variant's own license and via a scoped license", ["--license", "acme-nc"], {"license": "acme-nc"}, [MIXED, SCOPED]),
+    (
+        "--commercial: yes only; a scoped entry with one commercial group stays",
+        ["--commercial"],
+        {"commercial": "yes"},
+        [ALPHA, OMEGA, MIXED, SCOPED, TINY, NOSIZE, BERT, EMBED, EMBED_SHORT],
+    ),
+    (
+        "--commercial yes",
+        ["--commercial", "yes"],
+        {"commercial": True},
+        [ALPHA, OMEGA, MIXED, SCOPED, TINY, NOSIZE, BERT, EMBED, EMBED_SHORT],
+    ),
+    (
+        "--commercial any admits the conditional license",
+        ["--commercial", "any"],
+        {"commercial": "any"},
+        [ALPHA, OMEGA, MIXED, SCOPED, TINY, NOSIZE, API, BERT, EMBED, EMBED_SHORT],
+    ),
+    (
+        "--license via a variant's own license and via a scoped license",
+        ["--license", "acme-nc"],
+        {"license": "acme-nc"},
+        [MIXED, SCOPED],
+    ),
     ("--license of an entry without variants", ["--license", "acme-cond"], {"license": "acme-cond"}, [API]),
-    ("--license apache-2.0", ["--license", "apache-2.0"], {"license": "apache-2.0"}, [ALPHA, OMEGA, MIXED, SCOPED, NOSIZE, BERT]),
+    (
+        "--license apache-2.0",
+        ["--license", "apache-2.0"],
+        {"license": "apache-2.0"},
+        [ALPHA, OMEGA, MIXED, SCOPED, NOSIZE, BERT],
+    ),
     ("--license mit", ["--license", "mit"], {"license": "mit"}, [TINY, EMBED, EMBED_SHORT]),
-    ("7b or more, commercial", ["--min-params", "7b", "--commercial"], {"min_params": "7b", "commercial": "yes"}, [ALPHA, OMEGA, MIXED, SCOPED]),
-    ("7b or more, commercial any", ["--min-params", "7b", "--commercial", "any"], {"min_params": "7b", "commercial": "any"}, [ALPHA, OMEGA, MIXED, SCOPED, API]),
+    (
+        "7b or more, commercial",
+        ["--min-params", "7b", "--commercial"],
+        {"min_params": "7b", "commercial": "yes"},
+        [ALPHA, OMEGA, MIXED, SCOPED],
+    ),
+    (
+        "7b or more, commercial any",
+        ["--min-params", "7b", "--commercial", "any"],
+        {"min_params": "7b", "commercial": "any"},
+        [ALPHA, OMEGA, MIXED, SCOPED, API],
+    ),
     # years --------------------------------------------------------------------------------------------------
     ("--year", ["--year", "2025"], {"year": 2025}, [OMEGA, SCOPED, API]),
     ("--year as text", ["--year", "2024"], {"year": "2024"}, [ALPHA, MIXED]),
     ("--since", ["--since", "2025"], {"since": 2025}, [OMEGA, SCOPED, API, EMBED, EMBED_SHORT]),
-    ("--since excludes entries without a year", ["--since", "1900"], {"since": "1900"}, [ALPHA, OMEGA, MIXED, SCOPED, TINY, API, BERT, EMBED, EMBED_SHORT]),
+    (
+        "--since excludes entries without a year",
+        ["--since", "1900"],
+        {"since": "1900"},
+        [ALPHA, OMEGA, MIXED, SCOPED, TINY, API, BERT, EMBED, EMBED_SHORT],
+    ),
     ("no match", ["--year", "1999"], {"year": 1999}, []),
     # developers ---------------------------------------------------------------------------------------------
     ("--developer by id", ["--developer", "acme"], {"developer": "acme"}, ACME),
@@ -395,7 +462,12 @@ CASES: list[tuple[str, list[str], dict[str, Any], list[str]]] = [
     ("--arch BERT", ["--arch", "bert"], {"arch": "bert"}, [BERT, EMBED]),
     ("--base-model", ["--base-model", "qwen3"], {"base_model": "qwen3"}, [OMEGA]),
     ("--base-model with a space", ["--base-model", "Llama 3.1"], {"base_model": "Llama 3.1"}, [MIXED, TINY]),
-    ("--hf: not the entry with hf = no and no repo, not the paper", ["--hf"], {"hf": True}, [ALPHA, OMEGA, MIXED, SCOPED, TINY, NOSIZE, BERT, EMBED, EMBED_SHORT]),
+    (
+        "--hf: not the entry with hf = no and no repo, not the paper",
+        ["--hf"],
+        {"hf": True},
+        [ALPHA, OMEGA, MIXED, SCOPED, TINY, NOSIZE, BERT, EMBED, EMBED_SHORT],
+    ),
     ("--domain ja", ["--domain", "医療"], {"domain": "医療"}, [TINY]),
     ("--domain en", ["--domain", "medical"], {"domain": "medical"}, [TINY]),
     ("--domain finance", ["--domain", "Finance"], {"domain": "finance"}, [BERT]),
@@ -416,16 +488,61 @@ CASES: list[tuple[str, list[str], dict[str, Any], list[str]]] = [
     ("--kind paper", ["--kind", "paper"], {"section": "paper"}, [PAPER]),
     ("--section reference", ["--section", "reference"], {"section": "reference"}, [PAPER]),
     ("--kind with no entries", ["--kind", "speech"], {"section": "speech"}, []),
-    ("--kind and --min-context together", ["--kind", "embedding", "--min-context", "8192"], {"section": "embedding", "min_context": 8192}, [EMBED]),
+    (
+        "--kind and --min-context together",
+        ["--kind", "embedding", "--min-context", "8192"],
+        {"section": "embedding", "min_context": 8192},
+        [EMBED],
+    ),
     # sorting and limits -------------------------------------------------------------------------------------
-    ("--sort params: missing sizes last", ["--sort", "params"], {"sort": "params"}, [EMBED_SHORT, BERT, EMBED, TINY, SCOPED, ALPHA, MIXED, API, OMEGA, NOSIZE, PAPER]),
-    ("--sort params --desc: missing sizes still last", ["--sort", "params", "--desc"], {"sort": "params", "desc": True}, [OMEGA, API, MIXED, ALPHA, SCOPED, TINY, EMBED, BERT, EMBED_SHORT, NOSIZE, PAPER]),
-    ("--sort params --desc --limit 3", ["--sort", "params", "--desc", "--limit", "3"], {"sort": "params", "desc": True, "limit": 3}, [OMEGA, API, MIXED]),
-    ("--sort params --active: omega by its largest active count (465b)", ["--sort", "params", "--active", "--desc", "--limit", "2"], {"sort": "params", "active": True, "desc": True, "limit": 2}, [OMEGA, API]),
-    ("--sort params uses the matching variants only", ["--min-params", "1b", "--max-params", "40b", "--sort", "params"], {"min_params": "1b", "max_params": "40b", "sort": "params"}, [TINY, ALPHA, MIXED, SCOPED, OMEGA]),
-    ("--sort name (ja names)", ["--sort", "name"], {"sort": "name"}, [ALPHA, API, BERT, EMBED, EMBED_SHORT, MIXED, NOSIZE, PAPER, OMEGA, SCOPED, TINY]),
-    ("--sort name --desc --limit 2", ["--sort", "name", "--desc", "--limit", "2"], {"sort": "name", "desc": True, "limit": 2}, [TINY, SCOPED]),
-    ("--sort name --lang en", ["--sort", "name", "--lang", "en"], {"sort": "name", "lang": "en"}, [ALPHA, API, BERT, EMBED, EMBED_SHORT, MIXED, NOSIZE, OMEGA, SCOPED, TINY, PAPER]),
+    (
+        "--sort params: missing sizes last",
+        ["--sort", "params"],
+        {"sort": "params"},
+        [EMBED_SHORT, BERT, EMBED, TINY, SCOPED, ALPHA, MIXED, API, OMEGA, NOSIZE, PAPER],
+    ),
+    (
+        "--sort params --desc: missing sizes still last",
+        ["--sort", "params", "--desc"],
+        {"sort": "params", "desc": True},
+        [OMEGA, API, MIXED, ALPHA, SCOPED, TINY, EMBED, BERT, EMBED_SHORT, NOSIZE, PAPER],
+    ),
+    (
+        "--sort params --desc --limit 3",
+        ["--sort", "params", "--desc", "--limit", "3"],
+        {"sort": "params", "desc": True, "limit": 3},
+        [OMEGA, API, MIXED],
+    ),
+    (
+        "--sort params --active: omega by its largest active count (465b)",
+        ["--sort", "params", "--active", "--desc", "--limit", "2"],
+        {"sort": "params", "active": True, "desc": True, "limit": 2},
+        [OMEGA, API],
+    ),
+    (
+        "--sort params uses the matching variants only",
+        ["--min-params", "1b", "--max-params", "40b", "--sort", "params"],
+        {"min_params": "1b", "max_params": "40b", "sort": "params"},
+        [TINY, ALPHA, MIXED, SCOPED, OMEGA],
+    ),
+    (
+        "--sort name (ja names)",
+        ["--sort", "name"],
+        {"sort": "name"},
+        [ALPHA, API, BERT, EMBED, EMBED_SHORT, MIXED, NOSIZE, PAPER, OMEGA, SCOPED, TINY],
+    ),
+    (
+        "--sort name --desc --limit 2",
+        ["--sort", "name", "--desc", "--limit", "2"],
+        {"sort": "name", "desc": True, "limit": 2},
+        [TINY, SCOPED],
+    ),
+    (
+        "--sort name --lang en",
+        ["--sort", "name", "--lang", "en"],
+        {"sort": "name", "lang": "en"},
+        [ALPHA, API, BERT, EMBED, EMBED_SHORT, MIXED, NOSIZE, OMEGA, SCOPED, TINY, PAPER],
+    ),
     ("--sort catalog --desc", ["--sort", "catalog", "--desc"], {"sort": "catalog", "desc": True}, list(reversed(ALL))),
     ("--limit", ["--limit", "2"], {"limit": 2}, [ALPHA, OMEGA]),
     ("--limit 0", ["--limit", "0"], {"limit": 0}, []),
@@ -433,7 +550,9 @@ CASES: list[tuple[str, list[str], dict[str, Any], list[str]]] = [
 
 
 @pytest.mark.parametrize(("cli_args", "api", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
-def test_filter(fixture_catalog: Catalog, fixture_root: Path, cli_args: list[str], api: dict[str, Any], expected: list[str]) -> None:
+def test_filter(
+    fixture_catalog: Catalog, fixture_root: Path, cli_args: list[str], api: dict[str, Any], expected: list[str]
+) -> None:
     assert both(fixture_catalog, fixture_root, cli_args, **api) == expected
 
 
@@ -445,7 +564,7 @@ def test_sort_by_year(fixture_catalog: Catalog, fixture_root: Path, desc: bool) 
     present = [y for y in years if y is not None]
     assert years == present + [None] * (len(years) - len(present))  # entries without a year come last
     assert present == sorted(present, reverse=desc)
-    assert set(ids[len(present):]) == {NOSIZE, PAPER}
+    assert set(ids[len(present) :]) == {NOSIZE, PAPER}
     assert sorted(ids) == sorted(ALL)
 
 
@@ -470,14 +589,40 @@ def test_license_of_a_variant_selects_only_that_variant(fixture_catalog: Catalog
 def test_size_filters_select_matching_variants(fixture_catalog: Catalog, fixture_root: Path) -> None:
     repos = variant_repos(fixture_catalog, fixture_root, ["--min-params", "300b"], min_params="300b")
     assert repos == {OMEGA: ["acme/omega-8x70b", "acme/omega-355b-a32b"]}
-    repos = variant_repos(fixture_catalog, fixture_root, ["--min-params", "300b", "--active"], min_params="300b", active=True)
+    repos = variant_repos(
+        fixture_catalog, fixture_root, ["--min-params", "300b", "--active"], min_params="300b", active=True
+    )
     assert repos == {OMEGA: ["acme/omega-8x70b"]}
-    repos = variant_repos(fixture_catalog, fixture_root, ["--max-params", "40b", "--active", "--kind", "generative"], max_params="40b", active=True, section="generative")
+    repos = variant_repos(
+        fixture_catalog,
+        fixture_root,
+        ["--max-params", "40b", "--active", "--kind", "generative"],
+        max_params="40b",
+        active=True,
+        section="generative",
+    )
     assert repos[OMEGA] == ["acme/omega-355b-a32b", "acme/omega-32b-a3b"]
-    repos = variant_repos(fixture_catalog, fixture_root, ["--min-params", "10b", "--max-params", "50b"], min_params="10b", max_params="50b")
-    assert repos == {OMEGA: ["acme/omega-32b-a3b"], ALPHA: ["acme/alpha-8x7b-instruct"], MIXED: ["acme/mixed-13b-nc"], SCOPED: ["kumo/scoped-13b", "kumo/scoped-13b-instruct"]}
+    repos = variant_repos(
+        fixture_catalog,
+        fixture_root,
+        ["--min-params", "10b", "--max-params", "50b"],
+        min_params="10b",
+        max_params="50b",
+    )
+    assert repos == {
+        OMEGA: ["acme/omega-32b-a3b"],
+        ALPHA: ["acme/alpha-8x7b-instruct"],
+        MIXED: ["acme/mixed-13b-nc"],
+        SCOPED: ["kumo/scoped-13b", "kumo/scoped-13b-instruct"],
+    }
     # the entry with a size but no variant: matched by its entry-level size, with no variant to list
-    repos = variant_repos(fixture_catalog, fixture_root, ["--min-params", "71b", "--max-params", "73b"], min_params="71b", max_params="73b")
+    repos = variant_repos(
+        fixture_catalog,
+        fixture_root,
+        ["--min-params", "71b", "--max-params", "73b"],
+        min_params="71b",
+        max_params="73b",
+    )
     assert repos == {API: []}
 
 
@@ -552,7 +697,9 @@ def test_exact_name_match_ranks_first(shipped: Catalog) -> None:
     assert both(shipped, None, [], text="sarashina2")[0] == SARASHINA2
     # the exact match stays first whatever the sort
     assert both(shipped, None, ["--sort", "name", "--desc"], text="Sarashina2", sort="name", desc=True)[0] == SARASHINA2
-    assert both(shipped, None, ["--sort", "year", "--desc", "--limit", "1"], text="Sarashina2", sort="year", desc=True, limit=1) == [SARASHINA2]
+    assert both(
+        shipped, None, ["--sort", "year", "--desc", "--limit", "1"], text="Sarashina2", sort="year", desc=True, limit=1
+    ) == [SARASHINA2]
 
 
 def test_search_matches_repo_ids(shipped: Catalog) -> None:
@@ -649,7 +796,16 @@ def test_question_sb_intuitions_in_2025(shipped: Catalog) -> None:
     for item in _json_by_id(args).values():
         assert item["year"] == 2025
         assert "sb-intuitions" in [d["id"] for d in item["developers"]]
-    assert both(shipped, None, ["--developer", "ＳＢ ｉｎｔｕｉｔｉｏｎｓ", "--year", "2025"], developer="sb-intuitions", year="2025") == ids
+    assert (
+        both(
+            shipped,
+            None,
+            ["--developer", "ＳＢ ｉｎｔｕｉｔｉｏｎｓ", "--year", "2025"],
+            developer="sb-intuitions",
+            year="2025",
+        )
+        == ids
+    )
 
 
 def test_question_embeddings_with_8192_context(shipped: Catalog) -> None:
@@ -670,7 +826,10 @@ def test_question_embeddings_with_8192_context(shipped: Catalog) -> None:
         assert wrong not in ids
     for item in _json_by_id(args).values():
         assert item["kind"] == "embedding" and item["context_length"] >= 8192
-    assert both(shipped, None, ["--kind", "embedding", "--min-context", "8k"], section="embedding", min_context="8k") == ids
+    assert (
+        both(shipped, None, ["--kind", "embedding", "--min-context", "8k"], section="embedding", min_context="8k")
+        == ids
+    )
 
 
 def test_question_built_on_qwen3(shipped: Catalog) -> None:
@@ -702,7 +861,11 @@ BAD = [
     (["--min-params", "7bb"], {"min_params": "7bb"}, ["7bb", "7b", "1.4B", "500m"]),
     (["--max-params", "7"], {"max_params": "7"}, ["'7'", "7b"]),
     (["--license", "nope"], {"license": "nope"}, ["nope", "apache-2.0", "mit", "llama3.1", "sarashina-nc"]),
-    (["--kind", "nope"], {"section": "nope"}, ["nope", "generative", "encoder", "embedding", "paper", "autoencoding", "embeddings"]),
+    (
+        ["--kind", "nope"],
+        {"section": "nope"},
+        ["nope", "generative", "encoder", "embedding", "paper", "autoencoding", "embeddings"],
+    ),
     (["--section", "nope"], {"section": "nope"}, ["nope", "generative", "vision-language"]),
     (["--sort", "nope"], {"sort": "nope"}, ["nope", "catalog", "params", "year", "name"]),
     (["--commercial", "maybe"], {"commercial": "maybe"}, ["maybe", "yes", "any"]),
@@ -714,7 +877,9 @@ BAD = [
 
 
 @pytest.mark.parametrize(("cli_args", "api", "fragments"), BAD, ids=[" ".join(b[0]) for b in BAD])
-def test_bad_input_is_a_one_line_error(shipped: Catalog, cli_args: list[str], api: dict[str, Any], fragments: list[str]) -> None:
+def test_bad_input_is_a_one_line_error(
+    shipped: Catalog, cli_args: list[str], api: dict[str, Any], fragments: list[str]
+) -> None:
     result = run_cli(*cli_args, "--ids")
     assert result.exit_code == 2, (result.output, result.stderr)
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
@@ -758,9 +923,25 @@ def test_json_items(fixture_root: Path, fixture_catalog: Catalog) -> None:
     by_id = {item["id"]: item for item in items}
     assert by_id[OMEGA]["name"] == {"ja": "オメガ", "en": "Omega"}
     assert by_id[OMEGA]["repos"] == ["acme/omega-8x70b", "acme/omega-355b-a32b", "acme/omega-32b-a3b"]
-    assert [(v["params"], v["active"]) for v in by_id[OMEGA]["variants"]] == [(465e9, 465e9), (355e9, 32e9), (32e9, 3e9)]
+    assert [(v["params"], v["active"]) for v in by_id[OMEGA]["variants"]] == [
+        (465e9, 465e9),
+        (355e9, 32e9),
+        (32e9, 3e9),
+    ]
     assert by_id[TINY]["variants"][0]["params"] == pytest.approx(1.4e9)
-    assert by_id[API]["variants"] == [{"index": None, "label": None, "size": "72b", "params": 72e9, "active": 72e9, "repo": None, "aliases": [], "license": None, "commercial": None}]
+    assert by_id[API]["variants"] == [
+        {
+            "index": None,
+            "label": None,
+            "size": "72b",
+            "params": 72e9,
+            "active": 72e9,
+            "repo": None,
+            "aliases": [],
+            "license": None,
+            "commercial": None,
+        }
+    ]
     assert by_id[SCOPED]["commercial"] == ["yes", "no"]
     assert by_id[API]["commercial"] == ["conditional"]
 

@@ -21,12 +21,11 @@ from pathlib import Path
 import pytest
 
 from ja_llm import Catalog, validate
+from ja_llm.catalog.toml import dumps
 from ja_llm.importer import import_list
 from ja_llm.importer.document import _raw_cell_count
-from ja_llm.inline import make_parser
+from ja_llm.model.inline import make_parser
 from ja_llm.render import render_markdown
-from ja_llm.storage import dumps
-
 from roundtrip import Comparison, compare
 
 DATA = Path(__file__).resolve().parent / "data" / "sources"
@@ -88,7 +87,12 @@ def test_rendered_readme_carries_the_source_information(imported: Imported, lang
     print(result.report())
     _write_artifact(
         f"roundtrip-{imported.source}-{lang}.json",
-        {"source": imported.source, "lang": lang, "import": {k: imported.report[k] for k in ("rows_total", "rows_imported", "entries_written")}, **result.as_json()},
+        {
+            "source": imported.source,
+            "lang": lang,
+            "import": {k: imported.report[k] for k in ("rows_total", "rows_imported", "entries_written")},
+            **result.as_json(),
+        },
     )
 
     assert result.rows_total > 0 and result.links_total > 0 and result.footnotes_total > 0
@@ -173,7 +177,9 @@ def test_adding_an_entry_adds_only_its_row(imported: Imported, lang: str, tmp_pa
     catalog = imported.catalog
     # A table row with variants (so Hugging Face repos must stay unique) and, if any, footnotes.
     candidates = [
-        e for e in catalog.ordered_entries() if catalog.sections[e.data.section].layout == "table" and any(v.repo for v in e.data.variants)
+        e
+        for e in catalog.ordered_entries()
+        if catalog.sections[e.data.section].layout == "table" and any(v.repo for v in e.data.variants)
     ]
     assert candidates
     original = next((e for e in candidates if e.data.footnotes), candidates[0])

@@ -16,7 +16,10 @@ BIN = Path(sys.executable).parent / "ja-llm"
 def _start(out: Path) -> tuple[subprocess.Popen, str]:
     process = subprocess.Popen(
         [str(BIN), "serve", "--port", "0", "--out", str(out)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=os.environ.copy(),
     )
     deadline = time.monotonic() + 120
     lines = []

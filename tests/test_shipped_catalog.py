@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
-import ja_llm
-from ja_llm.catalog import Catalog, collect, default_data_dir
+from ja_llm.api import Catalog
+from ja_llm.catalog.load import collect
+from ja_llm.catalog.location import shipped_catalog
+from ja_llm.catalog.toml import dumps, read_toml
 from ja_llm.importer.cells import hf_repo
-from ja_llm.storage import dumps, read_toml
 
-DATA = default_data_dir()
+DATA = shipped_catalog()
 SOURCES = Path(__file__).parent / "data" / "sources"
 README_2023 = SOURCES / "2023-10-21" / "README.md"
 
@@ -143,7 +144,7 @@ def test_renamed_tohoku_repo_is_an_alias_of_the_new_repo(catalog: Catalog) -> No
 
 
 def test_shipped_catalog_validates_without_errors() -> None:
-    loaded, problems = collect(default_data_dir())
+    loaded, problems = collect(shipped_catalog())
     errors = [str(p) for p in problems if p.severity == "error"]
     assert errors == []
     assert loaded is not None

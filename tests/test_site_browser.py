@@ -1,6 +1,6 @@
 """The website in a real browser: Playwright drives Debian's Chromium (JA_LLM_CHROMIUM, default
 /usr/bin/chromium; `make test` installs it; nothing downloads a browser) against the site served by
-`ja_llm.serve.make_server` on 127.0.0.1.
+`ja_llm.site.serve.make_server` on 127.0.0.1.
 
 The site is built once per session into a temporary folder with a non-ASCII name, served in a daemon thread,
 and one browser serves every test. Each test gets a fresh browser context that only reaches 127.0.0.1 (any
@@ -25,9 +25,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import sync_playwright
-
 from click.testing import CliRunner
+from playwright.sync_api import sync_playwright
 
 from ja_llm.cli import main
 from site_fixtures import (
@@ -113,7 +112,9 @@ class Tab:
         self.page = self.context.new_page()
         self.page.on("console", self._console)
         self.page.on("pageerror", lambda error: self.page_errors.append(str(error)))
-        self.page.on("response", lambda r: self.bad_responses.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+        self.page.on(
+            "response", lambda r: self.bad_responses.append(f"{r.status} {r.url}") if r.status >= 400 else None
+        )
         self.page.on("requestfailed", lambda r: self.bad_responses.append(f"failed {r.url}: {r.failure}"))
         self.page.on("dialog", self._dialog)
 
@@ -224,7 +225,9 @@ def assert_listed(page: Any, expected: list[str], all_shown: bool = False) -> li
     them after "show all"), in that order, with the count and the "show all" button to match."""
     assert matches(page) == expected
     limit = len(expected) if all_shown else min(len(expected), page_size(page))
-    reported = page.evaluate("window.__jaLlm.shown === undefined ? window.__jaLlm.matches.length : window.__jaLlm.shown")
+    reported = page.evaluate(
+        "window.__jaLlm.shown === undefined ? window.__jaLlm.matches.length : window.__jaLlm.shown"
+    )
     assert reported == limit, (reported, limit)
     shown = visible_ids(page)
     assert shown == expected[:limit]
@@ -414,7 +417,9 @@ def test_an_entry_page_shows_its_variants_and_licenses(page: Any, base_url: str)
 # --- 6: without JavaScript -------------------------------------------------------------------------------
 
 
-def test_without_javascript_every_entry_is_listed(new_tab: Callable[..., Tab], base_url: str, entry_ids: list[str]) -> None:
+def test_without_javascript_every_entry_is_listed(
+    new_tab: Callable[..., Tab], base_url: str, entry_ids: list[str]
+) -> None:
     page = new_tab(java_script_enabled=False).page
     page.goto(base_url)
     rows = page.locator("#entry-rows > tr[data-id]")
@@ -464,7 +469,9 @@ def test_keyboard_reaches_the_search_box_and_the_selects_with_a_visible_focus(pa
     for focused in reached:
         if focused["tag"] in ("input", "select") or focused["name"] == "q":
             assert focused["focusVisible"], focused
-            assert (focused["outlineStyle"] != "none" and focused["outlineWidth"] > 0) or focused["boxShadow"] != "none", focused
+            assert (focused["outlineStyle"] != "none" and focused["outlineWidth"] > 0) or focused[
+                "boxShadow"
+            ] != "none", focused
 
     # a select focused by the keyboard shows the focus ring; the same select clicked with the mouse need not
     page.focus("select[name=commercial]")  # programmatic focus after keyboard use keeps :focus-visible
@@ -472,13 +479,17 @@ def test_keyboard_reaches_the_search_box_and_the_selects_with_a_visible_focus(pa
     page.keyboard.press("Tab")
     focused = page.evaluate(FOCUSED)
     assert focused["name"] == "commercial" and focused["focusVisible"], focused
-    assert (focused["outlineStyle"] != "none" and focused["outlineWidth"] > 0) or focused["boxShadow"] != "none", focused
+    assert (focused["outlineStyle"] != "none" and focused["outlineWidth"] > 0) or focused["boxShadow"] != "none", (
+        focused
+    )
 
 
 # --- 8, 9: small screens and dark mode ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", ["", "en/", ENTRY + "/", "en/" + ENTRY + "/", "about/", "sections/generative/", "papers/"])
+@pytest.mark.parametrize(
+    "path", ["", "en/", ENTRY + "/", "en/" + ENTRY + "/", "about/", "sections/generative/", "papers/"]
+)
 def test_no_horizontal_scroll_at_375px(new_tab: Callable[..., Tab], base_url: str, path: str) -> None:
     page = new_tab(viewport=PHONE).page
     page.goto(base_url + path)
@@ -493,7 +504,9 @@ def test_dark_mode_changes_the_background(new_tab: Callable[..., Tab], base_url:
     for scheme in ("light", "dark"):
         page = new_tab(color_scheme=scheme).page
         open_index(page, base_url)
-        colours[scheme] = page.evaluate("[getComputedStyle(document.body).backgroundColor, getComputedStyle(document.body).color]")
+        colours[scheme] = page.evaluate(
+            "[getComputedStyle(document.body).backgroundColor, getComputedStyle(document.body).color]"
+        )
     assert colours["light"][0] != colours["dark"][0], colours
     assert colours["light"][1] != colours["dark"][1], colours
 
@@ -527,8 +540,19 @@ def test_index_screenshots(new_tab: Callable[..., Tab], base_url: str, lang: str
 
 def test_pages_load_without_console_errors(new_tab: Callable[..., Tab], base_url: str) -> None:
     tab = new_tab()
-    for path in ("", "en/", ENTRY + "/", "en/" + ENTRY + "/", "sections/generative/", "en/sections/bi-encoders/",
-                 "benchmarks/", "papers/", "about/", "en/about/", "?commercial=nonsense&min_params=huge&sort=zzz"):
+    for path in (
+        "",
+        "en/",
+        ENTRY + "/",
+        "en/" + ENTRY + "/",
+        "sections/generative/",
+        "en/sections/bi-encoders/",
+        "benchmarks/",
+        "papers/",
+        "about/",
+        "en/about/",
+        "?commercial=nonsense&min_params=huge&sort=zzz",
+    ):
         tab.page.goto(base_url + path)
         if path.startswith(("?", "en/?")) or path in ("", "en/"):
             wait_ready(tab.page)
@@ -566,8 +590,12 @@ HOSTILE_PAGES = [
     "en/about/",
 ]
 HOSTILE_QUERY = "?" + query_string(
-    {"q": '"><img src=x onerror="window.__pwned=1">', "base_model": "<script>window.__pwned=1</script>",
-     "developer": "<svg onload=window.__pwned=1>", "since": "javascript:alert(1)"}
+    {
+        "q": '"><img src=x onerror="window.__pwned=1">',
+        "base_model": "<script>window.__pwned=1</script>",
+        "developer": "<svg onload=window.__pwned=1>",
+        "since": "javascript:alert(1)",
+    }
 )
 
 
@@ -615,7 +643,10 @@ def test_hostile_catalog_texts_stay_text(new_tab: Callable[..., Tab], hostile_ur
         if index:
             # the facets built from hostile labels still work and stay harmless
             update(page, lambda: page.select_option("select[name=developer]", "acme"))
-            assert visible_ids(page) == matches(page)[: int(page.evaluate("window.__jaLlm.shown ?? window.__jaLlm.matches.length"))]
+            assert (
+                visible_ids(page)
+                == matches(page)[: int(page.evaluate("window.__jaLlm.shown ?? window.__jaLlm.matches.length"))]
+            )
             assert page.evaluate("typeof window.__pwned") == "undefined", where
     assert clicked == 0, "a hostile Markdown link became a link"
     assert not tab.problems(), tab.problems()

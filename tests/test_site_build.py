@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from click.testing import CliRunner
 
-from ja_llm.catalog import Catalog
+from ja_llm.api import Catalog
 from ja_llm.cli import main
 from ja_llm.site.build import CSP
 from site_fixtures import HOSTILE_CATALOG, build, html_pages, page_path, parse
@@ -130,7 +130,13 @@ def test_every_page_has_the_csp_and_no_inline_script(pages: dict) -> None:
 
 def test_no_external_scripts_styles_images_or_fonts(pages: dict, site: Path) -> None:
     for path, parsed in pages.items():
-        for tag, attribute in (("script", "src"), ("link", "href"), ("img", "src"), ("source", "src"), ("iframe", "src")):
+        for tag, attribute in (
+            ("script", "src"),
+            ("link", "href"),
+            ("img", "src"),
+            ("source", "src"),
+            ("iframe", "src"),
+        ):
             for url in parsed.attr_values(tag, attribute):
                 if tag == "link":
                     rels = [str(a.get("rel", "")) for t, a in parsed.tags if t == "link" and a.get("href") == url]
@@ -298,13 +304,18 @@ def test_hostile_texts_come_out_as_text(hostile_site: Path) -> None:
         tags = {t for t, _ in parsed.tags}
         injected = tags & {"img", "svg", "iframe", "object", "embed", "b"}
         assert not injected, f"{page}: elements from catalog text: {injected}"
-        assert [a.get("src") for a, _ in parsed.scripts] in ([], ["../" * page_path(hostile_site, page).count("/") + "assets/app.js"]), page
+        assert [a.get("src") for a, _ in parsed.scripts] in (
+            [],
+            ["../" * page_path(hostile_site, page).count("/") + "assets/app.js"],
+        ), page
         for tag, attributes in parsed.tags:
             for name, value in attributes.items():
                 assert not name.lower().startswith("on"), f"{page}: <{tag} {name}>"
                 if name in ("href", "src", "action", "formaction"):
                     compact = re.sub(r"[\x00-\x20]", "", value or "").lower()
-                    assert not compact.startswith(("javascript:", "vbscript:", "data:text")), f"{page}: {name}={value!r}"
+                    assert not compact.startswith(("javascript:", "vbscript:", "data:text")), (
+                        f"{page}: {name}={value!r}"
+                    )
         assert "pwned" in text, page  # the texts are there (escaped), not dropped
 
 
@@ -314,4 +325,6 @@ def test_hostile_texts_are_escaped_once(hostile_site: Path) -> None:
         parsed = parse(page)
         for tag, texts in parsed.texts.items():
             for text in texts:
-                assert "&lt;" not in text and "&quot;" not in text and "&#34;" not in text, f"{page}: <{tag}> {text[:120]!r}"
+                assert "&lt;" not in text and "&quot;" not in text and "&#34;" not in text, (
+                    f"{page}: <{tag}> {text[:120]!r}"
+                )

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from ja_llm.catalog import Catalog, collect
+from ja_llm.api import Catalog
+from ja_llm.catalog.load import collect
 from ja_llm.errors import CatalogInvalid
 
 MINI = Path(__file__).parent / "data" / "mini-catalog"
@@ -103,7 +104,9 @@ CASES = [
     ),
     (
         "unknown-footnote-ref",
-        lambda r: replace(r, ALPHA, 'variants_in = "architecture"', 'variants_in = "architecture"\nfootnotes = { name = ["42"] }'),
+        lambda r: replace(
+            r, ALPHA, 'variants_in = "architecture"', 'variants_in = "architecture"\nfootnotes = { name = ["42"] }'
+        ),
         "models/acme/alpha.toml:9: footnotes.name: unknown footnote '42'",
     ),
     (
@@ -147,7 +150,7 @@ CASES = [
     ),
     (
         "stray-file",
-        lambda r: write(r, "notes.toml", 'x = 1\n'),
+        lambda r: write(r, "notes.toml", "x = 1\n"),
         "notes.toml: (file): unknown catalog file",
     ),
 ]

@@ -15,14 +15,14 @@ from typing import Any
 __version__ = "0.1.0"
 
 _LAZY = {
-    "Catalog": "catalog",
-    "LoadedEntry": "catalog",
-    "QueryResult": "catalog",
-    "validate": "catalog",
+    "Catalog": "api",
+    "LoadedEntry": "api",
+    "QueryResult": "api",
+    "validate": "api",
     "CatalogInvalid": "errors",
     "JaLlmError": "errors",
     "Problem": "errors",
-    "QueryError": "query",
+    "QueryError": "search.query",
 }
 
 __all__ = ["__version__", *_LAZY]

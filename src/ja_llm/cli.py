@@ -19,9 +19,7 @@ from . import __version__
 from .errors import CatalogInvalid, JaLlmError
 
 if TYPE_CHECKING:
-    from .catalog import Catalog
-
-LANGS = ("ja", "en")
+    from .api import Catalog
 
 
 def _fail(message: str, hint: str = "", code: int = 1) -> None:
@@ -75,7 +73,7 @@ def output_options(func: Callable) -> Callable:
 
 
 def _load(data: Path | None) -> Catalog:
-    from .catalog import Catalog
+    from .api import Catalog
 
     return Catalog.load(data)
 
@@ -120,8 +118,8 @@ def import_command(
     (rows_imported + len(skipped) == rows_total). The folder is written to a temporary folder first and
     renamed at the end, so a failed import leaves nothing half-written.
     """
+    from .files import atomic_write
     from .importer import import_list, import_report_json
-    from .storage import atomic_write
 
     parsed: dict[str, Path] = {}
     for item in translations:
@@ -155,9 +153,10 @@ def validate_command(data: Path | None, strict: bool, quiet: bool) -> None:
     """
     from collections import Counter
 
-    from .catalog import collect, default_data_dir
+    from .catalog.load import collect
+    from .catalog.location import shipped_catalog
 
-    root = data or default_data_dir()
+    root = data or shipped_catalog()
     catalog, problems = collect(root)
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
@@ -167,7 +166,9 @@ def validate_command(data: Path | None, strict: bool, quiet: bool) -> None:
     if not quiet:
         if catalog is not None:
             kinds = Counter(
-                catalog.sections[e.data.section].kind for e in catalog.entries.values() if e.data.section in catalog.sections
+                catalog.sections[e.data.section].kind
+                for e in catalog.entries.values()
+                if e.data.section in catalog.sections
             )
             variants = sum(len(e.data.variants) for e in catalog.entries.values())
             repos = sum(len(catalog.repos(e)) for e in catalog.entries.values())
@@ -176,14 +177,21 @@ def validate_command(data: Path | None, strict: bool, quiet: bool) -> None:
                 f"{variants} variants, {repos} Hugging Face repos, {len(catalog.sections)} sections, "
                 f"{len(catalog.organizations)} organizations, {len(catalog.licenses)} licenses"
             )
-        click.echo(f"{len(errors)} error(s), {len(warnings)} warning(s)" + (" (--strict)" if strict and warnings else ""))
+        click.echo(
+            f"{len(errors)} error(s), {len(warnings)} warning(s)" + (" (--strict)" if strict and warnings else "")
+        )
     sys.exit(1 if failed else 0)
 
 
 @main.command("render")
 @data_option
 @click.option("--lang", required=True, help="Language of the list (one of the catalog's languages, e.g. ja or en).")
-@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="File to write; - for standard output.")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write; - for standard output.",
+)
 @handle_errors
 def render_command(data: Path | None, lang: str, out: Path) -> None:
     """Render the awesome-list README of one language from the catalog.
@@ -192,8 +200,8 @@ def render_command(data: Path | None, lang: str, out: Path) -> None:
     footnotes numbered by first use, and links to the other languages. Texts missing in LANG fall back
     to Japanese with a marker. Rendering twice gives identical bytes.
     """
-    from .render import render_markdown
-    from .storage import atomic_write
+    from .files import atomic_write
+    from .render.markdown import render_markdown
 
     catalog = _load(data)
     _check_lang(catalog, lang)
@@ -213,30 +221,21 @@ def _check_lang(catalog: Catalog, lang: str) -> None:
         )
 
 
-def _site_stamp(data: Path | None) -> str:
-    """What a built site depends on: the catalog's content and this version of ja-llm's templates and assets."""
-    import hashlib
-    from importlib import resources
+def _root(data: Path | None) -> Path:
+    from .catalog.location import shipped_catalog
 
-    from .index import current_key, default_data_dir
-
-    digest = hashlib.blake2b(digest_size=16)
-    digest.update(current_key(Path(data) if data else default_data_dir()).encode())
-    for folder in ("templates", "site"):
-        for path in sorted(Path(str(resources.files("ja_llm") / folder)).rglob("*")):
-            if path.is_file() and path.suffix in (".j2", ".js", ".css", ".py"):
-                digest.update(path.name.encode() + path.read_bytes())
-    return digest.hexdigest()
+    return data if data is not None else shipped_catalog()
 
 
 def _build_all(data: Path | None, out: Path) -> None:
-    from .generated import write_files
-    from .site import build_site
+    from .render.lists import write_files
+    from .site.build import build_site
+    from .site.stamp import write_stamp
 
     catalog = _load(data)
     click.echo(f"building the site of {len(catalog.entries)} entries into {out / 'site'} ...", err=True)
     pages = build_site(catalog, out / "site")
-    (out / "site" / ".ja-llm-build").write_text(_site_stamp(data), encoding="utf-8")
+    write_stamp(out / "site", _root(data))
     written = write_files(catalog, out / "list")
     click.echo(f"wrote {pages} pages into {out / 'site'} and {len(written)} lists into {out / 'list'}", err=True)
 
@@ -250,7 +249,9 @@ def build_folder_option(help: str) -> Callable[[Callable], Callable]:
 
 @main.command("build")
 @data_option
-@build_folder_option("Folder that receives every generated output: the site in OUT/site, the lists in OUT/list (gitignored).")
+@build_folder_option(
+    "Folder that receives every generated output: the site in OUT/site, the lists in OUT/list (gitignored)."
+)
 @click.option("--check", is_flag=True, help="Only check that the committed generated files (--lists) are current.")
 @click.option("--update", is_flag=True, help="Rewrite the committed generated files (--lists) from the catalog.")
 @click.option(
@@ -269,7 +270,7 @@ def build_command(data: Path | None, out: Path, check: bool, update: bool, lists
     lists in --lists with what the catalog renders and fails naming each stale file (CI runs it);
     --update rewrites them.
     """
-    from .generated import expected_files, stale_files, write_files
+    from .render.lists import expected_files, stale_files, write_files
 
     if check and update:
         raise click.UsageError("--check and --update exclude each other")
@@ -294,20 +295,27 @@ def build_command(data: Path | None, out: Path, check: bool, update: bool, lists
 
 @main.command("serve")
 @data_option
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port on 127.0.0.1 (0: any free port).")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port on 127.0.0.1 (0: any free port).",
+)
 @build_folder_option("Build folder; the site is served from OUT/site.")
 @click.option("--rebuild", is_flag=True, help="Build even when the site is current.")
 @handle_errors
 def serve_command(data: Path | None, port: int, out: Path, rebuild: bool) -> None:
     """Build the site if needed and serve it on http://127.0.0.1:PORT/ until interrupted (Ctrl-C).
 
-    The site is rebuilt when the catalog or ja-llm's templates changed since the last build.
+    The site is rebuilt when the catalog or ja-llm itself (its version, code, templates) changed since the
+    last build.
     """
-    from .serve import make_server
+    from .site.serve import make_server
+    from .site.stamp import is_current
 
     site = out / "site"
-    stamp = site / ".ja-llm-build"
-    if rebuild or not stamp.is_file() or stamp.read_text(encoding="utf-8") != _site_stamp(data):
+    if rebuild or not is_current(site, _root(data)):
         _build_all(data, out)
     try:
         server = make_server(site, port)
@@ -324,8 +332,8 @@ def serve_command(data: Path | None, port: int, out: Path, rebuild: bool) -> Non
 
 
 def filter_options(func: Callable) -> Callable:
-    """One CLI option per filter of ja_llm.query.FILTERS (the filters are defined once, there)."""
-    from .query import FILTERS
+    """One CLI option per filter of ja_llm.search.query.FILTERS (the filters are defined once, there)."""
+    from .search.query import FILTERS
 
     for spec in reversed(FILTERS):
         option_name = "--" + spec.name.replace("_", "-")
@@ -333,7 +341,13 @@ def filter_options(func: Callable) -> Callable:
             func = click.option(option_name, spec.name, is_flag=True, default=None, help=spec.help)(func)
         elif spec.name == "commercial":
             func = click.option(
-                option_name, spec.name, is_flag=False, flag_value="yes", default=None, metavar=spec.metavar, help=spec.help
+                option_name,
+                spec.name,
+                is_flag=False,
+                flag_value="yes",
+                default=None,
+                metavar=spec.metavar,
+                help=spec.help,
             )(func)
         else:
             names = [option_name, "--kind"] if spec.name == "section" else [option_name]
@@ -346,13 +360,30 @@ def filter_options(func: Callable) -> Callable:
 @data_option
 @filter_options
 @click.option("--active", is_flag=True, help="Compare --min-params/--max-params with active parameters (MoE).")
-@click.option("--sort", "sort", default="catalog", show_default=True, metavar="KEY", help="Sort by catalog order, params, year or name.")
+@click.option(
+    "--sort",
+    "sort",
+    default="catalog",
+    show_default=True,
+    metavar="KEY",
+    help="Sort by catalog order, params, year or name.",
+)
 @click.option("--desc", is_flag=True, help="Sort in descending order.")
 @click.option("--limit", type=int, default=None, help="Show at most this many entries.")
-@click.option("--lang", type=click.Choice(LANGS), default="ja", show_default=True, help="Language of the names shown.")
+@click.option("--lang", default=None, help="Language of the names shown (one of the catalog's; default: its first).")
 @output_options
 @handle_errors
-def search_command(query: str | None, data: Path | None, active: bool, sort: str, desc: bool, limit: int | None, lang: str, fmt: str | None, **filters: Any) -> None:
+def search_command(
+    query: str | None,
+    data: Path | None,
+    active: bool,
+    sort: str,
+    desc: bool,
+    limit: int | None,
+    lang: str | None,
+    fmt: str | None,
+    **filters: Any,
+) -> None:
     """Find entries by text and filters.
 
     QUERY matches names (ja and en), developer names, Hugging Face repo ids, variant labels and training
@@ -367,11 +398,18 @@ def search_command(query: str | None, data: Path | None, active: bool, sort: str
       ja-llm search --kind embedding --min-context 8192
       ja-llm search --base-model qwen3 --sort params --desc
     """
-    from .index import load_index
-    from .output import emit
-    from .query import Query, QueryError, run_query
+    from .search.index import load_index
+    from .search.output import emit
+    from .search.query import Query, QueryError, run_query
 
     index = load_index(data)
+    languages = index.meta["languages"]
+    if lang is None:
+        lang = languages[0]
+    elif lang not in languages:
+        raise click.BadParameter(
+            f"{lang!r} is not a language of this catalog (accepted: {', '.join(languages)})", param_hint="--lang"
+        )
     try:
         matches = run_query(index.records, index.meta, Query(query, filters, active, sort, desc, limit, lang))
     except QueryError as exc:
@@ -383,69 +421,25 @@ def search_command(query: str | None, data: Path | None, active: bool, sort: str
 @main.command("show")
 @click.argument("entry_id")
 @data_option
-@click.option("--lang", type=click.Choice(LANGS), default="ja", show_default=True, help="Language of the texts shown.")
+@click.option("--lang", default=None, help="Language of the texts shown (one of the catalog's; default: its first).")
 @click.option("--json", "as_json", is_flag=True, help="JSON, for programs.")
 @handle_errors
-def show_command(entry_id: str, data: Path | None, lang: str, as_json: bool) -> None:
+def show_command(entry_id: str, data: Path | None, lang: str | None, as_json: bool) -> None:
     """Show one entry: its fields, variants, licenses (with commercial use) and links.
 
     ENTRY_ID is the entry's file path without .toml (`models/sb-intuitions/sarashina2-8x70b`) or its
     unambiguous end (`sarashina2-8x70b`).
     """
-    from .catalog import text_in
-    from .inline import plain
-    from .records import build_record
+    from .search.show import entry_json, entry_text
 
     catalog = _load(data)
+    lang = lang or catalog.info.languages[0]
+    _check_lang(catalog, lang)
     entry = catalog.entry(entry_id)
-    record = build_record(catalog, entry, 0)
-    notes = {ref: text_in(catalog.footnotes[ref].text, lang) for refs in entry.data.footnotes.values() for ref in refs if ref in catalog.footnotes}
     if as_json:
-        from .output import public
-
-        record = public(record)
-        record["notes"] = notes
-        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
-        return
-    d = entry.data
-    section = catalog.sections.get(d.section)
-    lines = [f"{plain(text_in(d.name, lang))}  ({entry.id})"]
-    if section is not None:
-        lines.append(f"  section:       {plain(text_in(section.title, lang))} [{section.kind}]")
-    for label, value in (
-        ("year", d.year),
-        ("url", text_in(d.url, lang) if d.url else None),
-        ("architecture", plain(text_in(d.architecture, lang)) if d.architecture else None),
-        ("base model", plain(text_in(d.base_model, lang)) if d.base_model else None),
-        ("context", f"{d.context_length:,}" if d.context_length else None),
-        ("domain", plain(text_in(d.domain, lang)) if d.domain else None),
-        ("training data", plain(text_in(d.training_data, lang)) if d.training_data else None),
-        ("description", plain(text_in(d.description, lang)) if d.description else None),
-    ):
-        if value:
-            lines.append(f"  {label + ':':<14} {value}")
-    if d.developers:
-        names = [plain(text_in(catalog.organizations[x].name, lang)) if x in catalog.organizations else x for x in d.developers]
-        lines.append(f"  {'developers:':<14} {', '.join(names)}")
-    for ref in d.licenses:
-        lic = catalog.licenses.get(ref.id) if ref.id else None
-        name = plain(text_in(ref.text, lang)) if ref.text else plain(text_in(lic.name, lang)) if lic else "?"
-        commercial = lic.commercial if lic else "unknown"
-        scope = f"{plain(text_in(ref.scope, lang))}: " if ref.scope else ""
-        conditions = f" — {plain(text_in(lic.conditions, lang))}" if lic and lic.conditions else ""
-        lines.append(f"  {'license:':<14} {scope}{name} [commercial use: {commercial}]{conditions}")
-    if d.variants:
-        lines.append("  variants:")
-        for v in d.variants:
-            label = plain(text_in(v.label, lang)) if v.label else ""
-            target = f"https://huggingface.co/{v.repo}" if v.repo else text_in(v.url, lang)
-            aliases = f" (formerly {', '.join(v.aliases)})" if v.aliases else ""
-            size = f" [{v.size}]" if v.size else ""
-            lines.append(f"    - {label}{size} {target}{aliases}".rstrip())
-    if notes:
-        lines.append("  notes:")
-        lines += [f"    - {plain(text)}" for text in notes.values()]
-    click.echo("\n".join(lines))
+        click.echo(json.dumps(entry_json(catalog, entry, lang), ensure_ascii=False, indent=2))
+    else:
+        click.echo(entry_text(catalog, entry, lang))
 
 
 if __name__ == "__main__":  # pragma: no cover

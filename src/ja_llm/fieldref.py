@@ -21,8 +21,8 @@ from typing import Any, NamedTuple
 
 from pydantic import AfterValidator, BaseModel, StringConstraints
 
-from . import schema
-from .schema import (
+from .model import schema
+from .model.schema import (
     Column,
     Entry,
     Footnote,
@@ -34,7 +34,7 @@ from .schema import (
     Section,
     Variant,
 )
-from .vocab import COLUMN_KEYS, MODEL_KINDS
+from .model.vocab import COLUMN_KEYS, MODEL_KINDS
 
 START = "<!-- field-reference:start -->"
 END = "<!-- field-reference:end -->"
@@ -65,8 +65,16 @@ MODELS: list[ModelDoc] = [
         "`models/<org>/<slug>.toml`, `benchmarks/<slug>.toml`, `papers/<slug>.toml`",
         Entry,
     ),
-    ModelDoc({"ja": "バリアント", "en": "Variant"}, {"ja": "エントリのファイル → `[[variants]]`", "en": "entry file → `[[variants]]`"}, Variant),
-    ModelDoc({"ja": "エントリのライセンス", "en": "License of an entry"}, {"ja": "エントリのファイル → `[[licenses]]`", "en": "entry file → `[[licenses]]`"}, LicenseRef),
+    ModelDoc(
+        {"ja": "バリアント", "en": "Variant"},
+        {"ja": "エントリのファイル → `[[variants]]`", "en": "entry file → `[[variants]]`"},
+        Variant,
+    ),
+    ModelDoc(
+        {"ja": "エントリのライセンス", "en": "License of an entry"},
+        {"ja": "エントリのファイル → `[[licenses]]`", "en": "entry file → `[[licenses]]`"},
+        LicenseRef,
+    ),
     ModelDoc(
         {"ja": "Hugging Face での利用可否", "en": "Hugging Face availability"},
         {"ja": "エントリのファイル → `hf = { … }`", "en": "entry file → `hf = { … }`"},
@@ -84,8 +92,8 @@ FIELD_DOCS: dict[str, dict[str, dict[str, str]]] = {
             "en": "The list's title (the top heading of the generated list).",
         },
         "languages": {
-            "ja": "リストの言語コード（`[\"ja\", \"en\"]`）。すべてのテキストはこれらの言語ごとに書く。翻訳が欠けていると `ja-llm validate` が警告する。",
-            "en": "The list's language codes (`[\"ja\", \"en\"]`). Every text is written in each of them; a missing translation is a warning of `ja-llm validate`.",
+            "ja": 'リストの言語コード（`["ja", "en"]`）。すべてのテキストはこれらの言語ごとに書く。翻訳が欠けていると `ja-llm validate` が警告する。',
+            "en": 'The list\'s language codes (`["ja", "en"]`). Every text is written in each of them; a missing translation is a warning of `ja-llm validate`.',
         },
         "preamble": {
             "ja": "最初のセクションより前に置く Markdown（注意書き、はじめに）。複数行の文字列でよい。",
@@ -130,8 +138,8 @@ FIELD_DOCS: dict[str, dict[str, dict[str, str]]] = {
             "en": "Markdown after the table or list.",
         },
         "columns": {
-            "ja": "表の列（左から順に）。各列は `{ key = \"…\", header = … }`（下の「セクションの列」を参照）。",
-            "en": "The table's columns, left to right. Each is `{ key = \"…\", header = … }` (see “Section column” below).",
+            "ja": '表の列（左から順に）。各列は `{ key = "…", header = … }`（下の「セクションの列」を参照）。',
+            "en": 'The table\'s columns, left to right. Each is `{ key = "…", header = … }` (see “Section column” below).',
         },
     },
     "Column": {
@@ -140,8 +148,8 @@ FIELD_DOCS: dict[str, dict[str, dict[str, str]]] = {
             "en": f"The column key. A known key ({_COLUMN_KEYS}) shows the entry field of that name (`developer` shows `developers`, `license` shows `licenses`, `context` shows `context_length` or `context`). Any other column is `x-<slug>`; its cells are in the entries' `extra`.",
         },
         "header": {
-            "ja": "列見出しのテキスト。見出しが空の列（名前の列など）は `\"\"`。",
-            "en": "The column header text; `\"\"` for a column without a header (such as the name column).",
+            "ja": '列見出しのテキスト。見出しが空の列（名前の列など）は `""`。',
+            "en": 'The column header text; `""` for a column without a header (such as the name column).',
         },
     },
     "Organization": {
@@ -150,8 +158,8 @@ FIELD_DOCS: dict[str, dict[str, dict[str, str]]] = {
             "en": "The organization's id. Entries name it in `developers`; the id of an entry's first developer is its folder `models/<org>/`.",
         },
         "name": {
-            "ja": "表示名。言語で異なる場合は `{ ja = \"…\", en = \"…\" }`。",
-            "en": "The name shown; `{ ja = \"…\", en = \"…\" }` when it differs between languages.",
+            "ja": '表示名。言語で異なる場合は `{ ja = "…", en = "…" }`。',
+            "en": 'The name shown; `{ ja = "…", en = "…" }` when it differs between languages.',
         },
         "url": {
             "ja": "組織のウェブサイト（http(s) URL）。",
@@ -244,8 +252,8 @@ FIELD_DOCS: dict[str, dict[str, dict[str, str]]] = {
             "en": "The `context` cell when it is more than one number (`7b, 13b: 4,096<br>70b: 8,192`).",
         },
         "domain": {
-            "ja": "ドメイン（`domain` 列）: `{ ja = \"政治\", en = \"Politics\" }`。",
-            "en": "The domain (the `domain` column): `{ ja = \"政治\", en = \"Politics\" }`.",
+            "ja": 'ドメイン（`domain` 列）: `{ ja = "政治", en = "Politics" }`。',
+            "en": 'The domain (the `domain` column): `{ ja = "政治", en = "Politics" }`.',
         },
         "training_data": {
             "ja": "学習データ（`training_data` 列）。",
@@ -284,8 +292,8 @@ FIELD_DOCS: dict[str, dict[str, dict[str, str]]] = {
             "en": "The licenses (the `license` column), one `[[licenses]]` block each (see “License of an entry” below).",
         },
         "hf": {
-            "ja": "Hugging Face ですぐ使えるか（`hf` 列）: `hf = { status = \"yes\" }`（下の「Hugging Face での利用可否」を参照）。",
-            "en": "Whether it is ready to use with Hugging Face (the `hf` column): `hf = { status = \"yes\" }` (see “Hugging Face availability” below).",
+            "ja": 'Hugging Face ですぐ使えるか（`hf` 列）: `hf = { status = "yes" }`（下の「Hugging Face での利用可否」を参照）。',
+            "en": 'Whether it is ready to use with Hugging Face (the `hf` column): `hf = { status = "yes" }` (see “Hugging Face availability” below).',
         },
         "variants_in": {
             "ja": "バリアントを表示する列のキー（`name`, `architecture`, `hf` など）。セクションの列にあるキーでなければならない。",
@@ -296,8 +304,8 @@ FIELD_DOCS: dict[str, dict[str, dict[str, str]]] = {
             "en": "How the variants are shown: `parens` (the default: links in parentheses after the cell's text, `(7b, 13b)`), `lines` (one link per line) or `link` (the cell's text itself links to one variant). Except with `parens`, every variant needs a `repo` or a `url`.",
         },
         "footnotes": {
-            "ja": "列のキー → 脚注 id のリスト。そのセルの内容の後に付く脚注: `footnotes = { license = [\"13\"] }`。テキストの途中の脚注は `[^13]` と書く。",
-            "en": "Column key → footnote ids referenced after that cell's content: `footnotes = { license = [\"13\"] }`. A footnote inside a text is written `[^13]`.",
+            "ja": '列のキー → 脚注 id のリスト。そのセルの内容の後に付く脚注: `footnotes = { license = ["13"] }`。テキストの途中の脚注は `[^13]` と書く。',
+            "en": 'Column key → footnote ids referenced after that cell\'s content: `footnotes = { license = ["13"] }`. A footnote inside a text is written `[^13]`.',
         },
         "extra": {
             "ja": "スキーマにフィールドがない列（`x-<slug>`）のセル。列のキー → テキスト。",
@@ -340,12 +348,12 @@ FIELD_DOCS: dict[str, dict[str, dict[str, str]]] = {
             "en": "A license id of `licenses.toml`. For a license not in the registry, leave `id` out and use `text`. An `id` or a `text` is required.",
         },
         "text": {
-            "ja": "書かれたままのライセンス名（登録されていないとき、または登録名と表記が違うとき）。不明なら `\"？\"`。",
-            "en": "The license as written, when it is free text or spelled unlike the registry name; `\"？\"` when unknown.",
+            "ja": '書かれたままのライセンス名（登録されていないとき、または登録名と表記が違うとき）。不明なら `"？"`。',
+            "en": 'The license as written, when it is free text or spelled unlike the registry name; `"？"` when unknown.',
         },
         "scope": {
             "ja": "このライセンスが適用されるモデル: `instruct モデル`。",
-            "en": "Which models it covers: `{ ja = \"instruct モデル\", en = \"instruct models\" }`.",
+            "en": 'Which models it covers: `{ ja = "instruct モデル", en = "instruct models" }`.',
         },
         "note": {
             "ja": "ライセンス名の後の補足: `(?)`, `(NC モデルは CC BY-NC 4.0)`。",
@@ -380,7 +388,7 @@ _WORDS = {
         "generated": "Generated from `src/ja_llm/schema.py` by `ja_llm.fieldref`: do not edit by hand.",
         "legend": (
             "Types: **text** is one string (the same in every language) or a table of languages "
-            "`{ ja = \"…\", en = \"…\" }`, and may hold inline Markdown (links, bold, `<br>`, footnote references "
+            '`{ ja = "…", en = "…" }`, and may hold inline Markdown (links, bold, `<br>`, footnote references '
             "`[^id]`); **string** is a non-empty string; **id** is letters, digits, `.`, `_` and `-` "
             "(starting with a letter or digit); **language code** is `ja`, `en`, …; **repo id** is a Hugging Face `owner/name`; **URL** is an http(s) "
             "URL (or `#anchor`, `./path`); **column key** is a known column key or `x-<slug>`; `list[…]` is a TOML "
@@ -399,7 +407,7 @@ _WORDS = {
         "or": "または",
         "generated": "`src/ja_llm/schema.py` から `ja_llm.fieldref` が生成。手で編集しないこと。",
         "legend": (
-            "型: **text** は1つの文字列（どの言語でも同じ）または言語の表 `{ ja = \"…\", en = \"…\" }` で、"
+            '型: **text** は1つの文字列（どの言語でも同じ）または言語の表 `{ ja = "…", en = "…" }` で、'
             "インラインの Markdown（リンク、太字、`<br>`、脚注参照 `[^id]`）を含められる。**string** は空でない文字列。"
             "**id** は英数字と `.` `_` `-`（先頭は英数字）。**language code** は `ja`、`en` などの言語コード。**repo id** は Hugging Face の `owner/name`。**URL** は "
             "http(s) の URL（または `#anchor`、`./path`）。**column key** は既知の列のキーまたは `x-<slug>`。"

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import html
-import re
 import json
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..catalog.toml import dumps, read_toml
 from ..errors import OutputExists
-from ..inline import plain
-from ..schema import Entry, Footnote, License, LicensesFile, Organization, Section
-from ..storage import atomic_write, dumps, read_toml, replace_directory
-from ..vocab import KIND_FOLDERS, POSITIONAL_COLUMNS, column_key_for, kind_for, normalize_header, slugify
+from ..files import atomic_write, replace_directory
+from ..model.inline import plain
+from ..model.schema import Entry, Footnote, License, LicensesFile, Organization, Section
+from ..model.vocab import KIND_FOLDERS, POSITIONAL_COLUMNS, column_key_for, kind_for, normalize_header, slugify
 from . import cells as C
 from .document import ParsedDoc, ParsedSection, Row, Skip, parse_document
 
@@ -61,10 +62,10 @@ class ImportResult:
 def load_license_registry(catalog_dir: Path | None = None) -> list[License]:
     """The license vocabulary the importer matches cells against: the licenses.toml of a catalog
     (by default the catalog shipped with ja-llm)."""
-    from ..catalog import default_data_dir
+    from ..catalog.location import shipped_catalog
     from ..errors import CatalogNotFound
 
-    path = (catalog_dir or default_data_dir()) / "licenses.toml"
+    path = (catalog_dir or shipped_catalog()) / "licenses.toml"
     if not path.is_file():
         raise CatalogNotFound(f"{path}: no license registry")
     data, _ = read_toml(path)
@@ -227,7 +228,9 @@ class EntryBuilder:
                 # nested items are paragraphs of the description (an item never holds a blank line)
                 lang_cells[lang] = {"name": row.cells[0] if row.cells else "", "description": "\n\n".join(row.nested)}
             else:
-                lang_cells[lang] = {key: (row.cells[i] if i < len(row.cells) else "") for i, key in enumerate(plan.keys)}
+                lang_cells[lang] = {
+                    key: (row.cells[i] if i < len(row.cells) else "") for i, key in enumerate(plan.keys)
+                }
         base_lang = BASE_LANG if BASE_LANG in lang_cells else next(iter(lang_cells))
         base = lang_cells[base_lang]
         entry: dict[str, Any] = {"section": plan.section.id, "position": position}
@@ -568,7 +571,9 @@ def build_catalog(
                     unpaired.setdefault(lang, []).append({"line": base_rows[i].line, "reason": f"no {lang} row"})
             for j in extra_rows:
                 row = plan.parsed[lang].rows[j]
-                unpaired.setdefault(lang, []).append({"line": row.line, "file": docs[lang].path.name, "reason": f"{lang} row with no ja row"})
+                unpaired.setdefault(lang, []).append(
+                    {"line": row.line, "file": docs[lang].path.name, "reason": f"{lang} row with no ja row"}
+                )
         position = 0
         for i, row in enumerate(base_rows):
             rows = {BASE_LANG: row}

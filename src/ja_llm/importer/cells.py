@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..inline import Link, is_single_link, links, split_br, split_top_level, strip_trailing_footnotes
-from ..sizes import looks_like_size
-from ..vocab import HF_MARKS
+from ..model.inline import Link, is_single_link, links, split_br, split_top_level, strip_trailing_footnotes
+from ..model.sizes import looks_like_size
+from ..model.vocab import HF_MARKS
 
 _HF_MODEL = re.compile(r"^https://huggingface\.co/([A-Za-z0-9][A-Za-z0-9._-]*)/([A-Za-z0-9][A-Za-z0-9._-]*)/?$")
 _HF_NOT_MODELS = {"datasets", "spaces", "collections", "docs", "blog", "papers", "organizations", "models"}

@@ -15,7 +15,7 @@ from pathlib import Path
 from markdown_it.token import Token
 
 from ..errors import SourceError
-from ..inline import make_parser
+from ..model.inline import make_parser
 
 MAX_SOURCE_BYTES = 10 * 1024 * 1024
 _INCLUDE = re.compile(r"^\s*<!--\s*@include:\s*(\S+?)\s*-->\s*$")
@@ -94,7 +94,9 @@ def read_source(path: Path) -> str:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise SourceError(f"{path}:{line}: not UTF-8 (invalid byte 0x{raw[exc.start]:02x} at offset {exc.start})") from None
+        raise SourceError(
+            f"{path}:{line}: not UTF-8 (invalid byte 0x{raw[exc.start]:02x} at offset {exc.start})"
+        ) from None
     if not text.strip():
         raise SourceError(f"{path}: empty file")
     return text.replace("\r\n", "\n").replace("\r", "\n")
@@ -210,7 +212,9 @@ def parse_document(path: Path) -> ParsedDoc:
             start = pending_anchor_lines[0] if pending_anchor else token.map[0]
             if first_section_line is None:
                 first_section_line = start
-            current = ParsedSection(level=level, title=inline.content, anchor=pending_anchor, line=line_of(token.map[0]))
+            current = ParsedSection(
+                level=level, title=inline.content, anchor=pending_anchor, line=line_of(token.map[0])
+            )
             doc.sections.append(current)
             pending_anchor = None
             pending_anchor_lines = []
@@ -345,7 +349,9 @@ def _read_table(tokens, i, section: ParsedSection, doc: ParsedDoc, lines, line_o
                 count = _raw_cell_count(raw)
                 if count > len(section.headers):
                     doc.skipped.append(
-                        Skip(line, f"row has {count} cells but the table header has {len(section.headers)} (stray pipe?)")
+                        Skip(
+                            line, f"row has {count} cells but the table header has {len(section.headers)} (stray pipe?)"
+                        )
                     )
                 elif not any(c.strip() for c in cells):
                     doc.skipped.append(Skip(line, "row with only empty cells"))
@@ -354,7 +360,10 @@ def _read_table(tokens, i, section: ParsedSection, doc: ParsedDoc, lines, line_o
                 else:
                     if count < len(section.headers):
                         doc.warnings.append(
-                            Skip(line, f"row has {count} cells, the header {len(section.headers)}: missing cells are empty")
+                            Skip(
+                                line,
+                                f"row has {count} cells, the header {len(section.headers)}: missing cells are empty",
+                            )
                         )
                     section.rows.append(Row(line=line, cells=[c.strip() for c in cells], origin=origin))
         i += 1

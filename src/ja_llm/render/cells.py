@@ -8,9 +8,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..catalog import Catalog
-from ..schema import Entry, LicenseRef, Variant
-from ..vocab import HF_MARK_OF
+from ..catalog.core import Catalog
+from ..model.schema import Entry, LicenseRef, Variant
+from ..model.vocab import HF_MARK_OF
 
 UNTRANSLATED = '<sup title="untranslated">ja</sup>'
 

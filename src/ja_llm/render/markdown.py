@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from ..catalog import Catalog, LoadedEntry
-from ..inline import plain
-from ..schema import Section
+from ..catalog.core import Catalog, LoadedEntry
+from ..model.inline import plain
+from ..model.schema import Section
 from .cells import CellRenderer, Localizer, escape_cell, pick_url
 
 LANGUAGE_NAMES = {"ja": "日本語", "en": "English", "fr": "Français", "zh": "中文", "ko": "한국어"}
@@ -36,7 +36,7 @@ class RenderedSection:
 
 def _environment() -> Environment:
     return Environment(
-        loader=PackageLoader("ja_llm", "templates"),
+        loader=PackageLoader("ja_llm", "render"),
         autoescape=False,  # Markdown out; catalog texts are Markdown already
         undefined=StrictUndefined,
         keep_trailing_newline=True,
@@ -107,7 +107,9 @@ def _toc_title(title: str) -> str:
 
 
 def _table(section: Section, entries: list[LoadedEntry], cells: CellRenderer, t: Localizer) -> str:
-    headers = [escape_cell(t(col.header, f"section {section.id} header")) if col.header else "" for col in section.columns]
+    headers = [
+        escape_cell(t(col.header, f"section {section.id} header")) if col.header else "" for col in section.columns
+    ]
     lines = ["| " + " | ".join(headers) + " |"]
     lines.append("|" + "|".join(":---" if i == 0 else ":---:" for i in range(len(headers))) + "|")
     for entry in entries:

@@ -23,12 +23,12 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from ..catalog import Catalog, LoadedEntry, text_in
-from ..units import format_params, params_range
-from ..query import COLUMNS
-from ..records import build_meta, build_records
-from ..storage import replace_directory
-from ..textnorm import normalize
+from ..catalog.core import Catalog, LoadedEntry
+from ..files import replace_directory
+from ..model.text import normalize, text_in
+from ..model.units import format_params, params_range
+from ..search.query import COLUMNS
+from ..search.records import build_meta, build_records
 from .html import FootnoteRefs, LinkMap, block, inline, plain, safe_url
 from .i18n import ui
 
@@ -41,14 +41,23 @@ PAGE_SIZE = 250  # rows the index shows at a time with JavaScript ("show all" li
 PARAM_STEPS = ("100m", "500m", "1b", "3b", "7b", "13b", "30b", "70b", "100b")
 CONTEXT_STEPS = ("2048", "4096", "8192", "32768", "131072")
 DATA_COLUMNS = (
-    "sections", "developer_ids", "developers", "architecture", "base_model", "domain", "hf",
-    "context_length", "commercial", "entry_licenses", "names",
+    "sections",
+    "developer_ids",
+    "developers",
+    "architecture",
+    "base_model",
+    "domain",
+    "hf",
+    "context_length",
+    "commercial",
+    "entry_licenses",
+    "names",
 )
 
 
 def _environment() -> Environment:
     return Environment(
-        loader=PackageLoader("ja_llm", "templates"),
+        loader=PackageLoader("ja_llm", "site/templates"),
         autoescape=select_autoescape(["html", "j2"], default=True),
         undefined=StrictUndefined,
         trim_blocks=False,
@@ -93,7 +102,7 @@ class SiteBuilder:
         depth = path.count("/")
         root = "../" * depth
         base = _lang_base(lang, self.languages)
-        inner = path[len(base):] if base and path.startswith(base) else path
+        inner = path[len(base) :] if base and path.startswith(base) else path
         other = next((l for l in self.languages if l != lang), lang)
         t = ui(lang)
         return {
@@ -156,19 +165,27 @@ class SiteBuilder:
             section = self.catalog.sections.get(section_id)
             if section is None:
                 break
-            chain.append({"href": self.section_href(section.id, lang, ctx), "title": self.section_title(section.id, lang)})
+            chain.append(
+                {"href": self.section_href(section.id, lang, ctx), "title": self.section_title(section.id, lang)}
+            )
             section_id = section.parent
         return chain[::-1]
 
     def params_text(self, record: dict[str, Any]) -> str:
         return params_range(v["params"] for v in record["variants"])
 
-    def license_rows(self, entry: LoadedEntry, lang: str, notes: FootnoteRefs | None, links: LinkMap | None = None) -> list[dict[str, Any]]:
+    def license_rows(
+        self, entry: LoadedEntry, lang: str, notes: FootnoteRefs | None, links: LinkMap | None = None
+    ) -> list[dict[str, Any]]:
         t = ui(lang)
         rows = []
         for ref in entry.data.licenses:
             lic = self.catalog.licenses.get(ref.id) if ref.id else None
-            name = inline(self.t(ref.text, lang), notes, links) if ref.text else inline(self.t(lic.name, lang) if lic else "", notes, links)
+            name = (
+                inline(self.t(ref.text, lang), notes, links)
+                if ref.text
+                else inline(self.t(lic.name, lang) if lic else "", notes, links)
+            )
             commercial = lic.commercial if lic else "unknown"
             rows.append(
                 {
@@ -201,21 +218,27 @@ class SiteBuilder:
                     "name": plain(self.t(entry.data.name, lang)),
                     "kind": t.get(f"kind_{record['kind']}", record["kind"]),
                     "year": record["year"] or "",
-                    "developers": ", ".join(d["name"].get(lang) or next(iter(d["name"].values()), "") for d in record["developers"]),
+                    "developers": ", ".join(
+                        d["name"].get(lang) or next(iter(d["name"].values()), "") for d in record["developers"]
+                    ),
                     "params": self.params_text(record),
                     "licenses": [
                         {
-                            "name": plain((lic["name"] or {}).get(lang) or next(iter((lic["name"] or {"": ""}).values()), "")),
+                            "name": plain(
+                                (lic["name"] or {}).get(lang) or next(iter((lic["name"] or {"": ""}).values()), "")
+                            ),
                             "commercial": lic["commercial"],
                             "class_label": t[f"commercial_class_{lic['commercial']}"],
                         }
                         for lic in record["licenses"]
                     ],
-                    "repos": record["repos"][0] + (f" +{len(record['repos']) - 1}" if len(record["repos"]) > 1 else "") if record["repos"] else "",
+                    "repos": record["repos"][0] + (f" +{len(record['repos']) - 1}" if len(record["repos"]) > 1 else "")
+                    if record["repos"]
+                    else "",
                 }
             )
         count = len(rows)
-        html = self.env.get_template("site/index.html.j2").render(
+        html = self.env.get_template("index.html.j2").render(
             **ctx,
             title=title,
             intro=self._intro(lang, ctx),
@@ -229,7 +252,10 @@ class SiteBuilder:
     def _intro(self, lang: str, ctx: dict[str, Any]) -> Markup:
         """The first paragraph of the list's preamble (the rest is on the about page)."""
         preamble = self.t(self.catalog.info.preamble, lang) if self.catalog.info.preamble else ""
-        first = next((p for p in preamble.split("\n\n") if p.strip() and not p.lstrip().startswith((">", "<", ":::", "[", "#"))), "")
+        first = next(
+            (p for p in preamble.split("\n\n") if p.strip() and not p.lstrip().startswith((">", "<", ":::", "[", "#"))),
+            "",
+        )
         return block(first, None, self.links(lang, ctx))
 
     def facets(self, lang: str) -> list[dict[str, Any]]:
@@ -253,22 +279,70 @@ class SiteBuilder:
             if entry.domain:
                 domains.setdefault(normalize(plain(self.t(entry.domain, lang))), plain(self.t(entry.domain, lang)))
         return [
-            {"name": "section", "label": t["section"], "options":
-                [{"value": k, "label": t.get(f"kind_{k}", k)} for k in kinds] + sections},
-            {"name": "commercial", "label": t["commercial"], "options":
-                [{"value": "yes", "label": t["commercial_yes"]}, {"value": "any", "label": t["commercial_any"]}]},
-            {"name": "license", "label": t["license"], "options":
-                [{"value": lid, "label": plain(self.t(self.catalog.licenses[lid].name, lang))} for lid in licenses if lid in self.catalog.licenses]},
-            {"name": "min_params", "label": t["min_params"], "options": [{"value": s, "label": s.upper()} for s in PARAM_STEPS]},
-            {"name": "max_params", "label": t["max_params"], "options": [{"value": s, "label": s.upper()} for s in PARAM_STEPS]},
-            {"name": "year", "label": t["year"], "options":
-                [{"value": str(y), "label": str(y)} for y in sorted({r["year"] for r in records if r["year"]}, reverse=True)]},
-            {"name": "developer", "label": t["developer"], "options": [
-                {"value": org, "label": plain(self.t(self.catalog.organizations[org].name, lang)) if org in self.catalog.organizations else org}
-                for org, _ in sorted(developers.items(), key=lambda item: (-item[1], item[0]))]},
+            {
+                "name": "section",
+                "label": t["section"],
+                "options": [{"value": k, "label": t.get(f"kind_{k}", k)} for k in kinds] + sections,
+            },
+            {
+                "name": "commercial",
+                "label": t["commercial"],
+                "options": [
+                    {"value": "yes", "label": t["commercial_yes"]},
+                    {"value": "any", "label": t["commercial_any"]},
+                ],
+            },
+            {
+                "name": "license",
+                "label": t["license"],
+                "options": [
+                    {"value": lid, "label": plain(self.t(self.catalog.licenses[lid].name, lang))}
+                    for lid in licenses
+                    if lid in self.catalog.licenses
+                ],
+            },
+            {
+                "name": "min_params",
+                "label": t["min_params"],
+                "options": [{"value": s, "label": s.upper()} for s in PARAM_STEPS],
+            },
+            {
+                "name": "max_params",
+                "label": t["max_params"],
+                "options": [{"value": s, "label": s.upper()} for s in PARAM_STEPS],
+            },
+            {
+                "name": "year",
+                "label": t["year"],
+                "options": [
+                    {"value": str(y), "label": str(y)}
+                    for y in sorted({r["year"] for r in records if r["year"]}, reverse=True)
+                ],
+            },
+            {
+                "name": "developer",
+                "label": t["developer"],
+                "options": [
+                    {
+                        "value": org,
+                        "label": plain(self.t(self.catalog.organizations[org].name, lang))
+                        if org in self.catalog.organizations
+                        else org,
+                    }
+                    for org, _ in sorted(developers.items(), key=lambda item: (-item[1], item[0]))
+                ],
+            },
             {"name": "arch", "label": t["arch"], "options": [{"value": a, "label": a} for a in archs]},
-            {"name": "domain", "label": t["domain"], "options": [{"value": k, "label": v} for k, v in sorted(domains.items())]},
-            {"name": "min_context", "label": t["min_context"], "options": [{"value": c, "label": f"{int(c):,}"} for c in CONTEXT_STEPS]},
+            {
+                "name": "domain",
+                "label": t["domain"],
+                "options": [{"value": k, "label": v} for k, v in sorted(domains.items())],
+            },
+            {
+                "name": "min_context",
+                "label": t["min_context"],
+                "options": [{"value": c, "label": f"{int(c):,}"} for c in CONTEXT_STEPS],
+            },
         ]
 
     def _depth(self, section_id: str) -> int:
@@ -308,12 +382,36 @@ class SiteBuilder:
                 fields.append({"label": label, "value": value})
 
         section = self.catalog.sections.get(data.section)
-        field(t["section"], Markup('<a href="{}">{}</a>').format(self.section_href(data.section, lang, ctx), self.section_title(data.section, lang)) if section else data.section)
+        field(
+            t["section"],
+            Markup('<a href="{}">{}</a>').format(
+                self.section_href(data.section, lang, ctx), self.section_title(data.section, lang)
+            )
+            if section
+            else data.section,
+        )
         field(t["year"], data.year)
         field(t["developer"], developers)
         field(t["params"], self.params_text(record))
-        field(t["context"], f"{data.context_length:,}" if data.context_length and data.context is None else inline(self.t(data.context, lang), notes, links) if data.context else None)
-        for key in ("architecture", "base_model", "merged_from", "training_data", "domain", "platform", "description", "venue", "paper"):
+        field(
+            t["context"],
+            f"{data.context_length:,}"
+            if data.context_length and data.context is None
+            else inline(self.t(data.context, lang), notes, links)
+            if data.context
+            else None,
+        )
+        for key in (
+            "architecture",
+            "base_model",
+            "merged_from",
+            "training_data",
+            "domain",
+            "platform",
+            "description",
+            "venue",
+            "paper",
+        ):
             value = getattr(data, key)
             if value is not None:
                 field(t[key], inline(self.t(value, lang), notes, links))
@@ -334,7 +432,10 @@ class SiteBuilder:
                 {
                     "label": inline(self.t(variant.label, lang)) if variant.label else "",
                     "size": variant.size or "",
-                    "params": format_params(size.total) + (f" (active {format_params(size.active)})" if size and size.active else "") if size else "",
+                    "params": format_params(size.total)
+                    + (f" (active {format_params(size.active)})" if size and size.active else "")
+                    if size
+                    else "",
                     "href": href if href and safe_url(href) else None,
                     "target": variant.repo or url or "",
                     "aliases": ", ".join(variant.aliases),
@@ -344,9 +445,13 @@ class SiteBuilder:
             for ref in refs:
                 notes.number(ref)
         licenses = self.license_rows(entry, lang, notes, links)
-        note_texts = [inline(self.t(self.catalog.footnotes[ref].text, lang), None, links) for ref in notes.order if ref in self.catalog.footnotes]
+        note_texts = [
+            inline(self.t(self.catalog.footnotes[ref].text, lang), None, links)
+            for ref in notes.order
+            if ref in self.catalog.footnotes
+        ]
         url = data.url if isinstance(data.url, str) else self.t(data.url, lang) if data.url else None
-        html = self.env.get_template("site/entry.html.j2").render(
+        html = self.env.get_template("entry.html.j2").render(
             **ctx,
             name=name,
             url=url if url and safe_url(url) else None,
@@ -376,7 +481,10 @@ class SiteBuilder:
                     {
                         "title": title,
                         "items": [
-                            {"href": self.entry_href(r["id"], lang, ctx), "name": r["name"].get(lang) or next(iter(r["name"].values()))}
+                            {
+                                "href": self.entry_href(r["id"], lang, ctx),
+                                "name": r["name"].get(lang) or next(iter(r["name"].values())),
+                            }
                             for r in items[:12]
                         ],
                     }
@@ -389,8 +497,10 @@ class SiteBuilder:
         trail = self.section_path(section_id, lang)
         count = len(self.by_section.get(section_id, []))
         ctx = self.context(lang, path, trail, f"{trail}: {ui(lang)['result_many'].replace('{n}', str(count))}")
-        self.pages[path + "index.html"] = self.env.get_template("site/section.html.j2").render(
-            **ctx, title=title, breadcrumbs=self.breadcrumbs(self.catalog.sections[section_id].parent, lang, ctx),
+        self.pages[path + "index.html"] = self.env.get_template("section.html.j2").render(
+            **ctx,
+            title=title,
+            breadcrumbs=self.breadcrumbs(self.catalog.sections[section_id].parent, lang, ctx),
             blocks=[self._section_block(section_id, lang, ctx, with_title=False)],
         )
 
@@ -404,13 +514,19 @@ class SiteBuilder:
             "href": self.section_href(section_id, lang, ctx),
             "intro": block(self.t(section.intro, lang), None, self.links(lang, ctx)) if section.intro else None,
             "entries": [
-                {"href": self.entry_href(r["id"], lang, ctx), "name": r["name"].get(lang) or next(iter(r["name"].values())),
-                 "detail": ", ".join(d["name"].get(lang) or "" for d in r["developers"])}
+                {
+                    "href": self.entry_href(r["id"], lang, ctx),
+                    "name": r["name"].get(lang) or next(iter(r["name"].values())),
+                    "detail": ", ".join(d["name"].get(lang) or "" for d in r["developers"]),
+                }
                 for r in entries
             ],
             "children": [
-                {"href": self.section_href(c, lang, ctx), "title": self.section_title(c, lang),
-                 "count": len(self.by_section.get(c, []))}
+                {
+                    "href": self.section_href(c, lang, ctx),
+                    "title": self.section_title(c, lang),
+                    "count": len(self.by_section.get(c, [])),
+                }
                 for c in children
             ],
         }
@@ -423,7 +539,7 @@ class SiteBuilder:
         ctx = self.context(lang, path, title, title)
         sections = [s for s in self.catalog.section_order() if self.catalog.sections[s].kind == kind]
         blocks = [self._section_block(s, lang, ctx, with_title=True) for s in sections]
-        self.pages[path + "index.html"] = self.env.get_template("site/section.html.j2").render(
+        self.pages[path + "index.html"] = self.env.get_template("section.html.j2").render(
             **ctx, title=title, breadcrumbs=[], blocks=[b for b in blocks if b["entries"] or b["intro"]]
         )
 
@@ -432,15 +548,16 @@ class SiteBuilder:
         path = _lang_base(lang, self.languages) + "about/"
         ctx = self.context(lang, path, t["about"], t["about_intro"])
         info = self.catalog.info
-        self.pages[path + "index.html"] = self.env.get_template("site/about.html.j2").render(
-            **ctx, title=t["about"],
+        self.pages[path + "index.html"] = self.env.get_template("about.html.j2").render(
+            **ctx,
+            title=t["about"],
             preamble=block(self.t(info.preamble, lang), None, self.links(lang, ctx)) if info.preamble else "",
             postscript=block(self.t(info.postscript, lang), None, self.links(lang, ctx)) if info.postscript else "",
         )
 
     def entries_data(self) -> str:
         """The filter columns of every entry, computed by the same code as the CLI's columns."""
-        from ..query import FILTERS
+        from ..search.query import FILTERS
 
         entries = []
         for record in self.records:
@@ -448,7 +565,10 @@ class SiteBuilder:
             for column in DATA_COLUMNS:
                 value = COLUMNS[column](record)
                 item[column] = list(value) if isinstance(value, tuple) else value
-            item["sort_name"] = {lang: normalize(record["name"].get(lang) or next(iter(record["name"].values()), "")) for lang in self.languages}
+            item["sort_name"] = {
+                lang: normalize(record["name"].get(lang) or next(iter(record["name"].values()), ""))
+                for lang in self.languages
+            }
             item["text"] = record["norm"]["text"]
             item["variants"] = [[v["params"], v["active"], v["commercial"], v["license"]] for v in record["variants"]]
             entries.append(item)

@@ -34,6 +34,7 @@ def _parser(block: bool) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["strikethrough", "table"] if block else ["strikethrough"])
     md.validateLink = safe_url  # type: ignore[method-assign]
+
     def link_open(self, tokens, idx, options, env):  # type: ignore[no-untyped-def]
         token = tokens[idx]
         href = str(token.attrGet("href") or "")
@@ -109,6 +110,6 @@ def block(text: str | None, notes: FootnoteRefs | None = None, links: LinkMap | 
 
 def plain(text: str | None) -> str:
     """Text without markup, for titles and meta descriptions (escaped by the template)."""
-    from ..inline import plain as inline_plain
+    from ..model.inline import plain as inline_plain
 
     return inline_plain(text or "")

@@ -6,13 +6,17 @@ import functools
 import http.server
 from pathlib import Path
 
-from .site.build import CSP
+from .build import CSP
 
 
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
     """Static files with the site's Content-Security-Policy and no content sniffing."""
 
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".js": "text/javascript", ".json": "application/json"}
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".js": "text/javascript",
+        ".json": "application/json",
+    }
 
     def end_headers(self) -> None:
         self.send_header("Content-Security-Policy", CSP)
@@ -20,7 +24,7 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Referrer-Policy", "no-referrer")
         super().end_headers()
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002
+    def log_message(self, format: str, *args) -> None:
         if getattr(self.server, "quiet", False):
             return
         super().log_message(format, *args)

@@ -18,8 +18,8 @@ from bisect import bisect_right
 from collections.abc import Callable
 from typing import Any
 
-from .errors import JaLlmError
-from .textnorm import normalize
+from ..errors import JaLlmError
+from ..model.text import normalize
 
 Record = dict[str, Any]
 KIND_NAMES = ("generative", "encoder", "embedding", "vision-language", "speech", "music", "benchmark", "paper", "other")
@@ -41,7 +41,9 @@ _UNITS = {"k": 1e3, "m": 1e6, "b": 1e9, "t": 1e12}
 def parse_params(text: str) -> float:
     match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmbt])\s*", unicodedata.normalize("NFKC", str(text)), re.IGNORECASE)
     if not match:
-        raise QueryError(f"{text!r} is not a parameter count (accepted: a number with k, m, b or t, e.g. 7b, 1.4B, 500m, 110M)")
+        raise QueryError(
+            f"{text!r} is not a parameter count (accepted: a number with k, m, b or t, e.g. 7b, 1.4B, 500m, 110M)"
+        )
     return float(match.group(1)) * _UNITS[match.group(2).lower()]
 
 
@@ -54,7 +56,9 @@ def parse_int(name: str) -> Callable[[Any], int]:
         try:
             return int(float(raw) * factor) if factor != 1 else int(raw)
         except (ValueError, OverflowError):
-            raise QueryError(f"{text!r} is not a valid {name} (accepted: a whole number, e.g. 2024 or 8192 or 8k)") from None
+            raise QueryError(
+                f"{text!r} is not a valid {name} (accepted: a whole number, e.g. 2024 or 8192 or 8k)"
+            ) from None
 
     return parse
 
@@ -148,8 +152,16 @@ COLUMNS: dict[str, Callable[[Record], Any]] = {
     "names": lambda r: r["norm"]["names"],
     "developer_ids": lambda r: tuple(d["id"] for d in r["developers"]),
 }
-NUMERIC = {"year": "i", "context_length": "q", "best_commercial": "b", "params_min": "d", "params_max": "d",
-           "active_min": "d", "active_max": "d", "order": "q"}
+NUMERIC = {
+    "year": "i",
+    "context_length": "q",
+    "best_commercial": "b",
+    "params_min": "d",
+    "params_max": "d",
+    "active_min": "d",
+    "active_max": "d",
+    "order": "q",
+}
 
 
 class Variants:
@@ -253,7 +265,7 @@ class Filter:
     variants does, and keeps those variants. `prefilter` is a cheap necessary condition on the record that
     only serves speed. The website evaluates the same columns with the same ops (see `describe`)."""
 
-    __slots__ = ("name", "help", "parse", "column", "op", "variant_narrow", "prefilter", "flag", "metavar")
+    __slots__ = ("column", "flag", "help", "metavar", "name", "op", "parse", "prefilter", "variant_narrow")
 
     def __init__(
         self,
@@ -338,26 +350,83 @@ def _size_prefilter(minimum: bool) -> Callable[[Compiled, Positions, float, bool
 
 
 FILTERS: tuple[Filter, ...] = (
-    Filter("section", "Section id or kind: generative, encoder, embedding, vision-language, speech, music, benchmark, paper (sub-sections included).",
-           _parse_section, column="sections", op="contains", metavar="ID|KIND"),
-    Filter("commercial", "Commercial use allowed: `yes` (default when given alone) or `any` (also admits conditional licenses).",
-           _parse_commercial, variant_narrow=_commercial_narrow, prefilter=_commercial_prefilter, metavar="[yes|any]"),
-    Filter("license", "License id from the registry (e.g. apache-2.0, mit, llama3.1).",
-           _parse_license, variant_narrow=_license_narrow, prefilter=_license_prefilter, metavar="ID"),
-    Filter("min_params", "Minimum parameter count of a variant: 7b, 1.4B, 500m, 110M (MoE by total; --active by active).",
-           lambda v, m: parse_params(v), variant_narrow=_size_narrow(True), prefilter=_size_prefilter(True), metavar="SIZE"),
-    Filter("max_params", "Maximum parameter count of a variant (same units as --min-params).",
-           lambda v, m: parse_params(v), variant_narrow=_size_narrow(False), prefilter=_size_prefilter(False), metavar="SIZE"),
+    Filter(
+        "section",
+        "Section id or kind: generative, encoder, embedding, vision-language, speech, music, benchmark, paper (sub-sections included).",
+        _parse_section,
+        column="sections",
+        op="contains",
+        metavar="ID|KIND",
+    ),
+    Filter(
+        "commercial",
+        "Commercial use allowed: `yes` (default when given alone) or `any` (also admits conditional licenses).",
+        _parse_commercial,
+        variant_narrow=_commercial_narrow,
+        prefilter=_commercial_prefilter,
+        metavar="[yes|any]",
+    ),
+    Filter(
+        "license",
+        "License id from the registry (e.g. apache-2.0, mit, llama3.1).",
+        _parse_license,
+        variant_narrow=_license_narrow,
+        prefilter=_license_prefilter,
+        metavar="ID",
+    ),
+    Filter(
+        "min_params",
+        "Minimum parameter count of a variant: 7b, 1.4B, 500m, 110M (MoE by total; --active by active).",
+        lambda v, m: parse_params(v),
+        variant_narrow=_size_narrow(True),
+        prefilter=_size_prefilter(True),
+        metavar="SIZE",
+    ),
+    Filter(
+        "max_params",
+        "Maximum parameter count of a variant (same units as --min-params).",
+        lambda v, m: parse_params(v),
+        variant_narrow=_size_narrow(False),
+        prefilter=_size_prefilter(False),
+        metavar="SIZE",
+    ),
     Filter("year", "Release year.", _parse_year, column="year", op="eq", metavar="YEAR"),
     Filter("since", "Released in this year or later.", _parse_year, column="year", op="ge", metavar="YEAR"),
-    Filter("developer", "Developer id (exact), or part of its name in any language (東北大, SB Intuitions).",
-           _parse_developer, column="developers", op="contains", metavar="TEXT"),
-    Filter("arch", "Part of the architecture text (Llama, MoE, BERT).", _parse_text, column="architecture", op="contains"),
-    Filter("base_model", "Part of the base model (or merge sources) text (Qwen3, Llama 3.1).", _parse_text, column="base_model", op="contains"),
-    Filter("hf", "Only entries with weights on the Hugging Face Hub.", lambda v, m: bool(v), column="hf", op="eq", flag=True),
+    Filter(
+        "developer",
+        "Developer id (exact), or part of its name in any language (東北大, SB Intuitions).",
+        _parse_developer,
+        column="developers",
+        op="contains",
+        metavar="TEXT",
+    ),
+    Filter(
+        "arch", "Part of the architecture text (Llama, MoE, BERT).", _parse_text, column="architecture", op="contains"
+    ),
+    Filter(
+        "base_model",
+        "Part of the base model (or merge sources) text (Qwen3, Llama 3.1).",
+        _parse_text,
+        column="base_model",
+        op="contains",
+    ),
+    Filter(
+        "hf",
+        "Only entries with weights on the Hugging Face Hub.",
+        lambda v, m: bool(v),
+        column="hf",
+        op="eq",
+        flag=True,
+    ),
     Filter("domain", "Part of the domain text (医療, finance).", _parse_text, column="domain", op="contains"),
-    Filter("min_context", "Minimum context length in tokens (8192, 8k, 32,768).", lambda v, m: parse_int("context length")(v),
-           column="context_length", op="ge", metavar="TOKENS"),
+    Filter(
+        "min_context",
+        "Minimum context length in tokens (8192, 8k, 32,768).",
+        lambda v, m: parse_int("context length")(v),
+        column="context_length",
+        op="ge",
+        metavar="TOKENS",
+    ),
 )
 FILTER_BY_NAME = {f.name: f for f in FILTERS}
 
@@ -388,7 +457,7 @@ class Match:
     It holds positions only; the record dict is looked up when used (printing thousands of matches
     costs more than finding them, and a query should not pay for it)."""
 
-    __slots__ = ("_compiled", "index", "kept", "exact")
+    __slots__ = ("_compiled", "exact", "index", "kept")
 
     def __init__(self, compiled: Compiled, index: int, kept: list[int] | None = None, exact: bool = False) -> None:
         self._compiled, self.index, self.kept, self.exact = compiled, index, kept, exact

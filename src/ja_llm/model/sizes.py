@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .errors import SizeError
+from ..errors import SizeError
 from .units import format_params
 
 _UNITS = {"k": 1e3, "m": 1e6, "b": 1e9, "t": 1e12}

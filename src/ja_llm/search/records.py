@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from .catalog import Catalog, LoadedEntry, text_in
-from .inline import plain
-from .schema import Entry, LicenseRef
-from .sizes import parse_size
-from .textnorm import normalize
+from ..catalog.core import Catalog, LoadedEntry
+from ..model.inline import plain
+from ..model.schema import Entry, LicenseRef
+from ..model.sizes import parse_size
+from ..model.text import normalize, text_in
+
+Record = dict[str, Any]  # one entry, JSON-able, with every value a filter reads
+Meta = dict[str, Any]  # the vocabularies of a catalog (languages, sections, licenses, developers)
 
 SEP = "\x1f"  # joins normalised texts (never in a normalised text: normalize folds it as white space)
 CLASS_RANK = {"no": 0, "unknown": 1, "conditional": 2, "yes": 3}
@@ -103,7 +106,7 @@ def build_record(catalog: Catalog, entry: LoadedEntry, order: int) -> dict[str, 
     developer_names: list[str] = []
     for dev in data.developers:
         org = catalog.organizations.get(dev)
-        names = _texts(org.name, languages) if org else {lang: dev for lang in languages}
+        names = _texts(org.name, languages) if org else dict.fromkeys(languages, dev)
         developers.append({"id": dev, "name": names})
         developer_names += list(dict.fromkeys(names.values()))
     licenses = []
@@ -140,7 +143,9 @@ def build_record(catalog: Catalog, entry: LoadedEntry, order: int) -> dict[str, 
         "url": url,
         "developers": developers,
         "licenses": licenses,
-        "license_ids": sorted({ref.id for ref in data.licenses if ref.id} | {v.license for v in data.variants if v.license}),
+        "license_ids": sorted(
+            {ref.id for ref in data.licenses if ref.id} | {v.license for v in data.variants if v.license}
+        ),
         "commercial": groups,
         "hf": bool(repos) or (data.hf is not None and data.hf.status == "yes"),
         "context_length": data.context_length,
@@ -150,7 +155,9 @@ def build_record(catalog: Catalog, entry: LoadedEntry, order: int) -> dict[str, 
         "repos": repos,
         "variants": variants,
         "bounds": _bounds(variants),
-        "best_commercial": max([CLASS_RANK[c] for c in groups] + [CLASS_RANK[v["commercial"]] for v in variants if v["commercial"]]),
+        "best_commercial": max(
+            [CLASS_RANK[c] for c in groups] + [CLASS_RANK[v["commercial"]] for v in variants if v["commercial"]]
+        ),
         # normalised texts; several texts are joined with SEP so that a match never spans two of them
         "norm": {
             "names": [normalize(n) for n in dict.fromkeys(names.values())],
@@ -183,13 +190,13 @@ def build_meta(catalog: Catalog) -> dict[str, Any]:
     return {
         "languages": languages,
         "sections": {
-            s.id: {"parent": s.parent, "kind": s.kind, "title": _texts(s.title, languages)} for s in catalog.sections.values()
+            s.id: {"parent": s.parent, "kind": s.kind, "title": _texts(s.title, languages)}
+            for s in catalog.sections.values()
         },
         "section_order": catalog.section_order(),
         "licenses": {
-            lic.id: {"name": _texts(lic.name, languages), "commercial": lic.commercial} for lic in catalog.licenses.values()
+            lic.id: {"name": _texts(lic.name, languages), "commercial": lic.commercial}
+            for lic in catalog.licenses.values()
         },
-        "developers": {
-            org.id: {"name": _texts(org.name, languages)} for org in catalog.organizations.values()
-        },
+        "developers": {org.id: {"name": _texts(org.name, languages)} for org in catalog.organizations.values()},
     }

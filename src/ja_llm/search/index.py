@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import marshal
 import os
-import zlib
 import sys
 import time
+import zlib
 from pathlib import Path
 from typing import Any
+
+from ..catalog.location import shipped_catalog
 
 INDEX_FORMAT = 5  # bump when records change shape
 _FOLDERS = ("models", "benchmarks", "papers")
@@ -27,10 +29,6 @@ class Index:
         self.meta = meta
         self.key = key
         self.cached = cached
-
-
-def default_data_dir() -> Path:
-    return Path(__file__).resolve().parent / "data"
 
 
 def cache_dir() -> Path:
@@ -94,7 +92,11 @@ def current_key(root: Path, use_memo: bool = True) -> str:
         try:
             with open(memo_path, "rb") as handle:
                 memo = marshal.loads(handle.read())
-            if memo["salt"] == _salt() and memo["files"] == signature and all(max(m, c) < memo["hashed_ns"] - 2_000_000_000 for _, _, m, c, _ in signature):
+            if (
+                memo["salt"] == _salt()
+                and memo["files"] == signature
+                and all(max(m, c) < memo["hashed_ns"] - 2_000_000_000 for _, _, m, c, _ in signature)
+            ):
                 return memo["key"]
         except (OSError, ValueError, EOFError, KeyError, TypeError):
             pass
@@ -107,18 +109,18 @@ def current_key(root: Path, use_memo: bool = True) -> str:
 
 def build_index(root: Path) -> Index:
     """Load and validate the catalog (raises CatalogInvalid) and compile its records."""
-    from .catalog import Catalog
+    from ..catalog.load import load_catalog
     from .records import build_meta, build_records
 
-    catalog = Catalog.load(root)
+    catalog = load_catalog(root)
     return Index(build_records(catalog), build_meta(catalog), key="")
 
 
 def load_index(root: Path | None = None, use_cache: bool = True) -> Index:
     """The index of the catalog at `root` (default: the shipped one), from the cache when it is current."""
-    root = Path(root) if root is not None else default_data_dir()
+    root = Path(root) if root is not None else shipped_catalog()
     if not (root / "catalog.toml").is_file():
-        from .errors import CatalogNotFound
+        from ..errors import CatalogNotFound
 
         raise CatalogNotFound(f"{root}: not a catalog folder (no catalog.toml)")
     key = current_key(root, use_memo=use_cache)

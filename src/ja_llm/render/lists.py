@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .catalog import Catalog
-from .render import list_path, render_markdown
-from .storage import atomic_write
+from ..catalog.core import Catalog
+from ..files import atomic_write
+from .markdown import list_path, render_markdown
 
 
 def expected_files(catalog: Catalog, lists: Path) -> dict[Path, str]:
@@ -24,7 +24,9 @@ def stale_files(catalog: Catalog, lists: Path) -> list[tuple[Path, str]]:
         elif path.read_text(encoding="utf-8") != text:
             current = path.read_text(encoding="utf-8").splitlines()
             wanted = text.splitlines()
-            line = next((i + 1 for i, (a, b) in enumerate(zip(current, wanted)) if a != b), min(len(current), len(wanted)) + 1)
+            line = next(
+                (i + 1 for i, (a, b) in enumerate(zip(current, wanted)) if a != b), min(len(current), len(wanted)) + 1
+            )
             stale.append((path, f"differs from the catalog from line {line} on"))
     return stale
 

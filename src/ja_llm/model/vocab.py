@@ -9,7 +9,7 @@ import unicodedata
 # Section kinds. Model kinds keep their entries under models/<org>/, the others under their own folder.
 MODEL_KINDS = ("generative", "encoder", "embedding", "vision-language", "speech", "music", "other")
 KINDS = MODEL_KINDS + ("benchmark", "paper")
-KIND_FOLDERS = {kind: "models" for kind in MODEL_KINDS} | {"benchmark": "benchmarks", "paper": "papers"}
+KIND_FOLDERS = dict.fromkeys(MODEL_KINDS, "models") | {"benchmark": "benchmarks", "paper": "papers"}
 
 # Words in a section's anchor or English title that decide its kind (first match wins; benchmark and
 # paper first, so that "speech-benchmark-suites" is a benchmark section).

@@ -115,9 +115,7 @@ def plain(text: str) -> str:
     """The text a reader sees: no bold, links as their text, `<br>` and runs of spaces as one space."""
     out: list[str] = []
     for token in inline_tokens(text):
-        if token.type == "text":
-            out.append(token.content)
-        elif token.type == "code_inline":
+        if token.type == "text" or token.type == "code_inline":
             out.append(token.content)
         elif token.type == "html_inline":
             out.append(" " if _BR.fullmatch(token.content.strip()) else "")

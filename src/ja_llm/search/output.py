@@ -12,8 +12,8 @@ import sys
 import unicodedata
 from typing import Any
 
+from ..model.units import params_range
 from .query import Match
-from .units import params_range
 
 FORMATS = ("table", "json", "csv", "ids")
 COLUMNS = ("id", "name", "year", "developer", "params", "commercial", "repos")
@@ -54,7 +54,9 @@ def public(record: dict[str, Any]) -> dict[str, Any]:
 
 def json_of(match: Match) -> dict[str, Any]:
     record = public(match.record)
-    record["matching_variants"] = [i for i, v in enumerate(match.record["variants"]) if any(v is m for m in match.variants)]
+    record["matching_variants"] = [
+        i for i, v in enumerate(match.record["variants"]) if any(v is m for m in match.variants)
+    ]
     return record
 
 

@@ -1,0 +1,229 @@
+"""The rules `validate` applies beyond the schema: references between files (sections, organizations,
+licenses, footnotes, Hub repos used twice), and the texts (translations present, footnotes defined, links
+well-formed). Each finding is a Problem with the file, line and field it is about."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from ..errors import Problem
+from ..model.inline import footnote_refs, links
+from ..model.vocab import KIND_FOLDERS
+from .toml import locate
+
+
+class Collector:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problems: list[Problem] = []
+
+    def rel(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def add(self, path: Path, line: int, field_name: str, message: str, severity: str = "error") -> None:
+        self.problems.append(Problem(self.rel(path), line, field_name, message, severity))
+
+    def validation(self, path: Path, text: str, exc: ValidationError) -> None:
+        for error in exc.errors():
+            loc = tuple(part for part in error["loc"] if not (isinstance(part, str) and part in _UNION_TAGS))
+            field_name = ".".join(str(part) for part in loc) or "(file)"
+            message = _message(error)
+            self.add(path, locate(text, loc), field_name, message)
+
+
+_UNION_TAGS = {
+    "str",
+    "dict[str,str]",
+    "literal['']",
+    "function-after[_check_repo(), str]",
+    "function-after[_check_url(), str]",
+}
+
+
+def _message(error: dict[str, Any]) -> str:
+    kind = error.get("type")
+    if kind == "extra_forbidden":
+        return "unknown key (not in the schema)"
+    if kind == "missing":
+        return "required field is missing"
+    message = str(error.get("msg", "invalid"))
+    message = message.removeprefix("Value error, ")
+    return message
+
+
+def check_references(
+    c, root, sections, orgs, licenses, footnotes, entries, texts, languages, unusable=frozenset()
+) -> None:
+    sections_text = texts.get("sections.toml", "")
+    for index, section in enumerate(sections.values()):
+        if section.parent is not None and section.parent not in sections:
+            c.add(
+                root / "sections.toml",
+                locate(sections_text, ("section", index, "parent")),
+                f"section.{index}.parent",
+                f"unknown section {section.parent!r}",
+            )
+        keys = [col.key for col in section.columns]
+        if len(set(keys)) != len(keys):
+            c.add(
+                root / "sections.toml",
+                locate(sections_text, ("section", index, "columns")),
+                f"section.{index}.columns",
+                "a column key appears twice",
+            )
+    # cycles in the section tree
+    for section in sections.values():
+        seen = {section.id}
+        parent = section.parent
+        while parent in sections:
+            if parent in seen:
+                c.add(root / "sections.toml", 0, "section.parent", f"sections form a cycle through {section.id!r}")
+                break
+            seen.add(parent)
+            parent = sections[parent].parent
+
+    repo_owner: dict[str, str] = {}
+    for entry in entries.values():
+        data, text, path = entry.data, entry.text, entry.path
+
+        def err(loc: tuple, message: str, severity: str = "error") -> None:
+            registry = {
+                "section": "sections.toml",
+                "developers": "organizations.toml",
+                "licenses": "licenses.toml",
+                "footnotes": "footnotes.toml",
+            }.get(str(loc[0]))
+            if registry in unusable and message.startswith("unknown"):
+                return
+            c.add(path, locate(text, loc), ".".join(str(p) for p in loc), message, severity)
+
+        section = sections.get(data.section)
+        if section is None:
+            err(("section",), f"unknown section {data.section!r}")
+        else:
+            folder = KIND_FOLDERS.get(section.kind, "models")
+            if entry.kind_folder != folder:
+                err(("section",), f"a {section.kind} section's entries live under {folder}/, not {entry.kind_folder}/")
+            columns = {col.key for col in section.columns}
+            if data.variants_in and columns and data.variants_in not in columns:
+                err(("variants_in",), f"section {section.id!r} has no column {data.variants_in!r}")
+            for key in data.extra:
+                if columns and key not in columns:
+                    err(("extra", key), f"section {section.id!r} has no column {key!r}")
+            for key in data.footnotes:
+                if columns and key not in columns:
+                    err(("footnotes", key), f"section {section.id!r} has no column {key!r}")
+        parts = entry.id.split("/")
+        if parts[0] == "models" and len(parts) == 3 and data.developers and parts[1] != data.developers[0]:
+            err(
+                ("developers", 0),
+                f"the file lives under models/{parts[1]}/ but its first developer is {data.developers[0]!r}",
+                "warning",
+            )
+        for i, dev in enumerate(data.developers):
+            if dev not in orgs:
+                err(("developers", i), f"unknown organization {dev!r} (add it to organizations.toml)")
+        for i, ref in enumerate(data.licenses):
+            if ref.id is None and ref.text is None:
+                err(("licenses", i), "a license needs an id or a text")
+            if ref.id is not None and ref.id not in licenses:
+                err(("licenses", i, "id"), f"unknown license {ref.id!r} (add it to licenses.toml or use text)")
+        for i, variant in enumerate(data.variants):
+            if variant.license is not None and variant.license not in licenses:
+                err(("variants", i, "license"), f"unknown license {variant.license!r}")
+            for repo in ([variant.repo] if variant.repo else []) + list(variant.aliases):
+                owner = repo_owner.get(repo.lower())
+                if owner is not None and owner != entry.id:
+                    err(("variants", i, "repo"), f"Hugging Face repo {repo!r} is also used by {owner}")
+                repo_owner.setdefault(repo.lower(), entry.id)
+            if variant.repo is None and variant.url is None and data.variants_style != "parens":
+                err(("variants", i), "a variant needs a repo or a url")
+        for key, refs in data.footnotes.items():
+            for ref in refs:
+                if ref not in footnotes:
+                    err(("footnotes", key), f"unknown footnote {ref!r}")
+        check_texts(c, path, text, data, languages, footnotes)
+
+
+def _walk_texts(value: Any, loc: tuple) -> Iterator[tuple[tuple, Any]]:
+    if isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            item = getattr(value, name)
+            if item is not None:
+                yield from _walk_texts(item, loc + (name,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _walk_texts(item, loc + (index,))
+    elif isinstance(value, dict):
+        if value and all(isinstance(v, str) for v in value.values()) and loc and loc[-1] not in ("footnotes", "extra"):
+            yield loc, value
+        else:
+            for key, item in value.items():
+                yield from _walk_texts(item, loc + (key,))
+    elif isinstance(value, str):
+        yield loc, value
+
+
+_TEXT_FIELDS_SKIP = {
+    "section",
+    "id",
+    "repo",
+    "url",
+    "size",
+    "license",
+    "kind",
+    "layout",
+    "key",
+    "variants_in",
+    "variants_style",
+    "commercial",
+    "status",
+    "parent",
+    "anchor",
+    "languages",
+    "aliases",
+    "developers",
+    "date",
+}
+
+
+def check_texts(
+    c, path: Path, text: str, model: BaseModel, languages: list[str], footnotes: dict, prefix: tuple = ()
+) -> None:
+    for loc, value in _walk_texts(model, ()):
+        if any(isinstance(p, str) and p in _TEXT_FIELDS_SKIP for p in loc[-1:]) or (
+            len(loc) >= 2 and loc[-2] == "aliases"
+        ):
+            continue
+        full = prefix + loc
+        where = locate(text, full)
+        name = ".".join(str(p) for p in full)
+        values = [value] if isinstance(value, str) else list(value.values())
+        if isinstance(value, dict):
+            missing = [lang for lang in languages if lang not in value]
+            if missing:
+                c.add(path, where, name, "missing translation: " + ", ".join(missing), "warning")
+            unknown = [lang for lang in value if lang not in languages]
+            if unknown:
+                c.add(path, where, name, "language not declared in catalog.toml: " + ", ".join(unknown), "warning")
+        for item in values:
+            for ref in footnote_refs(item):
+                if ref not in footnotes:
+                    c.add(path, where, name, f"unknown footnote [^{ref}]")
+            for link in links(item):
+                url = link.url
+                if not (
+                    url.startswith(("http://", "https://", "#", "./", "../", "/", "mailto:"))
+                    or ("/" not in url
+                    and "." in url)
+                ):
+                    c.add(path, where, name, f"malformed link URL {url!r}")
+            if item.count("[") != item.count("]") and "[^" not in item:
+                c.add(path, where, name, "unbalanced brackets: an unclosed link?", "warning")

@@ -1,0 +1,79 @@
+"""The loaded catalog in memory: its registries and entries, and the lookups every stage shares (an entry by
+id, catalog order, section order, an entry's Hub repos). Loading it is `ja_llm.catalog.load`."""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import EntryNotFound, Problem
+from ..model.schema import Entry, Footnote, License, ListInfo, Organization, Section
+
+
+@dataclass
+class LoadedEntry:
+    id: str  # the file path relative to the catalog folder, without `.toml`
+    path: Path
+    data: Entry
+    text: str = field(repr=False, default="")
+
+    @property
+    def kind_folder(self) -> str:
+        return self.id.split("/", 1)[0]
+
+
+@dataclass
+class Catalog:
+    root: Path
+    info: ListInfo
+    sections: dict[str, Section]
+    organizations: dict[str, Organization]
+    licenses: dict[str, License]
+    footnotes: dict[str, Footnote]
+    entries: dict[str, LoadedEntry]
+    warnings: list[Problem] = field(default_factory=list)
+
+    def entry(self, entry_id: str) -> LoadedEntry:
+        """An entry by id (`models/llm-jp/llm-jp-3-172b`) or by its unambiguous id tail (`llm-jp/llm-jp-3-172b`)."""
+        key = entry_id.strip().removesuffix(".toml").strip("/")
+        if key in self.entries:
+            return self.entries[key]
+        matches = [e for i, e in self.entries.items() if i.endswith("/" + key)]
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            raise EntryNotFound(f"{entry_id!r} is ambiguous: " + ", ".join(m.id for m in matches[:5]))
+        tails = {i.rsplit("/", 1)[-1]: i for i in self.entries}
+        close = difflib.get_close_matches(key.rsplit("/", 1)[-1], list(tails), n=3, cutoff=0.6)
+        suggestion = f" (did you mean {', '.join(tails[c] for c in close)}?)" if close else ""
+        raise EntryNotFound(f"no entry {entry_id!r}{suggestion}")
+
+    def ordered_entries(self) -> list[LoadedEntry]:
+        """Entries in catalog order: section order (depth first), then position."""
+        rank = {section_id: i for i, section_id in enumerate(self.section_order())}
+        return sorted(self.entries.values(), key=lambda e: (rank.get(e.data.section, 1 << 30), e.data.position, e.id))
+
+    def section_order(self) -> list[str]:
+        children: dict[str | None, list[Section]] = defaultdict(list)
+        for section in self.sections.values():
+            children[section.parent].append(section)
+        order: list[str] = []
+
+        def walk(parent: str | None) -> None:
+            for section in sorted(children.get(parent, []), key=lambda s: (s.order, s.id)):
+                order.append(section.id)
+                walk(section.id)
+
+        walk(None)
+        return order
+
+    def repos(self, entry: LoadedEntry) -> list[str]:
+        """Every Hugging Face repo id of an entry: its variants' repos and their aliases."""
+        found: list[str] = []
+        for variant in entry.data.variants:
+            for repo in ([variant.repo] if variant.repo else []) + list(variant.aliases):
+                if repo not in found:
+                    found.append(repo)
+        return found

@@ -1,0 +1,144 @@
+"""Load a catalog folder: read every file, check it against the schema and the cross-reference rules
+(`checks`), and return the catalog or every problem found, not just the first. Nothing here writes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from ..errors import CatalogInvalid, CatalogNotFound, Problem
+from ..model.schema import REGISTRY_FILES, Entry, ListInfo
+from ..model.vocab import KIND_FOLDERS
+from .checks import Collector, check_references, check_texts
+from .core import Catalog, LoadedEntry
+from .location import shipped_catalog
+from .toml import TomlSyntaxError, locate, read_toml
+
+ENTRY_FOLDERS = tuple(sorted(set(KIND_FOLDERS.values())))
+C = TypeVar("C", bound=Catalog)
+
+
+def _read_model(collector: Collector, path: Path, model: type[BaseModel]) -> tuple[BaseModel | None, str]:
+    try:
+        data, text = read_toml(path)
+    except TomlSyntaxError as exc:
+        collector.add(path, exc.line, "(file)", exc.message)
+        return None, ""
+    try:
+        return model.model_validate(data), text
+    except ValidationError as exc:
+        collector.validation(path, text, exc)
+        return None, text
+
+
+def _iter_entry_files(root: Path) -> Iterator[Path]:
+    for folder in ENTRY_FOLDERS:
+        base = root / folder
+        if base.is_dir():
+            yield from sorted(p for p in base.rglob("*.toml") if p.is_file())
+
+
+def collect(root: Path, cls: type[C] = Catalog) -> tuple[C | None, list[Problem]]:  # type: ignore[assignment]
+    """Read and check a catalog folder: the catalog (None when a registry file is unusable) and every problem."""
+    root = Path(root)
+    if not root.is_dir() or not (root / "catalog.toml").is_file():
+        raise CatalogNotFound(f"{root}: not a catalog folder (no catalog.toml)")
+    c = Collector(root)
+    loaded: dict[str, Any] = {}
+    texts: dict[str, str] = {}
+    for name, model in REGISTRY_FILES.items():
+        path = root / name
+        if not path.exists():
+            if name == "catalog.toml":
+                c.add(path, 0, "(file)", "missing")
+            loaded[name] = model() if name != "catalog.toml" else None
+            continue
+        loaded[name], texts[name] = _read_model(c, path, model)
+
+    info: ListInfo | None = loaded["catalog.toml"]
+    sections_file = loaded["sections.toml"]
+    orgs_file = loaded["organizations.toml"]
+    licenses_file = loaded["licenses.toml"]
+    footnotes_file = loaded["footnotes.toml"]
+
+    sections = _unique(
+        c, root / "sections.toml", texts.get("sections.toml", ""), "section", getattr(sections_file, "section", [])
+    )
+    orgs = _unique(
+        c,
+        root / "organizations.toml",
+        texts.get("organizations.toml", ""),
+        "organization",
+        getattr(orgs_file, "organization", []),
+    )
+    licenses = _unique(
+        c, root / "licenses.toml", texts.get("licenses.toml", ""), "license", getattr(licenses_file, "license", [])
+    )
+    footnotes = _unique(
+        c, root / "footnotes.toml", texts.get("footnotes.toml", ""), "footnote", getattr(footnotes_file, "footnote", [])
+    )
+
+    entries: dict[str, LoadedEntry] = {}
+    for path in _iter_entry_files(root):
+        entry_id = path.relative_to(root).with_suffix("").as_posix()
+        model, text = _read_model(c, path, Entry)
+        if model is not None:
+            entries[entry_id] = LoadedEntry(entry_id, path, model, text)  # type: ignore[arg-type]
+    for stray in sorted(root.glob("*.toml")):
+        if stray.name not in REGISTRY_FILES:
+            c.add(
+                stray,
+                0,
+                "(file)",
+                "unknown catalog file (entries live in " + ", ".join(f"{f}/" for f in ENTRY_FOLDERS) + ")",
+            )
+
+    languages = list(info.languages) if info else ["ja"]
+    # A registry file that failed to load is reported once; references to it are not checked.
+    unusable = {name for name, model in loaded.items() if model is None and (root / name).exists()}
+    check_references(c, root, sections, orgs, licenses, footnotes, entries, texts, languages, unusable)
+    if info is not None:
+        check_texts(c, root / "catalog.toml", texts.get("catalog.toml", ""), info, languages, footnotes)
+    for name, items in (
+        ("sections.toml", sections),
+        ("organizations.toml", orgs),
+        ("licenses.toml", licenses),
+        ("footnotes.toml", footnotes),
+    ):
+        key = name.removesuffix("s.toml")
+        for index, item in enumerate(items.values()):
+            check_texts(c, root / name, texts.get(name, ""), item, languages, footnotes, prefix=(key, index))
+
+    errors = [p for p in c.problems if p.severity == "error"]
+    catalog = cls(root, info, sections, orgs, licenses, footnotes, entries) if info and not errors else None
+    problems = sorted(set(c.problems), key=lambda p: (p.path, p.line, p.field, p.message))
+    if catalog is not None:
+        catalog.warnings = [p for p in problems if p.severity == "warning"]
+    return catalog, problems
+
+
+def _unique(c: Collector, path: Path, text: str, key: str, items: list) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for index, item in enumerate(items):
+        if item.id in result:
+            c.add(path, locate(text, (key, index, "id")), f"{key}.{index}.id", f"duplicate id {item.id!r}")
+            continue
+        result[item.id] = item
+    return result
+
+
+def validate(path: str | Path | None = None) -> list[Problem]:
+    """Every problem of the catalog at `path` (errors and warnings). Never writes."""
+    _, problems = collect(Path(path) if path is not None else shipped_catalog())
+    return problems
+
+
+def load_catalog(path: str | Path | None = None, cls: type[C] = Catalog) -> C:  # type: ignore[assignment]
+    """The catalog at `path` (default: the shipped one). Raises CatalogInvalid with every problem."""
+    catalog, problems = collect(Path(path) if path is not None else shipped_catalog(), cls)
+    if catalog is None:
+        raise CatalogInvalid([p for p in problems])
+    return catalog

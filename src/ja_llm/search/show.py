@@ -1,0 +1,75 @@
+"""One entry as `ja-llm show` prints it: every field in one language, its licenses with their commercial-use
+class, its variants and notes; or as JSON (the search record of the entry plus its notes)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..catalog.core import Catalog, LoadedEntry
+from ..model.inline import plain
+from ..model.text import text_in
+from .output import public
+from .records import build_record
+
+
+def _notes(catalog: Catalog, entry: LoadedEntry, lang: str) -> dict[str, str]:
+    return {
+        ref: text_in(catalog.footnotes[ref].text, lang)
+        for refs in entry.data.footnotes.values()
+        for ref in refs
+        if ref in catalog.footnotes
+    }
+
+
+def entry_json(catalog: Catalog, entry: LoadedEntry, lang: str) -> dict[str, Any]:
+    """The entry's search record as `--json` gives it, with the texts of its footnotes in `lang`."""
+    record = public(build_record(catalog, entry, 0))
+    record["notes"] = _notes(catalog, entry, lang)
+    return record
+
+
+def entry_text(catalog: Catalog, entry: LoadedEntry, lang: str) -> str:
+    """The entry as aligned `label: value` lines."""
+    d = entry.data
+    section = catalog.sections.get(d.section)
+    lines = [f"{plain(text_in(d.name, lang))}  ({entry.id})"]
+    if section is not None:
+        lines.append(f"  section:       {plain(text_in(section.title, lang))} [{section.kind}]")
+    for label, value in (
+        ("year", d.year),
+        ("url", text_in(d.url, lang) if d.url else None),
+        ("architecture", plain(text_in(d.architecture, lang)) if d.architecture else None),
+        ("base model", plain(text_in(d.base_model, lang)) if d.base_model else None),
+        ("context", f"{d.context_length:,}" if d.context_length else None),
+        ("domain", plain(text_in(d.domain, lang)) if d.domain else None),
+        ("training data", plain(text_in(d.training_data, lang)) if d.training_data else None),
+        ("description", plain(text_in(d.description, lang)) if d.description else None),
+    ):
+        if value:
+            lines.append(f"  {label + ':':<14} {value}")
+    if d.developers:
+        names = [
+            plain(text_in(catalog.organizations[x].name, lang)) if x in catalog.organizations else x
+            for x in d.developers
+        ]
+        lines.append(f"  {'developers:':<14} {', '.join(names)}")
+    for ref in d.licenses:
+        lic = catalog.licenses.get(ref.id) if ref.id else None
+        name = plain(text_in(ref.text, lang)) if ref.text else plain(text_in(lic.name, lang)) if lic else "?"
+        commercial = lic.commercial if lic else "unknown"
+        scope = f"{plain(text_in(ref.scope, lang))}: " if ref.scope else ""
+        conditions = f" — {plain(text_in(lic.conditions, lang))}" if lic and lic.conditions else ""
+        lines.append(f"  {'license:':<14} {scope}{name} [commercial use: {commercial}]{conditions}")
+    if d.variants:
+        lines.append("  variants:")
+        for v in d.variants:
+            label = plain(text_in(v.label, lang)) if v.label else ""
+            target = f"https://huggingface.co/{v.repo}" if v.repo else text_in(v.url, lang)
+            aliases = f" (formerly {', '.join(v.aliases)})" if v.aliases else ""
+            size = f" [{v.size}]" if v.size else ""
+            lines.append(f"    - {label}{size} {target}{aliases}".rstrip())
+    notes = _notes(catalog, entry, lang)
+    if notes:
+        lines.append("  notes:")
+        lines += [f"    - {plain(text)}" for text in notes.values()]
+    return "\n".join(lines)

@@ -1,0 +1,39 @@
+"""Is a built site current? A stamp written beside the pages records everything that shapes them: the
+catalog's content key, ja-llm's version, and the bytes of its code, templates and assets (so an upgrade or
+a code change rebuilds the site, not only a data change)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from .. import __version__
+from ..search.index import current_key
+
+STAMP_NAME = ".ja-llm-build"
+_PACKAGE = Path(__file__).resolve().parent.parent
+_SHAPING = (".py", ".j2", ".js", ".css", ".json", ".toml")
+
+
+def site_stamp(catalog_root: Path) -> str:
+    """A hash of the catalog's content and of this ja-llm's version, code, templates and assets."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"ja-llm {__version__}\n".encode())
+    digest.update(current_key(catalog_root).encode())
+    for path in sorted(_PACKAGE.rglob("*")):
+        if path.is_file() and path.suffix in _SHAPING and "_catalog" not in path.relative_to(_PACKAGE).parts:
+            digest.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def write_stamp(site: Path, catalog_root: Path) -> None:
+    (site / STAMP_NAME).write_text(site_stamp(catalog_root), encoding="utf-8")
+
+
+def is_current(site: Path, catalog_root: Path) -> bool:
+    """True when `site` was built from this catalog by this ja-llm."""
+    stamp = site / STAMP_NAME
+    try:
+        return stamp.read_text(encoding="utf-8") == site_stamp(catalog_root)
+    except OSError:
+        return False
