@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from ..model.inline import Link, is_single_link, links, split_br, split_top_level, strip_trailing_footnotes
 from ..model.sizes import looks_like_size
+from ..model.text import hub_url
 from ..model.vocab import HF_MARKS
 
 _HF_MODEL = re.compile(r"^https://huggingface\.co/([A-Za-z0-9][A-Za-z0-9._-]*)/([A-Za-z0-9][A-Za-z0-9._-]*)/?$")
@@ -49,7 +50,7 @@ def bold_size_in(cell: str) -> str | None:
 
 def target_of(variant: ParsedVariant) -> str | None:
     """Where a variant links to: its own URL or its Hugging Face repo page."""
-    return variant.url or (f"https://huggingface.co/{variant.repo}" if variant.repo else None)
+    return variant.url or (hub_url(variant.repo) if variant.repo else None)
 
 
 def variant_from_link(link: Link) -> ParsedVariant:
@@ -64,7 +65,7 @@ def variant_from_link(link: Link) -> ParsedVariant:
         if match and looks_like_size(match.group(1)):
             size = match.group(1)
     repo = hf_repo(link.url)
-    url = None if repo and link.url == f"https://huggingface.co/{repo}" else link.url
+    url = None if repo and link.url == hub_url(repo) else link.url
     return ParsedVariant(label=label or None, size=size, repo=repo, url=url)
 
 

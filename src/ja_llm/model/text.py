@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any
+from collections.abc import Mapping
 
 _WS = re.compile(r"\s+")
 
@@ -21,10 +21,20 @@ def normalize(text: str) -> str:
     return _WS.sub(" ", unicodedata.normalize("NFKC", text).lower()).strip()
 
 
-def text_in(value: Any, lang: str, fallback: str = "ja") -> str:
-    """The text of a catalog text in one language (falling back to `fallback`, then any language)."""
+def text_in(value: str | Mapping[str, str] | None, lang: str) -> str:
+    """A catalog text in one language: a plain string is the same in every language; a table of languages
+    gives `lang`'s text, else the first non-empty one (tables are written in the catalog's language order,
+    so that is the catalog's main language). This is the one place that picks a language's text."""
     if value is None:
         return ""
     if isinstance(value, str):
         return value
-    return value.get(lang) or value.get(fallback) or next(iter(value.values()), "")
+    return value.get(lang) or next((text for text in value.values() if text), "")
+
+
+HUB = "https://huggingface.co"
+
+
+def hub_url(repo: str) -> str:
+    """The Hugging Face Hub page of a model repo (`owner/name`)."""
+    return f"{HUB}/{repo}"

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from ..catalog.core import Catalog
 from ..model.schema import Entry, LicenseRef, Variant
+from ..model.text import hub_url, text_in
 from ..model.vocab import HF_MARK_OF
 
 UNTRANSLATED = '<sup title="untranslated">ja</sup>'
@@ -54,21 +55,12 @@ def bold_size(label: str, size: str | None) -> str:
     return label.replace(size, f"**{size}**", 1)
 
 
-def pick_url(value: str | dict[str, str] | None, lang: str) -> str:
-    """A link in one language: the language's own, else the first one (links need no translation)."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    return value.get(lang) or next(iter(value.values()), "")
-
-
 def variant_url(variant: Variant, lang: str) -> str:
     if isinstance(variant.url, dict) and lang in variant.url:
         return variant.url[lang]
     if variant.repo:
-        return f"https://huggingface.co/{variant.repo}"
-    return pick_url(variant.url, lang)
+        return hub_url(variant.repo)
+    return text_in(variant.url, lang)
 
 
 def render_variant(variant: Variant, t: Localizer, link_text: str | None = None) -> str:
@@ -123,7 +115,7 @@ class CellRenderer:
             if entry.variants_style == "link":
                 head = f"[{name}]({variant_url(entry.variants[0], self.t.lang)})"
                 return anchor + head + self._notes(entry, "name")
-        head = f"[{name}]({pick_url(entry.url, self.t.lang)})" if entry.url else name
+        head = f"[{name}]({text_in(entry.url, self.t.lang)})" if entry.url else name
         text = anchor + head + self._notes(entry, "name")
         if entry.variants_in == "name" and entry.variants:
             text += "<br>" + render_variants(entry, self.t)

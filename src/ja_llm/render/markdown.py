@@ -15,7 +15,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from ..catalog.core import Catalog, LoadedEntry
 from ..model.inline import plain
 from ..model.schema import Section
-from .cells import CellRenderer, Localizer, escape_cell, pick_url
+from ..model.text import text_in
+from .cells import CellRenderer, Localizer, escape_cell
 
 LANGUAGE_NAMES = {"ja": "日本語", "en": "English", "fr": "Français", "zh": "中文", "ko": "한국어"}
 _FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
@@ -123,7 +124,7 @@ def _list(entries: list[LoadedEntry], cells: CellRenderer, t: Localizer) -> str:
     for entry in entries:
         data = entry.data
         name = t(data.name, "name")
-        head = f"[{name}]({pick_url(data.url, t.lang)})" if data.url else name
+        head = f"[{name}]({text_in(data.url, t.lang)})" if data.url else name
         if data.developers:
             head += f" ({cells.developers(data)})"
         lines.append(f"- {head}")

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..catalog.core import Catalog, LoadedEntry
 from ..model.inline import plain
-from ..model.text import text_in
+from ..model.text import hub_url, text_in
 from .output import public
 from .records import build_record
 
@@ -64,7 +64,7 @@ def entry_text(catalog: Catalog, entry: LoadedEntry, lang: str) -> str:
         lines.append("  variants:")
         for v in d.variants:
             label = plain(text_in(v.label, lang)) if v.label else ""
-            target = f"https://huggingface.co/{v.repo}" if v.repo else text_in(v.url, lang)
+            target = hub_url(v.repo) if v.repo else text_in(v.url, lang)
             aliases = f" (formerly {', '.join(v.aliases)})" if v.aliases else ""
             size = f" [{v.size}]" if v.size else ""
             lines.append(f"    - {label}{size} {target}{aliases}".rstrip())

@@ -95,7 +95,7 @@ class SiteBuilder:
     # --- helpers ---------------------------------------------------------------------------------------
 
     def t(self, value: Any, lang: str) -> str:
-        return text_in(value, lang, self.languages[0])
+        return text_in(value, lang)
 
     def context(self, lang: str, path: str, title: str, description: str) -> dict[str, Any]:
         """What every page needs: relative links to the root, the home of its language, the language switch."""
