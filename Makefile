@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8000
 
-.PHONY: run test install clean bench
+.PHONY: run test check install clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,17 +29,25 @@ $(CHROMIUM) $(CJK_FONT):
 	  echo "missing $@: install Debian's chromium and fonts-noto-cjk packages as root" >&2; exit 1; fi; \
 	$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
 
-## test: run the test suite (browser tests use $(CHROMIUM))
-test: $(STAMP) $(CHROMIUM) $(CJK_FONT)
+## check: lint, format, types and the layer contracts of the pipeline (configured in pyproject.toml)
+check: $(STAMP)
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+## test: the checks, then the test suite (browser tests use $(CHROMIUM))
+test: check $(CHROMIUM) $(CJK_FONT)
 	JA_LLM_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
 
 clean:
 	rm -rf $(VENV) .pytest_cache
 
-## bench: run the benchmarks (search: cold start and 10k/100k queries; website: updates in headless Chromium)
+## bench: run the benchmarks (catalog loading; search: cold start and 10k/100k queries; website: updates in headless Chromium)
 ## and append their results to bench/RESULTS.md
 bench: $(STAMP) $(CHROMIUM)
-	$(BIN)/python bench/search_bench.py > bench/.latest.md
+	$(BIN)/python bench/load_bench.py > bench/.latest.md
+	$(BIN)/python bench/search_bench.py >> bench/.latest.md
 	JA_LLM_CHROMIUM=$(CHROMIUM) $(BIN)/python bench/site_bench.py >> bench/.latest.md
 	cat bench/.latest.md >> bench/RESULTS.md
 	rm -f bench/.latest.md

@@ -12,6 +12,7 @@ Timings on a shared machine are noisy: medians of repeated runs, and ratios rath
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -30,12 +31,17 @@ BIN = Path(sys.executable).parent
 JA_LLM = str(BIN / "ja-llm")
 
 QUERIES = {
-    "text 'swallow'": dict(text="swallow"),
-    "text '東北大'": dict(text="東北大"),
-    "--min-params 7b --commercial": dict(min_params="7b", commercial="yes"),
-    "--kind embedding --min-context 8192": dict(section="embedding", min_context="8192"),
-    "--developer 'SB Intuitions' --year 2025": dict(developer="SB Intuitions", year="2025"),
-    "--base-model qwen3 --sort params --desc --limit 20": dict(base_model="qwen3", sort="params", desc=True, limit=20),
+    "text 'swallow'": {"text": "swallow"},
+    "text '東北大'": {"text": "東北大"},
+    "--min-params 7b --commercial": {"min_params": "7b", "commercial": "yes"},
+    "--kind embedding --min-context 8192": {"section": "embedding", "min_context": "8192"},
+    "--developer 'SB Intuitions' --year 2025": {"developer": "SB Intuitions", "year": "2025"},
+    "--base-model qwen3 --sort params --desc --limit 20": {
+        "base_model": "qwen3",
+        "sort": "params",
+        "desc": True,
+        "limit": 20,
+    },
 }
 
 
@@ -143,17 +149,14 @@ def synthetic(count: int, env: dict[str, str], keep: bool) -> dict:
 
 def machine() -> str:
     cpu = ""
-    try:
-        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
+    with contextlib.suppress(OSError, StopIteration), open("/proc/cpuinfo") as lines:
+        cpu = next(line.split(":", 1)[1].strip() for line in lines if line.startswith("model name"))
     memory = ""
-    try:
-        kb = int(next(line.split()[1] for line in open("/proc/meminfo") if line.startswith("MemTotal")))
+    with contextlib.suppress(OSError, StopIteration), open("/proc/meminfo") as lines:
+        kb = int(next(line.split()[1] for line in lines if line.startswith("MemTotal")))
         memory = f"{kb / 1024 / 1024:.0f} GiB"
-    except (OSError, StopIteration):
-        pass
-    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores {cpu}, {memory}, Python {platform.python_version()}"
+    system = f"{platform.system()} {platform.machine()}"
+    return f"{system}, {os.cpu_count()} cores {cpu}, {memory}, Python {platform.python_version()}"
 
 
 def main() -> int:
@@ -169,7 +172,7 @@ def main() -> int:
     lines = [f"## {datetime.now(UTC):%Y-%m-%d %H:%M} UTC — {machine()}", ""]
     print("cold start ...", file=sys.stderr)
     lines += [
-        "### Cold start (median of %d runs, warm index cache)" % args.runs,
+        f"### Cold start (median of {args.runs} runs, warm index cache)",
         "",
         "| command | median | ratio to `python -c pass` |",
         "|---|---:|---:|",
@@ -183,8 +186,10 @@ def main() -> int:
         lines += [
             f"### Synthetic catalog of {count:,} entries",
             "",
-            f"generated in {result['generate_s']:.1f} s; index built (load + validate + compile) in {result['build_index_s']:.1f} s; "
-            f"index loaded from cache in {result['load_s'] * 1000:.0f} ms; peak memory of the query process {result['peak_rss_mb']:.0f} MB",
+            f"generated in {result['generate_s']:.1f} s; "
+            f"index built (load + validate + compile) in {result['build_index_s']:.1f} s; "
+            f"index loaded from cache in {result['load_s'] * 1000:.0f} ms; "
+            f"peak memory of the query process {result['peak_rss_mb']:.0f} MB",
             "",
             "| query | median latency | matches |",
             "|---|---:|---:|",

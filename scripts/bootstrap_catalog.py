@@ -1,4 +1,4 @@
-"""How the shipped catalog (src/ja_llm/data) was made, kept so that the step can be reviewed and repeated.
+"""How the shipped catalog (catalog/) was made, kept so that the step can be reviewed and repeated.
 
 1. Import the 2026-08-22 awesome-japanese-llm list (ja + en) with `ja-llm import`.
 2. Make sure every Hugging Face model repo linked from the 2023-10-21 list (the original spec) is a

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
 
 import pytest
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _private_index_cache():
+def _private_index_cache() -> Iterator[str]:
     with tempfile.TemporaryDirectory(prefix="ja-llm-cache-") as folder:
         previous = os.environ.get("JA_LLM_CACHE_DIR")
         os.environ["JA_LLM_CACHE_DIR"] = folder

@@ -30,9 +30,9 @@ _MAX_NOTE_DEPTH = 5  # footnote texts may reference footnotes; stop expanding af
 #
 # 1. A space between a closing parenthesis and a footnote reference: `...)) [^3]` == `...))[^3]`.
 #    The importer keeps a cell's trailing footnote references apart from its text (entry.footnotes,
-#    importer/cells.py calls inline.strip_trailing_footnotes, which drops the space) and the renderer appends them right after
-#    the text (render/cells.py CellRenderer._notes). The reader sees the same superscript note after the
-#    same text; only the spacing before it differs, and the issue counts spacing as formatting. This is
+#    importer/cells.py calls inline.strip_trailing_footnotes, which drops the space) and the renderer appends
+#    them right after the text (render/cells.py CellRenderer._notes). The reader sees the same superscript
+#    note after the same text; only the spacing before it differs, and the issue counts spacing as formatting. This is
 #    the narrowest form of the allowed "no space after `)`" relaxation: it applies only before `[^`.
 _RELAXATIONS: list[tuple[str, re.Pattern[str], str]] = [
     ("no space between ')' and a footnote reference", re.compile(r"\)\s+(?=\[\^)"), ")"),

@@ -1,5 +1,5 @@
-"""CONTRIBUTING.md and CONTRIBUTING.ja.md: the field reference covers every schema field and is current,
-and the example entry is valid."""
+"""CONTRIBUTING.md and CONTRIBUTING.ja.md: every schema field describes itself in both languages, the field
+reference generated from the schema is current, and the example entry is valid."""
 
 from __future__ import annotations
 
@@ -9,19 +9,19 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from ja_llm import fieldref
 from ja_llm.catalog.load import collect
 from ja_llm.catalog.location import shipped_catalog
 from ja_llm.catalog.toml import dumps
-from ja_llm.fieldref import END, FIELD_DOCS, MODELS, START, UNDOCUMENTED, render_field_reference, update_document
 from ja_llm.model import schema
 from ja_llm.model.schema import Entry
+from ja_llm.render import fieldref
+from ja_llm.render.fieldref import END, MODELS, START, UNDOCUMENTED, render_field_reference, update_document
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCUMENTS = {"en": ROOT / "CONTRIBUTING.md", "ja": ROOT / "CONTRIBUTING.ja.md"}
-REGENERATE = "regenerate with `.venv/bin/python -m ja_llm.fieldref`"
+REGENERATE = "regenerate with `.venv/bin/python -m ja_llm.render.fieldref`"
 
 
 def _schema_models() -> list[type[BaseModel]]:
@@ -45,13 +45,12 @@ def _toml_blocks(text: str) -> list[str]:
     return re.findall(r"^```toml\n(.*?)^```", text, flags=re.MULTILINE | re.DOTALL)
 
 
-# --- FIELD_DOCS and MODELS cover the schema -------------------------------------------------------------
+# --- the schema describes every field, and MODELS covers the schema -------------------------------------
 
 
-def test_every_schema_model_is_documented_in_models() -> None:
-    documented = {item.model for item in MODELS}
-    missing = [model.__name__ for model in _schema_models() if model not in documented]
-    assert not missing, f"schema models missing from fieldref.MODELS: {missing}"
+def test_every_schema_model_is_in_the_reference() -> None:
+    missing = [model.__name__ for model in _schema_models() if model not in MODELS]
+    assert not missing, f"schema models missing from ja_llm.render.fieldref.MODELS: {missing}"
     assert {m.__name__ for m in _schema_models()} >= {
         "ListInfo",
         "Section",
@@ -66,28 +65,52 @@ def test_every_schema_model_is_documented_in_models() -> None:
     }
 
 
-def test_every_field_has_a_description_in_both_languages() -> None:
+@pytest.mark.parametrize("model", _schema_models(), ids=lambda model: model.__name__)
+def test_every_field_has_a_description_in_both_languages(model: type[BaseModel]) -> None:
+    """Read straight from the fields (not through fieldref): `description` and `description_ja`."""
     problems = []
-    for item in MODELS:
-        docs = FIELD_DOCS.get(item.model.__name__, {})
-        for name in item.model.model_fields:
-            for lang in ("ja", "en"):
-                if not docs.get(name, {}).get(lang, "").strip():
-                    problems.append(f"{item.model.__name__}.{name} ({lang})")
-    assert not problems, f"fields without a description in fieldref.FIELD_DOCS: {problems}"
+    for name, field in model.model_fields.items():
+        if not (field.description or "").strip():
+            problems.append(f"{model.__name__}.{name} (en)")
+        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+        ja = extra.get("description_ja")
+        if not isinstance(ja, str) or not ja.strip():
+            problems.append(f"{model.__name__}.{name} (ja)")
+    assert not problems, f"fields without a description in src/ja_llm/model/schema.py: {problems}"
+
+
+def test_nothing_is_undocumented() -> None:
     assert fieldref.missing_docs() == []
+    assert fieldref.missing_docs(_schema_models()) == []
 
 
-def test_no_description_is_left_for_a_field_that_no_longer_exists() -> None:
-    assert fieldref.stale_docs() == []
-
-
-def test_every_model_has_a_title_and_a_file_in_both_languages() -> None:
-    for item in MODELS:
+def test_every_model_has_a_heading_and_a_file_in_both_languages() -> None:
+    for model in MODELS:
+        extra = model.model_config.get("json_schema_extra")
+        assert isinstance(extra, dict), model.__name__
+        for key in ("heading", "heading_ja", "file"):
+            value = extra.get(key)
+            assert isinstance(value, str), f"{model.__name__}: no {key}"
+            assert value.strip(), f"{model.__name__}: empty {key}"
         for lang in ("ja", "en"):
-            assert item.title.get(lang, "").strip(), item.model.__name__
-            file = item.file.get(lang, "") if isinstance(item.file, dict) else item.file
-            assert file.strip(), item.model.__name__
+            assert fieldref.model_doc(model, "heading", lang), model.__name__
+            assert fieldref.model_doc(model, "file", lang), model.__name__
+
+
+def test_the_json_schema_carries_the_descriptions() -> None:
+    """The published JSON Schema: English `description` (the standard key) and `description_ja` per field."""
+    json_schema = Entry.model_json_schema()
+    assert json_schema["heading"] == "Entry (model, benchmark or paper)"
+    assert json_schema["heading_ja"] == "エントリ（モデル・ベンチマーク・論文）"
+    definitions = {"Entry": json_schema, **json_schema["$defs"]}
+    assert set(definitions) == {"Entry", "Variant", "LicenseRef", "HfAvailability"}
+    for name, definition in definitions.items():
+        model = getattr(schema, name)
+        assert set(definition["properties"]) == set(model.model_fields)
+        for field, prop in definition["properties"].items():
+            assert prop["description"] == fieldref.field_doc(model, field, "en"), f"{name}.{field}"
+            assert prop["description_ja"] == fieldref.field_doc(model, field, "ja"), f"{name}.{field}"
+    assert json_schema["properties"]["position"]["description"].startswith("The order inside the section")
 
 
 # --- the documents are current ---------------------------------------------------------------------------
@@ -97,7 +120,8 @@ def test_every_model_has_a_title_and_a_file_in_both_languages() -> None:
 def test_contributing_document_is_current(lang: str) -> None:
     path = DOCUMENTS[lang]
     text = path.read_text(encoding="utf-8")
-    assert START in text and END in text, f"{path.name} lost its field-reference markers"
+    assert START in text, f"{path.name} lost its field-reference start marker"
+    assert END in text, f"{path.name} lost its field-reference end marker"
     assert update_document(text, lang) == text, f"{path.name}: the field reference is out of date; {REGENERATE}"
     assert UNDOCUMENTED not in text
 
@@ -105,20 +129,20 @@ def test_contributing_document_is_current(lang: str) -> None:
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_every_field_appears_in_the_generated_section(lang: str) -> None:
     section = _generated(DOCUMENTS[lang].read_text(encoding="utf-8"))
-    for item in MODELS:
-        assert f"`{item.model.__name__}`" in section
-        for name in item.model.model_fields:
-            assert f"| `{name}` |" in section, f"{item.model.__name__}.{name} missing from {DOCUMENTS[lang].name}"
+    for model in MODELS:
+        assert f"`{model.__name__}`" in section
+        for name in model.model_fields:
+            assert f"| `{name}` |" in section, f"{model.__name__}.{name} missing from {DOCUMENTS[lang].name}"
 
 
 def test_the_reference_is_a_table_per_model_in_schema_field_order() -> None:
     text = render_field_reference("en")
-    for item in MODELS:
-        heading = f"#### {item.title['en']}: `{item.model.__name__}`"
+    for model in MODELS:
+        heading = f"#### {fieldref.model_doc(model, 'heading', 'en')}: `{model.__name__}`"
         assert heading in text
         block = text.split(heading, 1)[1].split("\n#### ", 1)[0]
         rows = [line for line in block.splitlines() if line.startswith("| `")]
-        assert [row.split("`")[1] for row in rows] == list(item.model.model_fields)
+        assert [row.split("`")[1] for row in rows] == list(model.model_fields)
         for row in rows:
             assert len(row.replace("\\|", "").split("|")) == 6, row  # 4 cells, no stray pipe
     assert "| `section` | id | yes |" in text
@@ -126,6 +150,12 @@ def test_the_reference_is_a_table_per_model_in_schema_field_order() -> None:
     assert "| `commercial` | `yes`, `no`, `conditional`, `unknown` | yes |" in text
     assert "| `name` | text | yes |" in text
     assert "| `variants` | list[Variant] | no |" in text
+    assert "#### Entry (model, benchmark or paper): `Entry`" in text
+    assert "File: entry file → `[[variants]]`" in text
+    ja = render_field_reference("ja")
+    assert "#### エントリ（モデル・ベンチマーク・論文）: `Entry`" in ja
+    assert "ファイル: エントリのファイル → `[[variants]]`" in ja
+    assert "ファイル: `catalog.toml`" in ja
 
 
 # --- a new field without a description is caught ---------------------------------------------------------
@@ -135,18 +165,36 @@ def test_a_field_added_to_a_model_shows_up_undocumented() -> None:
     class EntryWithNewField(Entry):
         new_field: int | None = None
 
-    models = [item for item in MODELS if item.model is not Entry]
-    models.append(fieldref.ModelDoc({"ja": "エントリ", "en": "Entry"}, "`models/<org>/<slug>.toml`", EntryWithNewField))
+    models = [EntryWithNewField if model is Entry else model for model in MODELS]
     for lang in ("ja", "en"):
         text = render_field_reference(lang, models)
         rows = [line for line in text.splitlines() if line.startswith("| `new_field` |")]
         assert len(rows) == 1
         assert rows[0].endswith(f"| {UNDOCUMENTED} |")
         assert "int" in rows[0]
-        # the inherited fields keep their descriptions
+        # the inherited fields keep their descriptions, the model its heading and file
         assert text.count(UNDOCUMENTED) == 1
+        assert f"#### {fieldref.model_doc(Entry, 'heading', lang)}: `EntryWithNewField`" in text
     assert fieldref.missing_docs(models) == ["EntryWithNewField.new_field (ja)", "EntryWithNewField.new_field (en)"]
     assert fieldref.missing_docs() == []
+
+
+def test_a_field_documented_in_one_language_only_is_caught() -> None:
+    class EntryWithHalfDocumentedFields(Entry):
+        english_only: int | None = Field(default=None, description="Documented in English only.")
+        japanese_only: int | None = Field(default=None, json_schema_extra={"description_ja": "日本語だけ。"})
+
+    models = [EntryWithHalfDocumentedFields]
+    assert fieldref.missing_docs(models) == [
+        "EntryWithHalfDocumentedFields.english_only (ja)",
+        "EntryWithHalfDocumentedFields.japanese_only (en)",
+    ]
+    en = render_field_reference("en", models)
+    ja = render_field_reference("ja", models)
+    assert "| `english_only` | int | no | Documented in English only. |" in en
+    assert f"| `english_only` | int | いいえ | {UNDOCUMENTED} |" in ja
+    assert f"| `japanese_only` | int | no | {UNDOCUMENTED} |" in en
+    assert "| `japanese_only` | int | いいえ | 日本語だけ。 |" in ja
 
 
 def test_a_stale_document_is_detected_and_updated() -> None:
@@ -157,20 +205,22 @@ def test_a_stale_document_is_detected_and_updated() -> None:
 
 
 def test_update_document_needs_the_markers() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"no .* marker"):
         update_document("# no markers here\n", "en")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"no .* marker"):
         update_document(f"{START}\n", "en")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="comes before"):
         update_document(f"{END}\n{START}\n", "en")
     filled = update_document(f"before\n{START}\nold\n{END}\nafter\n", "ja")
-    assert filled.startswith(f"before\n{START}\n") and filled.endswith(f"{END}\nafter\n")
-    assert "old" not in filled and "#### " in filled
+    assert filled.startswith(f"before\n{START}\n")
+    assert filled.endswith(f"{END}\nafter\n")
+    assert "old" not in filled
+    assert "#### " in filled
     assert update_document(filled, "ja") == filled
 
 
 def test_unknown_language_is_an_error() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown language"):
         render_field_reference("xx")
 
 
@@ -183,7 +233,8 @@ def test_example_entry_validates_against_the_schema(lang: str) -> None:
     assert blocks, f"{DOCUMENTS[lang].name} has no ```toml block"
     data = tomllib.loads(blocks[0])
     entry = Entry.model_validate(data)
-    assert entry.variants and entry.licenses
+    assert entry.variants
+    assert entry.licenses
     assert dumps(data) == blocks[0], "the example is not in the canonical file form"
 
 

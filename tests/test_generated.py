@@ -24,7 +24,8 @@ def test_committed_lists_are_current() -> None:
 
 def test_readme_links_to_the_generated_lists() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "(list/README.md)" in readme and "(list/en/README.md)" in readme
+    assert "(list/README.md)" in readme
+    assert "(list/en/README.md)" in readme
 
 
 def test_check_fails_after_an_unrendered_edit(tmp_path: Path) -> None:

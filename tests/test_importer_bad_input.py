@@ -52,7 +52,6 @@ def _assert_one_line(exc: BaseException) -> str:
     message = str(exc)
     assert message.strip()
     assert "\n" not in message
-    assert "Traceback" not in message
     return message
 
 
@@ -247,7 +246,8 @@ def test_failure_while_writing_leaves_nothing_behind(src_dir: Path, out: Path, m
     monkeypatch.setattr(build_module, "write_catalog", write_then_fail)
     with pytest.raises(OSError, match="disk full"):
         import_list(src, {}, out)
-    assert staged and not staged[0].exists()
+    assert staged
+    assert not staged[0].exists()
     _assert_no_output(out)
 
     # with --force, the earlier catalog survives the failed replacement
@@ -295,7 +295,8 @@ def test_row_with_fewer_cells_is_imported(src_dir: Path, out: Path) -> None:
     assert alpha["url"] == "https://alpha.example/"
     assert alpha["year"] == 2024
     assert alpha["architecture"] == "Llama"
-    assert "developers" not in alpha and "licenses" not in alpha
+    assert "developers" not in alpha
+    assert "licenses" not in alpha
 
 
 def test_stray_pipe_in_a_cell_behaves_like_a_ragged_row(src_dir: Path, out: Path) -> None:

@@ -233,7 +233,7 @@ def test_name_with_leading_anchor() -> None:
     assert "<a" not in name.name
 
 
-@pytest.mark.parametrize("cell, count", [(NAME_MU_KINDAI_2, 2), (NAME_MU_KINDAI_5, 5)])
+@pytest.mark.parametrize(("cell", "count"), [(NAME_MU_KINDAI_2, 2), (NAME_MU_KINDAI_5, 5)])
 def test_name_of_several_links_on_lines(cell: str, count: int) -> None:
     name = C.parse_name(cell)
     assert name.variants is not None
@@ -321,7 +321,7 @@ def test_architecture_named_sizes_with_exact_counts() -> None:
 
 
 @pytest.mark.parametrize(
-    "cell, note, repo",
+    ("cell", "note", "repo"),
     [
         (ARCH_INLINE_FOOTNOTE_100B, "Llama[^22]", "pfnet/plamo-100b"),
         (ARCH_INLINE_FOOTNOTE_13B, "Llama[^1]", "pfnet/plamo-13b"),
@@ -343,7 +343,7 @@ def test_architecture_labels_without_links_stay_text() -> None:
 
 
 @pytest.mark.parametrize(
-    "text, total, active",
+    ("text", "total", "active"),
     [
         ("1b(1.4b)", 1.4e9, None),
         ("8x70b (465b)", 465e9, None),
@@ -435,7 +435,8 @@ def test_license_link_stays_one_piece() -> None:
     pieces = C.parse_licenses(LIC_LINK)
     assert len(pieces) == 1
     assert pieces[0].name == LIC_LINK
-    assert pieces[0].scope is None and pieces[0].note is None
+    assert pieces[0].scope is None
+    assert pieces[0].note is None
 
 
 # --- hf cells ---------------------------------------------------------------------------------------------------
@@ -462,7 +463,7 @@ def test_hf_linked_mark() -> None:
     assert variant.repo == "llm-jp/layoutlmv3-japanese-preview"
 
 
-@pytest.mark.parametrize("cell, status", [(HF_PARTIAL, "partial"), (HF_NO, "no")])
+@pytest.mark.parametrize(("cell", "status"), [(HF_PARTIAL, "partial"), (HF_NO, "no")])
 def test_hf_bare_marks(cell: str, status: str) -> None:
     hf = C.parse_hf(cell)
     assert hf.status == status
@@ -479,14 +480,16 @@ def test_hf_free_text_is_a_note() -> None:
 
 def test_hf_empty() -> None:
     hf = C.parse_hf("")
-    assert hf.status is None and hf.note is None and hf.variants is None
+    assert hf.status is None
+    assert hf.note is None
+    assert hf.variants is None
 
 
 # --- hf_repo ----------------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    "url, repo",
+    ("url", "repo"),
     [
         ("https://huggingface.co/sbintuitions/sarashina2-8x70b", "sbintuitions/sarashina2-8x70b"),
         ("https://huggingface.co/tokyotech-llm/Llama-3.3-Swallow-70B-v0.4", "tokyotech-llm/Llama-3.3-Swallow-70B-v0.4"),
@@ -599,10 +602,9 @@ def _find_entry(out: Path, needle: str) -> list[Path]:
 @pytest.mark.parametrize("key", ["2026", "2023"])
 def test_import_counts(imported, key: str) -> None:
     result, _ = imported[key]
-    assert result.rows_total == (531 if key == "2026" else 118)
-    assert result.rows_imported + len(result.skipped) == result.rows_total
-    assert result.rows_imported / result.rows_total >= 0.99
-    assert result.entries == result.rows_imported
+    # every row of the shipped sources imports: none skipped, none lost
+    total = 531 if key == "2026" else 118
+    assert (result.rows_total, result.rows_imported, result.skipped, result.entries) == (total, total, [], total)
 
 
 @pytest.mark.parametrize("key", ["2026", "2023"])
@@ -622,7 +624,7 @@ def test_import_writes_the_catalog_files(imported, key: str) -> None:
     assert [p.name for p in out.parent.iterdir()] == [out.name]
 
 
-@pytest.mark.parametrize("key, repo", [("2026", "sbintuitions/sarashina2-8x70b"), ("2023", "pfnet/plamo-13b")])
+@pytest.mark.parametrize(("key", "repo"), [("2026", "sbintuitions/sarashina2-8x70b"), ("2023", "pfnet/plamo-13b")])
 def test_import_known_repo(imported, key: str, repo: str) -> None:
     _, out = imported[key]
     found = _find_entry(out, f'repo = "{repo}"')
@@ -689,7 +691,7 @@ def test_import_2026_lines_style_names(imported) -> None:
 
 
 @pytest.mark.parametrize(
-    "repo, name, field, text, notes",
+    ("repo", "name", "field", "text", "notes"),
     [
         ("pfnet/plamo-100b", "PLaMo-100B-Pretrained", "architecture", "Llama[^22]", None),
         ("sbintuitions/kana-whisper", "Kana-Whisper", None, None, {"name": ["26"]}),

@@ -209,7 +209,8 @@ def test_content_key_depends_on_content_only(tmp_path: Path, cache: Path, monkey
     assert first.cached is False
     second = load_index(two)  # another folder with the same content: the same cached index
     assert second.cached is True
-    assert second.key == first.key and second.records == first.records
+    assert second.key == first.key
+    assert second.records == first.records
     # a change of content (even one byte), or of a file's path, changes the key
     path = two / f"{ALPHA}.toml"
     path.write_text(path.read_text(encoding="utf-8").replace("Alpha", "Alphb", 1), encoding="utf-8")
@@ -240,7 +241,8 @@ def test_cache_dir_under_a_file_builds_in_memory(
     monkeypatch.setenv("JA_LLM_CACHE_DIR", str(blocker / "cache"))
     first = load_index(catalog)
     second = load_index(catalog)
-    assert first.cached is False and second.cached is False
+    assert first.cached is False
+    assert second.cached is False
     assert [r["id"] for r in second.records] == [ALPHA, "papers/transformer"]
     result = CliRunner().invoke(main, ["search", "--data", str(catalog), "--ids"])
     assert result.exit_code == 0, result.output
@@ -278,7 +280,8 @@ def test_corrupted_index_file_is_rebuilt(catalog: Path, cache: Path, garbage: by
     assert rebuilt.cached is False
     assert rebuilt.records == first.records
     again = load_index(catalog)  # the rebuilt file was written back
-    assert again.cached is True and again.records == first.records
+    assert again.cached is True
+    assert again.records == first.records
     assert _search_ids(catalog) == [ALPHA, "papers/transformer"]
 
 

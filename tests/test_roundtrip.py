@@ -26,6 +26,7 @@ from ja_llm.importer import import_list
 from ja_llm.importer.document import _raw_cell_count
 from ja_llm.model.inline import make_parser
 from ja_llm.render import render_markdown
+
 from roundtrip import Comparison, compare
 
 DATA = Path(__file__).resolve().parent / "data" / "sources"
@@ -95,7 +96,9 @@ def test_rendered_readme_carries_the_source_information(imported: Imported, lang
         },
     )
 
-    assert result.rows_total > 0 and result.links_total > 0 and result.footnotes_total > 0
+    assert result.rows_total > 0
+    assert result.links_total > 0
+    assert result.footnotes_total > 0
     assert result.sections_source == result.sections_rendered, "the rendered README has other sections with rows"
     assert result.rows_same / result.rows_total >= MIN_ROWS_SAME, result.summary()
     assert result.links_kept / result.links_total >= MIN_LINKS_KEPT, result.summary()
@@ -209,7 +212,8 @@ def test_adding_an_entry_adds_only_its_row(imported: Imported, lang: str, tmp_pa
     assert removed == []
     assert len(added) == 1, added
     row = added[0]
-    assert row.startswith("| ") and row.endswith(" |")
+    assert row.startswith("| ")
+    assert row.endswith(" |")
     assert ("往復テストモデル" if lang == "ja" else "Roundtrip Test Model") in row or "roundtrip-test/model-0" in row
     # The new row comes right after the last row of the original's section.
     index = after.index(row)

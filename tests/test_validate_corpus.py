@@ -156,7 +156,7 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("case_id, edit, expected", CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(("case_id", "edit", "expected"), CASES, ids=[c[0] for c in CASES])
 def test_broken_catalog_gives_its_message(catalog_dir: Path, case_id, edit, expected: str) -> None:
     assert not [p for p in collect(catalog_dir)[1] if p.severity == "error"], "the fixture must start valid"
     edit(catalog_dir)
@@ -189,4 +189,6 @@ def test_problem_lines_have_the_documented_shape(catalog_dir: Path) -> None:
     replace(catalog_dir, ALPHA, 'developers = ["acme"]', 'developers = ["nobody"]')
     for line in messages(catalog_dir):
         path, lineno, rest = line.split(":", 2)
-        assert path.endswith(".toml") and lineno.isdigit() and ": " in rest.strip(), line
+        assert path.endswith(".toml"), line
+        assert lineno.isdigit(), line
+        assert ": " in rest.strip(), line

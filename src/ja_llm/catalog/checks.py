@@ -4,15 +4,19 @@ well-formed). Each finding is a Problem with the file, line and field it is abou
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from ..errors import Problem
 from ..model.inline import footnote_refs, links
+from ..model.schema import Footnote, License, Organization, Section
 from ..model.vocab import KIND_FOLDERS
+from .core import LoadedEntry
 from .toml import locate
 
 
@@ -47,19 +51,27 @@ _UNION_TAGS = {
 }
 
 
-def _message(error: dict[str, Any]) -> str:
+def _message(error: ErrorDetails) -> str:
     kind = error.get("type")
     if kind == "extra_forbidden":
         return "unknown key (not in the schema)"
     if kind == "missing":
         return "required field is missing"
     message = str(error.get("msg", "invalid"))
-    message = message.removeprefix("Value error, ")
-    return message
+    return message.removeprefix("Value error, ")
 
 
 def check_references(
-    c, root, sections, orgs, licenses, footnotes, entries, texts, languages, unusable=frozenset()
+    c: Collector,
+    root: Path,
+    sections: dict[str, Section],
+    orgs: dict[str, Organization],
+    licenses: dict[str, License],
+    footnotes: dict[str, Footnote],
+    entries: dict[str, LoadedEntry],
+    texts: dict[str, str],
+    languages: list[str],
+    unusable: Collection[str] = frozenset(),
 ) -> None:
     sections_text = texts.get("sections.toml", "")
     for index, section in enumerate(sections.values()):
@@ -92,34 +104,27 @@ def check_references(
     repo_owner: dict[str, str] = {}
     for entry in entries.values():
         data, text, path = entry.data, entry.text, entry.path
+        err = functools.partial(_entry_problem, c, entry, unusable)
 
-        def err(loc: tuple, message: str, severity: str = "error") -> None:
-            registry = {
-                "section": "sections.toml",
-                "developers": "organizations.toml",
-                "licenses": "licenses.toml",
-                "footnotes": "footnotes.toml",
-            }.get(str(loc[0]))
-            if registry in unusable and message.startswith("unknown"):
-                return
-            c.add(path, locate(text, loc), ".".join(str(p) for p in loc), message, severity)
-
-        section = sections.get(data.section)
-        if section is None:
+        entry_section = sections.get(data.section)
+        if entry_section is None:
             err(("section",), f"unknown section {data.section!r}")
         else:
-            folder = KIND_FOLDERS.get(section.kind, "models")
+            folder = KIND_FOLDERS.get(entry_section.kind, "models")
             if entry.kind_folder != folder:
-                err(("section",), f"a {section.kind} section's entries live under {folder}/, not {entry.kind_folder}/")
-            columns = {col.key for col in section.columns}
+                err(
+                    ("section",),
+                    f"a {entry_section.kind} section's entries live under {folder}/, not {entry.kind_folder}/",
+                )
+            columns = {col.key for col in entry_section.columns}
             if data.variants_in and columns and data.variants_in not in columns:
-                err(("variants_in",), f"section {section.id!r} has no column {data.variants_in!r}")
+                err(("variants_in",), f"section {entry_section.id!r} has no column {data.variants_in!r}")
             for key in data.extra:
                 if columns and key not in columns:
-                    err(("extra", key), f"section {section.id!r} has no column {key!r}")
+                    err(("extra", key), f"section {entry_section.id!r} has no column {key!r}")
             for key in data.footnotes:
                 if columns and key not in columns:
-                    err(("footnotes", key), f"section {section.id!r} has no column {key!r}")
+                    err(("footnotes", key), f"section {entry_section.id!r} has no column {key!r}")
         parts = entry.id.split("/")
         if parts[0] == "models" and len(parts) == 3 and data.developers and parts[1] != data.developers[0]:
             err(
@@ -145,11 +150,34 @@ def check_references(
                 repo_owner.setdefault(repo.lower(), entry.id)
             if variant.repo is None and variant.url is None and data.variants_style != "parens":
                 err(("variants", i), "a variant needs a repo or a url")
-        for key, refs in data.footnotes.items():
-            for ref in refs:
-                if ref not in footnotes:
-                    err(("footnotes", key), f"unknown footnote {ref!r}")
+        for key, notes in data.footnotes.items():
+            for note in notes:
+                if note not in footnotes:
+                    err(("footnotes", key), f"unknown footnote {note!r}")
         check_texts(c, path, text, data, languages, footnotes)
+
+
+_REGISTRY_OF_FIELD = {
+    "section": "sections.toml",
+    "developers": "organizations.toml",
+    "licenses": "licenses.toml",
+    "footnotes": "footnotes.toml",
+}
+
+
+def _entry_problem(
+    c: Collector,
+    entry: LoadedEntry,
+    unusable: Collection[str],
+    loc: tuple[str | int, ...],
+    message: str,
+    severity: str = "error",
+) -> None:
+    """Report a problem of an entry's field, unless it is an unknown reference into a registry file that
+    could not be loaded (that file's own problem is reported once)."""
+    if _REGISTRY_OF_FIELD.get(str(loc[0])) in unusable and message.startswith("unknown"):
+        return
+    c.add(entry.path, locate(entry.text, loc), ".".join(str(p) for p in loc), message, severity)
 
 
 def _walk_texts(value: Any, loc: tuple) -> Iterator[tuple[tuple, Any]]:
@@ -157,16 +185,16 @@ def _walk_texts(value: Any, loc: tuple) -> Iterator[tuple[tuple, Any]]:
         for name in type(value).model_fields:
             item = getattr(value, name)
             if item is not None:
-                yield from _walk_texts(item, loc + (name,))
+                yield from _walk_texts(item, (*loc, name))
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _walk_texts(item, loc + (index,))
+            yield from _walk_texts(item, (*loc, index))
     elif isinstance(value, dict):
         if value and all(isinstance(v, str) for v in value.values()) and loc and loc[-1] not in ("footnotes", "extra"):
             yield loc, value
         else:
             for key, item in value.items():
-                yield from _walk_texts(item, loc + (key,))
+                yield from _walk_texts(item, (*loc, key))
     elif isinstance(value, str):
         yield loc, value
 
@@ -195,35 +223,54 @@ _TEXT_FIELDS_SKIP = {
 
 
 def check_texts(
-    c, path: Path, text: str, model: BaseModel, languages: list[str], footnotes: dict, prefix: tuple = ()
+    c: Collector,
+    path: Path,
+    text: str,
+    model: BaseModel,
+    languages: list[str],
+    footnotes: Mapping[str, object],
+    prefix: tuple[str | int, ...] = (),
 ) -> None:
+    """Translations present and declared, footnotes defined, links well-formed, brackets balanced. The line
+    of a field is located only when it has a finding (locating is the costly part of loading)."""
     for loc, value in _walk_texts(model, ()):
         if any(isinstance(p, str) and p in _TEXT_FIELDS_SKIP for p in loc[-1:]) or (
             len(loc) >= 2 and loc[-2] == "aliases"
         ):
             continue
-        full = prefix + loc
-        where = locate(text, full)
-        name = ".".join(str(p) for p in full)
-        values = [value] if isinstance(value, str) else list(value.values())
-        if isinstance(value, dict):
-            missing = [lang for lang in languages if lang not in value]
-            if missing:
-                c.add(path, where, name, "missing translation: " + ", ".join(missing), "warning")
-            unknown = [lang for lang in value if lang not in languages]
-            if unknown:
-                c.add(path, where, name, "language not declared in catalog.toml: " + ", ".join(unknown), "warning")
-        for item in values:
-            for ref in footnote_refs(item):
-                if ref not in footnotes:
-                    c.add(path, where, name, f"unknown footnote [^{ref}]")
-            for link in links(item):
-                url = link.url
-                if not (
-                    url.startswith(("http://", "https://", "#", "./", "../", "/", "mailto:"))
-                    or ("/" not in url
-                    and "." in url)
-                ):
-                    c.add(path, where, name, f"malformed link URL {url!r}")
-            if item.count("[") != item.count("]") and "[^" not in item:
-                c.add(path, where, name, "unbalanced brackets: an unclosed link?", "warning")
+        findings = _text_findings(value, languages, footnotes)
+        if findings:
+            full = prefix + loc
+            where = locate(text, full)
+            name = ".".join(str(p) for p in full)
+            for message, severity in findings:
+                c.add(path, where, name, message, severity)
+
+
+def _text_findings(
+    value: str | dict[str, str], languages: list[str], footnotes: Mapping[str, object]
+) -> list[tuple[str, str]]:
+    """(message, severity) for each problem of one catalog text."""
+    found: list[tuple[str, str]] = []
+    values = [value] if isinstance(value, str) else list(value.values())
+    if isinstance(value, dict):
+        missing = [lang for lang in languages if lang not in value]
+        if missing:
+            found.append(("missing translation: " + ", ".join(missing), "warning"))
+        unknown = [lang for lang in value if lang not in languages]
+        if unknown:
+            found.append(("language not declared in catalog.toml: " + ", ".join(unknown), "warning"))
+    for item in values:
+        if "[" not in item and "]" not in item:
+            continue  # no link, no footnote reference, nothing unbalanced
+        found += [(f"unknown footnote [^{ref}]", "error") for ref in footnote_refs(item) if ref not in footnotes]
+        for link in links(item):
+            url = link.url
+            if not (
+                url.startswith(("http://", "https://", "#", "./", "../", "/", "mailto:"))
+                or ("/" not in url and "." in url)
+            ):
+                found.append((f"malformed link URL {url!r}", "error"))
+        if item.count("[") != item.count("]") and "[^" not in item:
+            found.append(("unbalanced brackets: an unclosed link?", "warning"))
+    return found

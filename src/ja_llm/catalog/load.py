@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 from pydantic import BaseModel, ValidationError
 
@@ -41,8 +41,13 @@ def _iter_entry_files(root: Path) -> Iterator[Path]:
             yield from sorted(p for p in base.rglob("*.toml") if p.is_file())
 
 
-def collect(root: Path, cls: type[C] = Catalog) -> tuple[C | None, list[Problem]]:  # type: ignore[assignment]
-    """Read and check a catalog folder: the catalog (None when a registry file is unusable) and every problem."""
+@overload
+def collect(root: Path) -> tuple[Catalog | None, list[Problem]]: ...
+@overload
+def collect(root: Path, cls: type[C]) -> tuple[C | None, list[Problem]]: ...
+def collect(root: Path, cls: type[Catalog] = Catalog) -> tuple[Catalog | None, list[Problem]]:
+    """Read and check a catalog folder: the catalog (None when a registry file is unusable) and every problem.
+    `cls` is the class of the catalog made (a subclass of Catalog, such as the API's)."""
     root = Path(root)
     if not root.is_dir() or not (root / "catalog.toml").is_file():
         raise CatalogNotFound(f"{root}: not a catalog folder (no catalog.toml)")
@@ -84,9 +89,9 @@ def collect(root: Path, cls: type[C] = Catalog) -> tuple[C | None, list[Problem]
     entries: dict[str, LoadedEntry] = {}
     for path in _iter_entry_files(root):
         entry_id = path.relative_to(root).with_suffix("").as_posix()
-        model, text = _read_model(c, path, Entry)
-        if model is not None:
-            entries[entry_id] = LoadedEntry(entry_id, path, model, text)  # type: ignore[arg-type]
+        entry, text = _read_model(c, path, Entry)
+        if isinstance(entry, Entry):
+            entries[entry_id] = LoadedEntry(entry_id, path, entry, text)
     for stray in sorted(root.glob("*.toml")):
         if stray.name not in REGISTRY_FILES:
             c.add(
@@ -136,9 +141,13 @@ def validate(path: str | Path | None = None) -> list[Problem]:
     return problems
 
 
-def load_catalog(path: str | Path | None = None, cls: type[C] = Catalog) -> C:  # type: ignore[assignment]
+@overload
+def load_catalog(path: str | Path | None = None) -> Catalog: ...
+@overload
+def load_catalog(path: str | Path | None, cls: type[C]) -> C: ...
+def load_catalog(path: str | Path | None = None, cls: type[Catalog] = Catalog) -> Catalog:
     """The catalog at `path` (default: the shipped one). Raises CatalogInvalid with every problem."""
     catalog, problems = collect(Path(path) if path is not None else shipped_catalog(), cls)
     if catalog is None:
-        raise CatalogInvalid([p for p in problems])
+        raise CatalogInvalid(problems)
     return catalog

@@ -8,9 +8,12 @@ import json
 import re
 import shutil
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from pydantic import BaseModel, ValidationError
 
 from ..catalog.toml import dumps, read_toml
 from ..errors import OutputExists
@@ -24,7 +27,7 @@ from .document import ParsedDoc, ParsedSection, Row, Skip, parse_document
 BASE_LANG = "ja"
 
 
-def texts(values: dict[str, str | None]) -> str | dict[str, str] | None:
+def texts(values: Mapping[str, str | None]) -> str | dict[str, str] | None:
     """One string when every language says the same, else a table of languages; None when all are empty.
 
     None means a language has no text (no translation); "" means its cell is empty on purpose, and is
@@ -143,7 +146,7 @@ def pair_sections(base: ParsedDoc, other: ParsedDoc) -> dict[int, int]:
     """Section index in `base` -> section index in `other`: by document order when the outlines agree,
     else by anchor."""
     same_outline = len(base.sections) == len(other.sections) and all(
-        a.level == b.level for a, b in zip(base.sections, other.sections)
+        a.level == b.level for a, b in zip(base.sections, other.sections, strict=False)
     )
     if same_outline:
         return {i: i for i in range(len(base.sections))}
@@ -172,7 +175,7 @@ def pair_rows(base: list[Row], other: list[Row]) -> tuple[dict[int, int], list[i
             used.add(j)
     rest_base = [i for i in range(len(base)) if i not in pairs]
     rest_other = [j for j in range(len(other)) if j not in used]
-    for i, j in zip(rest_base, rest_other):
+    for i, j in zip(rest_base, rest_other, strict=False):
         # positional pairing only between rows that share no link with anything else
         pairs[i] = j
         used.add(j)
@@ -254,7 +257,7 @@ class EntryBuilder:
             variants_taken = True
             entry["variants_in"] = "name"
             entry["variants_style"] = base_name.variants.style
-            variant_cells = {l: n.variants for l, n in name_cells.items() if n.variants is not None}
+            variant_cells = {lang: n.variants for lang, n in name_cells.items() if n.variants is not None}
         entry["name"] = texts({lang: n.name for lang, n in name_cells.items()}) or base_name.name
         url = texts({lang: n.url for lang, n in name_cells.items()})
         if url is not None:
@@ -285,16 +288,17 @@ class EntryBuilder:
                     entry["context"] = texts(cells)
             elif key in ("architecture", "base_model"):
                 parsed = {lang: C.split_variants(c) for lang, c in cells.items()}
-                if not variants_taken and parsed[base_lang] is not None and parsed[base_lang].style == "parens":
+                base_parsed = parsed[base_lang]
+                if not variants_taken and base_parsed is not None and base_parsed.style == "parens":
                     variants_taken = True
                     entry["variants_in"] = key
                     entry["variants_style"] = "parens"
-                    variant_cells = {l: p for l, p in parsed.items() if p is not None}
-                    value = texts({l: (p.text if p else None) for l, p in parsed.items()})
+                    variant_cells = {lang: p for lang, p in parsed.items() if p is not None}
+                    value = texts({lang: (p.text if p else None) for lang, p in parsed.items()})
                     if value is not None:
                         entry[key] = value
-                    if parsed[base_lang].footnotes:
-                        footnotes[key] = parsed[base_lang].footnotes
+                    if base_parsed.footnotes:
+                        footnotes[key] = base_parsed.footnotes
                 else:
                     entry[key] = texts(cells)
             elif key == "developer":
@@ -315,7 +319,7 @@ class EntryBuilder:
                     variants_taken = True
                     entry["variants_in"] = "hf"
                     entry["variants_style"] = base_hf.variants.style
-                    variant_cells = {l: p.variants for l, p in parsed_hf.items() if p.variants is not None}
+                    variant_cells = {lang: p.variants for lang, p in parsed_hf.items() if p.variants is not None}
                     if base_hf.status:
                         hf["status"] = base_hf.status
                 elif base_hf.variants is not None:
@@ -343,7 +347,7 @@ class EntryBuilder:
             description = text_field("description")
             if description is not None:
                 entry["description"] = description
-            self._list_item_developer(entry, name_cells, lang_cells, base_lang)
+            self._list_item_developer(entry, lang_cells, base_lang)
 
         # A row whose only link is its name, pointing at a Hugging Face model, is a one-variant entry.
         if not variants_taken and isinstance(entry.get("url"), str) and C.hf_repo(entry["url"]):
@@ -435,18 +439,18 @@ class EntryBuilder:
             refs_out.append({k: v for k, v in ref.items() if v is not None})
         return refs_out, notes
 
-    def _list_item_developer(self, entry, name_cells, lang_cells, base_lang) -> None:
+    def _list_item_developer(
+        self, entry: dict[str, Any], lang_cells: dict[str, dict[str, str]], base_lang: str
+    ) -> None:
         """List items read `[Name](url) (Developer)`: the trailing parenthesis names the developer."""
-        import re as _re
-
         devs: dict[str, str] = {}
         names: dict[str, str] = {}
         urls: dict[str, str] = {}
         for lang, cells in lang_cells.items():
             cell = cells.get("name", "")
-            match = _re.match(r"^(\[.*\]\([^)]*\))\s*\((.+)\)\s*$", cell)
-            if match and C.is_single_link(match.group(1)):
-                link = C.is_single_link(match.group(1))
+            match = re.match(r"^(\[.*\]\([^)]*\))\s*\((.+)\)\s*$", cell)
+            link = C.is_single_link(match.group(1)) if match else None
+            if match and link is not None:
                 names[lang] = link.text
                 devs[lang] = match.group(2)
                 urls[lang] = link.url
@@ -556,7 +560,7 @@ def build_catalog(
 
     entries: dict[str, dict[str, Any]] = {}
     rows_imported = 0
-    for plan, index in plans:
+    for plan, _index in plans:
         base_rows = plan.parsed[BASE_LANG].rows
         pairings: dict[str, tuple[dict[int, int], list[int]]] = {}
         for lang, parsed in plan.parsed.items():
@@ -576,15 +580,15 @@ def build_catalog(
                 )
         position = 0
         for i, row in enumerate(base_rows):
-            rows = {BASE_LANG: row}
+            rows: dict[str, Row | None] = {BASE_LANG: row}
             for lang, (pairs, _) in pairings.items():
                 rows[lang] = plan.parsed[lang].rows[pairs[i]] if i in pairs else None
             position += 10
+            data = builder.build(plan, rows, position)
             try:
-                data = builder.build(plan, rows, position)
                 entry = Entry.model_validate(data)
-            except Exception as exc:  # a row the schema refuses is reported, never fatal
-                skipped.append(Skip(row.line, f"row not importable: {exc}".splitlines()[0]))
+            except ValidationError as exc:  # a row the schema refuses is reported with the reason, never fatal
+                skipped.append(Skip(row.line, "row not importable: " + _first_error(exc)))
                 continue
             path = _entry_path(entry, plan.section.kind, entries)
             entries[path] = entry.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
@@ -592,7 +596,7 @@ def build_catalog(
 
     footnote_list = []
     labels = list(base.footnotes)
-    for lang, doc in docs.items():
+    for doc in docs.values():
         labels += [label for label in doc.footnotes if label not in labels]
     for label in labels:
         text = texts({lang: doc.footnotes.get(label) for lang, doc in docs.items()})
@@ -652,7 +656,13 @@ def write_catalog(catalog: BuiltCatalog, folder: Path) -> None:
         atomic_write(folder / f"{path}.toml", dumps(data))
 
 
-def _dump(model) -> dict[str, Any]:
+def _first_error(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    where = ".".join(str(part) for part in error["loc"]) or "(row)"
+    return f"{where}: {error['msg']}"
+
+
+def _dump(model: BaseModel) -> dict[str, Any]:
     return model.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
 
 

@@ -9,6 +9,7 @@ list's root, the nearest ancestor folder of the README that holds the included p
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -209,11 +210,12 @@ def parse_document(path: Path) -> ParsedDoc:
                 i += 3
                 pending_anchor = None
                 continue
-            start = pending_anchor_lines[0] if pending_anchor else token.map[0]
+            token_lines = token.map or [0, 0]
+            start = pending_anchor_lines[0] if pending_anchor else token_lines[0]
             if first_section_line is None:
                 first_section_line = start
             current = ParsedSection(
-                level=level, title=inline.content, anchor=pending_anchor, line=line_of(token.map[0])
+                level=level, title=inline.content, anchor=pending_anchor, line=line_of(token_lines[0])
             )
             doc.sections.append(current)
             pending_anchor = None
@@ -313,13 +315,22 @@ def _trim(lines: list[str]) -> list[str]:
     return lines
 
 
-def _read_table(tokens, i, section: ParsedSection, doc: ParsedDoc, lines, line_of, origins) -> int:
+def _read_table(
+    tokens: Sequence[Token],
+    i: int,
+    section: ParsedSection,
+    doc: ParsedDoc,
+    lines: list[str],
+    line_of: Callable[[int], int],
+    origins: list[Origin],
+) -> int:
     if section.layout == "table" and section.headers:
         # A second table in one section: its rows cannot share the first table's columns.
-        start = i
+        first_line = (tokens[i].map or [-1])[0]
         while tokens[i].type != "table_close":
-            if tokens[i].type == "tr_open" and tokens[i].map and tokens[i].map[0] != tokens[start].map[0]:
-                doc.skipped.append(Skip(line_of(tokens[i].map[0]), "row of a second table in one section"))
+            row_lines = tokens[i].map
+            if tokens[i].type == "tr_open" and row_lines and row_lines[0] != first_line:
+                doc.skipped.append(Skip(line_of(row_lines[0]), "row of a second table in one section"))
             i += 1
         return i + 1
     section.layout = "table"
@@ -370,7 +381,9 @@ def _read_table(tokens, i, section: ParsedSection, doc: ParsedDoc, lines, line_o
     return i + 1
 
 
-def _read_list(tokens, i, section: ParsedSection, line_of, origins) -> int:
+def _read_list(
+    tokens: Sequence[Token], i: int, section: ParsedSection, line_of: Callable[[int], int], origins: list[Origin]
+) -> int:
     section.layout = "list"
     depth = 0
     current: Row | None = None

@@ -25,6 +25,8 @@ _MD = make_parser()
 _FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _WS = re.compile(r"\s+")
+# A text without any of these characters has no inline markup: its plain form needs no parse.
+_MARKUP = re.compile(r"[\\*_\[\]<>`&~!\n]")
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,8 @@ def links(text: str) -> list[Link]:
     (markdown-it percent-encodes hrefs); the CommonMark parser confirms the count, and a text whose
     scan disagrees with the parser is treated as having no well-formed links.
     """
+    if "[" not in text:
+        return []
     found = _scan_links(text)
     parsed = sum(1 for token in inline_tokens(text) if token.type == "link_open")
     return found if len(found) == parsed else []
@@ -97,22 +101,10 @@ def _matching(text: str, start: int, open_char: str, close_char: str) -> int:
     return -1
 
 
-def _token_source(token: Token) -> str:
-    if token.type == "text":
-        return token.content
-    if token.type in ("strong_open", "strong_close"):
-        return token.markup
-    if token.type in ("em_open", "em_close", "s_open", "s_close"):
-        return token.markup
-    if token.type == "code_inline":
-        return f"{token.markup}{token.content}{token.markup}"
-    if token.type in ("html_inline", "softbreak", "hardbreak"):
-        return token.content or " "
-    return token.content
-
-
 def plain(text: str) -> str:
     """The text a reader sees: no bold, links as their text, `<br>` and runs of spaces as one space."""
+    if not _MARKUP.search(text):
+        return _WS.sub(" ", text).strip()
     out: list[str] = []
     for token in inline_tokens(text):
         if token.type == "text" or token.type == "code_inline":

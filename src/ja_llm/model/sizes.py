@@ -10,9 +10,8 @@ import re
 from dataclasses import dataclass
 
 from ..errors import SizeError
-from .units import format_params
+from .units import PARAM_UNITS, format_params
 
-_UNITS = {"k": 1e3, "m": 1e6, "b": 1e9, "t": 1e12}
 _NUM = r"(\d+(?:\.\d+)?)\s*([kmbt])"
 _PLAIN = re.compile(rf"^{_NUM}$", re.IGNORECASE)
 _EXPERTS = re.compile(rf"^(\d+)\s*[x×]\s*{_NUM}$", re.IGNORECASE)
@@ -33,7 +32,7 @@ class Size:
 
 
 def _value(number: str, unit: str) -> float:
-    return float(number) * _UNITS[unit.lower()]
+    return float(number) * PARAM_UNITS[unit.lower()]
 
 
 def _parse_core(text: str) -> Size | None:
@@ -70,15 +69,6 @@ def parse_size(text: str) -> Size:
     if size is None:
         raise SizeError(text, "expected a size such as 7b, 1.4B, 500m, 8x70b (465b) or 355b-A32B")
     return size
-
-
-def parse_params(text: str) -> float:
-    """Parse a plain parameter count from the command line (`7b`, `1.4B`, `500m`, `110M`)."""
-    raw = text.strip()
-    match = _PLAIN.match(raw)
-    if not match:
-        raise SizeError(text, "expected a number with a unit k, m, b or t, such as 7b, 1.4B, 500m")
-    return _value(*match.groups())
 
 
 def looks_like_size(text: str) -> bool:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+# The one definition of parameter-count units, read by the size parser, the search's --min-params and the
+# website (exported with its filter spec).
+PARAM_UNITS = {"k": 1e3, "m": 1e6, "b": 1e9, "t": 1e12}
+
 
 def format_params(value: float | None) -> str:
     """Human form of a parameter count: 1.4B, 110M ("" for None)."""

@@ -8,7 +8,7 @@ import unicodedata
 
 # Section kinds. Model kinds keep their entries under models/<org>/, the others under their own folder.
 MODEL_KINDS = ("generative", "encoder", "embedding", "vision-language", "speech", "music", "other")
-KINDS = MODEL_KINDS + ("benchmark", "paper")
+KINDS = (*MODEL_KINDS, "benchmark", "paper")
 KIND_FOLDERS = dict.fromkeys(MODEL_KINDS, "models") | {"benchmark": "benchmarks", "paper": "papers"}
 
 # Words in a section's anchor or English title that decide its kind (first match wins; benchmark and
@@ -28,6 +28,9 @@ KIND_HINTS: tuple[tuple[str, str], ...] = (
 )
 
 COMMERCIAL_CLASSES = ("yes", "no", "conditional", "unknown")
+# How permissive each class is (higher: more uses allowed). Licenses that apply together combine to the
+# lowest; the search and the website compare these ranks (the site reads them from the exported spec).
+COMMERCIAL_RANK = {"no": 0, "unknown": 1, "conditional": 2, "yes": 3}
 HF_STATUSES = ("yes", "partial", "no")
 HF_MARKS = {"◯": "yes", "○": "yes", "〇": "yes", "△": "partial", "✕": "no", "×": "no", "✗": "no"}
 HF_MARK_OF = {"yes": "◯", "partial": "△", "no": "✕"}

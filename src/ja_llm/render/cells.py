@@ -5,7 +5,7 @@ Japanese with a marker."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from ..catalog.core import Catalog
@@ -21,10 +21,10 @@ class Localizer:
     """Picks a text's language and remembers which texts were missing a translation."""
 
     lang: str
-    fallback: str = "ja"
+    fallback: str  # the catalog's main language
     missing: list[str] = field(default_factory=list)
 
-    def __call__(self, value, where: str = "") -> str:
+    def __call__(self, value: str | Mapping[str, str] | None, where: str = "") -> str:
         if value is None:
             return ""
         if isinstance(value, str):
@@ -121,7 +121,7 @@ class CellRenderer:
             text += "<br>" + render_variants(entry, self.t)
         return text
 
-    def text_with_variants(self, entry: Entry, key: str, value) -> str:
+    def text_with_variants(self, entry: Entry, key: str, value: str | Mapping[str, str] | None) -> str:
         text = self.t(value, key)
         if entry.variants_in == key and entry.variants:
             variants = render_variants(entry, self.t)

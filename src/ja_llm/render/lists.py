@@ -24,9 +24,8 @@ def stale_files(catalog: Catalog, lists: Path) -> list[tuple[Path, str]]:
         elif path.read_text(encoding="utf-8") != text:
             current = path.read_text(encoding="utf-8").splitlines()
             wanted = text.splitlines()
-            line = next(
-                (i + 1 for i, (a, b) in enumerate(zip(current, wanted)) if a != b), min(len(current), len(wanted)) + 1
-            )
+            first_difference = (i + 1 for i, (a, b) in enumerate(zip(current, wanted, strict=False)) if a != b)
+            line = next(first_difference, min(len(current), len(wanted)) + 1)
             stale.append((path, f"differs from the catalog from line {line} on"))
     return stale
 

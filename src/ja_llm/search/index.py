@@ -32,11 +32,14 @@ class Index:
 
 
 def cache_dir() -> Path:
+    """$JA_LLM_CACHE_DIR, else the platform's user cache folder (platformdirs: ~/.cache/ja-llm on Linux,
+    honouring $XDG_CACHE_HOME; ~/Library/Caches/ja-llm on macOS; %LOCALAPPDATA% on Windows)."""
     override = os.environ.get("JA_LLM_CACHE_DIR")
     if override:
         return Path(override)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "ja-llm"
+    from platformdirs import user_cache_path
+
+    return user_cache_path("ja-llm", appauthor=False)
 
 
 def catalog_files(root: Path) -> list[tuple[str, os.stat_result]]:

@@ -10,6 +10,7 @@ import io
 import json
 import sys
 import unicodedata
+from collections.abc import Callable
 from typing import Any
 
 from ..model.units import params_range
@@ -44,7 +45,8 @@ def _short_repos(repos: str) -> str:
     return f"{items[0]} (+{len(items) - 1})" if len(items) > 1 else (items[0] if items else "")
 
 
-INTERNAL = ("norm", "order", "bounds", "best_commercial")  # search machinery, not part of the JSON output
+# search machinery, not part of the JSON output (best_commercial: in records cached by an older index format)
+INTERNAL = ("norm", "order", "bounds", "best_commercial")
 
 
 def public(record: dict[str, Any]) -> dict[str, Any]:
@@ -73,8 +75,8 @@ def plain_table(rows: list[dict[str, str]], columns: tuple[str, ...]) -> str:
     return "\n".join(lines)
 
 
-def emit(matches: list[Match], fmt: str | None, lang: str, write=None) -> None:
-    write = write or (lambda text: sys.stdout.write(text))
+def emit(matches: list[Match], fmt: str | None, lang: str, write: Callable[[str], Any] | None = None) -> None:
+    write = write or sys.stdout.write
     if fmt == "json":
         write(json.dumps([json_of(m) for m in matches], ensure_ascii=False, indent=2) + "\n")
         return

@@ -1,8 +1,14 @@
-"""Queries over the compiled records: every filter defined once, with its parser and its predicate.
+"""Queries over the compiled records: every filter defined once, as data, shared by the CLI, the Python
+API and the website.
 
-The CLI builds its options from FILTERS, the Python API calls `run_query`, and the website filters the
-same records with the same semantics (its facets read the values these predicates compare). Bad values
-raise QueryError listing the accepted values.
+A filter is a declaration (`Filter`): its name (the CLI option is `--name`), help text, a value parser
+(`Parser`: a named kind with its data, such as the units of a parameter count) and a test: an entry test
+(`EntryTest`: a column of the record, an op and the value) or a variant test (`VariantTest`: a field of
+each variant, an op and the value, with the entry's column to fall back on where a variant has no value
+of its own). The Python engine below interprets these declarations; `spec()` exports them, with the sort
+keys and the vocabularies, for the website's script, which interprets the same data (site/assets/app.js).
+A new filter is one more `Filter` here: the CLI, the API and the website pick it up. Bad values raise
+QueryError listing the accepted values.
 
 Evaluation is columnar: the values a filter reads are gathered once per record list into plain lists
 (a column per value, variants flattened), and each filter narrows a list of candidate positions. Only
@@ -15,104 +21,235 @@ import re
 import unicodedata
 from array import array
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import JaLlmError
 from ..model.text import normalize
+from ..model.units import PARAM_UNITS
+from ..model.vocab import COMMERCIAL_CLASSES, COMMERCIAL_RANK
 
 Record = dict[str, Any]
 KIND_NAMES = ("generative", "encoder", "embedding", "vision-language", "speech", "music", "benchmark", "paper", "other")
-SORT_KEYS = ("catalog", "params", "year", "name")
-COMMERCIAL_MODES = ("yes", "any")
-_RANK = {"no": 0, "unknown": 1, "conditional": 2, "yes": 3}
-_ALLOWED = {"yes": frozenset({"yes"}), "any": frozenset({"yes", "conditional"})}
 
 
 class QueryError(JaLlmError, ValueError):
     """A filter value that cannot be used; the message lists the accepted values."""
 
 
-# --- value parsers ---------------------------------------------------------------------------------------
-
-_UNITS = {"k": 1e3, "m": 1e6, "b": 1e9, "t": 1e12}
-
-
-def parse_params(text: str) -> float:
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kmbt])\s*", unicodedata.normalize("NFKC", str(text)), re.IGNORECASE)
-    if not match:
-        raise QueryError(
-            f"{text!r} is not a parameter count (accepted: a number with k, m, b or t, e.g. 7b, 1.4B, 500m, 110M)"
+def _at_least(cls: str) -> tuple[str, ...]:
+    """The commercial-use classes at least as permissive as `cls` (most permissive first)."""
+    return tuple(
+        sorted(
+            (c for c in COMMERCIAL_CLASSES if COMMERCIAL_RANK[c] >= COMMERCIAL_RANK[cls]),
+            key=lambda c: -COMMERCIAL_RANK[c],
         )
-    return float(match.group(1)) * _UNITS[match.group(2).lower()]
+    )
 
 
-def parse_int(name: str) -> Callable[[Any], int]:
-    def parse(text: Any) -> int:
-        raw = unicodedata.normalize("NFKC", str(text)).strip().replace(",", "").replace("_", "")
-        factor = 1
-        if raw[-1:].lower() == "k":
-            raw, factor = raw[:-1], 1024
-        try:
-            return int(float(raw) * factor) if factor != 1 else int(raw)
-        except (ValueError, OverflowError):
-            raise QueryError(
-                f"{text!r} is not a valid {name} (accepted: a whole number, e.g. 2024 or 8192 or 8k)"
-            ) from None
-
-    return parse
+# --- declarations ----------------------------------------------------------------------------------------
 
 
-def _parse_year(value: Any, meta: dict[str, Any]) -> int:
-    year = parse_int("year")(value)
-    if not 1000 <= year <= 9999:
+@dataclass(frozen=True)
+class Parser:
+    """How a filter's value is read: a named kind (see PARSERS) and the data it needs."""
+
+    kind: str
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EntryTest:
+    """`column OP value` on each record. Ops: eq, ge, le, contains (a substring of a text column or an item
+    of a list column), intersects (a list column shares an item with a set value). `exact` is the column
+    compared instead when the parser reads the value as an exact id (Exact)."""
+
+    column: str
+    op: str
+    exact: str | None = None
+
+
+@dataclass(frozen=True)
+class VariantTest:
+    """`field OP value` on each variant; a record passes when one of its variants does, and keeps those.
+    Ops: eq, ge, le, in (the value is a set). `active_field` is read instead with --active; where a variant
+    has no value of its own (None), `fallback` tests the record (a record without variants has one blank
+    variant, so that it is judged by the fallback alone); without a fallback such a variant fails."""
+
+    field: str
+    op: str
+    active_field: str | None = None
+    fallback: EntryTest | None = None
+
+
+class Filter:
+    """One filter: name, help, how a value is read (`parser`) and what it tests (`entry` or `variant`)."""
+
+    __slots__ = ("entry", "help", "metavar", "name", "parser", "variant")
+
+    def __init__(
+        self,
+        name: str,
+        help: str,
+        parser: Parser,
+        *,
+        entry: EntryTest | None = None,
+        variant: VariantTest | None = None,
+        metavar: str = "TEXT",
+    ) -> None:
+        if (entry is None) == (variant is None):
+            raise ValueError(f"filter {name!r}: give an entry test or a variant test")
+        self.name, self.help, self.parser = name, help, parser
+        self.entry, self.variant, self.metavar = entry, variant, metavar
+
+    @property
+    def flag(self) -> bool:
+        """A flag (`--hf`): given or not, no value."""
+        return self.parser.kind == "flag"
+
+    def parse(self, value: Any, meta: dict[str, Any]) -> Any:
+        return PARSERS[self.parser.kind](self, value, meta)
+
+    def describe(self) -> dict[str, Any]:
+        """The declaration as JSON-able data (the website's script interprets it)."""
+        out: dict[str, Any] = {"name": self.name, "parser": {"kind": self.parser.kind, **_jsonable(self.parser.data)}}
+        if self.entry is not None:
+            out["entry"] = _test_of(self.entry)
+        if self.variant is not None:
+            test = self.variant
+            out["variant"] = {
+                "field": test.field,
+                "op": test.op,
+                "active_field": test.active_field,
+                "fallback": _test_of(test.fallback) if test.fallback else None,
+            }
+        return out
+
+
+def _test_of(test: EntryTest) -> dict[str, Any]:
+    return {"column": test.column, "op": test.op, "exact": test.exact}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (tuple, list, frozenset, set)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+# --- value parsers (by kind) -----------------------------------------------------------------------------
+
+
+class Exact(str):
+    """A value read as an exact id (a --developer value that is an organization id): the filter compares
+    its test's `exact` column instead of the text column."""
+
+
+def _number(text: Any) -> str:
+    return unicodedata.normalize("NFKC", str(text))
+
+
+def parse_params(text: str, units: Mapping[str, float] = PARAM_UNITS) -> float:
+    letters = "".join(units)
+    match = re.fullmatch(rf"\s*(\d+(?:\.\d+)?)\s*([{letters}])\s*", _number(text), re.IGNORECASE)
+    if not match:
+        accepted = ", ".join(letters[:-1]) + " or " + letters[-1]  # "k, m, b or t"
+        raise QueryError(
+            f"{text!r} is not a parameter count (accepted: a number with {accepted}, e.g. 7b, 1.4B, 500m, 110M)"
+        )
+    return float(match.group(1)) * units[match.group(2).lower()]
+
+
+def parse_int(text: Any, label: str, k: int = 1024) -> int:
+    raw = _number(text).strip().replace(",", "").replace("_", "")
+    factor = 1
+    if raw[-1:].lower() == "k":
+        raw, factor = raw[:-1], k
+    try:
+        return int(float(raw) * factor) if factor != 1 else int(raw)
+    except (ValueError, OverflowError):
+        raise QueryError(
+            f"{text!r} is not a valid {label} (accepted: a whole number, e.g. 2024 or 8192 or 8k)"
+        ) from None
+
+
+def _parse_params(spec: Filter, value: Any, meta: dict[str, Any]) -> float:
+    return parse_params(value, spec.parser.data["units"])
+
+
+def _parse_int(spec: Filter, value: Any, meta: dict[str, Any]) -> int:
+    return parse_int(value, spec.parser.data["label"], spec.parser.data["k"])
+
+
+def _parse_year(spec: Filter, value: Any, meta: dict[str, Any]) -> int:
+    data = spec.parser.data
+    year = parse_int(value, "year", data["k"])
+    if not data["min"] <= year <= data["max"]:
         raise QueryError(f"{value!r} is not a valid year (accepted: a four-digit year such as 2024)")
     return year
 
 
-class DeveloperId(str):
-    """A --developer value that is exactly an organization id: matched as an id, not as a substring."""
+def _parse_text(spec: Filter | None, value: Any, meta: dict[str, Any]) -> str:
+    text = normalize(str(value))
+    if not text:
+        raise QueryError("an empty text filter matches everything; give some text")
+    return text
 
 
-def _parse_developer(value: Any, meta: dict[str, Any]) -> str:
+def _parse_choice(spec: Filter, value: Any, meta: dict[str, Any]) -> frozenset[str]:
+    """One of the declared values (`default` when the option is given alone), read as its mapped set."""
+    data = spec.parser.data
+    if value is True or value in ("", None):
+        value = data["default"]
+    text = str(value).strip().lower()
+    if text in data["values"]:
+        return frozenset(data["values"][text])
+    hint = f"; a search text goes before the options: ja-llm search TEXT --{spec.name}" if "default" in data else ""
+    raise QueryError(f"unknown --{spec.name} mode {value!r} (accepted: {', '.join(data['values'])}{hint})")
+
+
+def _parse_section(spec: Filter, value: Any, meta: dict[str, Any]) -> str:
     text = str(value).strip()
-    if text in meta.get("developers", ()):
-        return DeveloperId(text)
-    return _parse_text(value, meta)
-
-
-def _parse_section(value: Any, meta: dict[str, Any]) -> str:
-    text = str(value).strip()
-    if text in KIND_NAMES or text in meta["sections"]:
+    kinds = spec.parser.data["kinds"]
+    if text in kinds or text in meta["sections"]:
         return text
-    accepted = ", ".join(KIND_NAMES) + "; or a section id: " + ", ".join(meta["section_order"])
+    accepted = ", ".join(kinds) + "; or a section id: " + ", ".join(meta["section_order"])
     raise QueryError(f"unknown section or kind {text!r} (accepted: {accepted})")
 
 
-def _parse_commercial(value: Any, meta: dict[str, Any]) -> str:
-    if value is True or value in ("", None):
-        return "yes"
-    text = str(value).strip().lower()
-    if text in COMMERCIAL_MODES:
-        return text
-    raise QueryError(
-        f"unknown --commercial mode {value!r} (accepted: {', '.join(COMMERCIAL_MODES)}; "
-        "a search text goes before the options: ja-llm search TEXT --commercial)"
-    )
-
-
-def _parse_license(value: Any, meta: dict[str, Any]) -> str:
+def _parse_license(spec: Filter, value: Any, meta: dict[str, Any]) -> str:
     text = str(value).strip()
     if text in meta["licenses"]:
         return text
     raise QueryError(f"unknown license {text!r} (accepted: {', '.join(sorted(meta['licenses']))})")
 
 
-def _parse_text(value: Any, meta: dict[str, Any]) -> str:
-    text = normalize(str(value))
-    if not text:
-        raise QueryError("an empty text filter matches everything; give some text")
-    return text
+def _parse_developer(spec: Filter, value: Any, meta: dict[str, Any]) -> str:
+    text = str(value).strip()
+    if text in meta.get("developers", ()):
+        return Exact(text)
+    return _parse_text(spec, value, meta)
+
+
+def _parse_flag(spec: Filter, value: Any, meta: dict[str, Any]) -> bool:
+    return bool(value)
+
+
+# Parser kinds: the website's script implements the same kinds (a `parsers` table in app.js). The
+# vocabularies the section, license and developer kinds check against are exported with the spec.
+PARSERS: dict[str, Callable[[Filter, Any, dict[str, Any]], Any]] = {
+    "params": _parse_params,
+    "int": _parse_int,
+    "year": _parse_year,
+    "text": _parse_text,
+    "choice": _parse_choice,
+    "section": _parse_section,
+    "license": _parse_license,
+    "developer": _parse_developer,
+    "flag": _parse_flag,
+}
 
 
 # --- columns ---------------------------------------------------------------------------------------------
@@ -128,20 +265,26 @@ def _bound(index: int) -> Callable[[Record], float]:
     return extract
 
 
-# Entry columns: the value of each record a filter reads (built on demand, once per record list).
+def _sort_names(record: Record) -> dict[str, str]:
+    names = record["name"]
+    first = next(iter(names.values()), "")
+    return {lang: normalize(name or first) for lang, name in names.items()}
+
+
+# Entry columns: the value of each record a test reads (built on demand, once per record list). The website
+# gets the same columns (a filter's, fallback's, sort's and the text's) in its data file, computed here.
 # Numeric columns are compact arrays (typecode in NUMERIC): scanning them does not chase pointers.
 COLUMNS: dict[str, Callable[[Record], Any]] = {
     "sections": lambda r: (r["kind"], *r["sections"]),
     "year": lambda r: r["year"] or 0,
     "developers": lambda r: r["norm"]["developers"],
+    "developer_ids": lambda r: tuple(d["id"] for d in r["developers"]),
     "architecture": lambda r: r["norm"]["architecture"],
     "base_model": lambda r: r["norm"]["base_model"],
     "domain": lambda r: r["norm"]["domain"],
     "hf": lambda r: r["hf"],
     "context_length": lambda r: r["context_length"] or 0,
-    "commercial": lambda r: r["commercial"],
-    "best_commercial": lambda r: r["best_commercial"],
-    "license_ids": lambda r: r["license_ids"],
+    "commercial": lambda r: tuple(r["commercial"]),
     "entry_licenses": lambda r: tuple(lic["id"] for lic in r["licenses"]),
     "params_min": _bound(0),
     "params_max": _bound(1),
@@ -150,45 +293,76 @@ COLUMNS: dict[str, Callable[[Record], Any]] = {
     "has_variants": lambda r: bool(r["variants"]),
     "order": lambda r: r["order"],
     "names": lambda r: r["norm"]["names"],
-    "developer_ids": lambda r: tuple(d["id"] for d in r["developers"]),
+    "text": lambda r: r["norm"]["text"],
+    "sort_name": _sort_names,
 }
 NUMERIC = {
     "year": "i",
     "context_length": "q",
-    "best_commercial": "b",
     "params_min": "d",
     "params_max": "d",
     "active_min": "d",
     "active_max": "d",
     "order": "q",
 }
+# How the website reads a column's values: numbers, a flag, a text (contains: a substring), a list (contains:
+# an item), or a text per language.
+COLUMN_TYPES = {
+    "sections": "list",
+    "year": "number",
+    "developers": "text",
+    "developer_ids": "list",
+    "architecture": "text",
+    "base_model": "text",
+    "domain": "text",
+    "hf": "flag",
+    "context_length": "number",
+    "commercial": "list",
+    "entry_licenses": "list",
+    "names": "list",
+    "text": "text",
+    "sort_name": "lang",
+}
+# Variant fields: numbers (None: no value, stored as NAN) and ids or classes (None: no value of its own).
+VARIANT_FIELDS = {"params": "number", "active": "number", "commercial": "id", "license": "id"}
 
 
 class Variants:
-    """Every record's variants flattened into columns; record i owns positions start[i]..start[i+1]-1.
+    """Every record's variants flattened into columns; record i owns positions start[i]..start[i+1]-1 and
+    `owner[j]` is the record of position j.
 
-    The last position is a blank variant (no size, no license) standing for a record without variants,
-    so that license and commercial-use filters judge such a record by its own licenses."""
+    A record without variants owns one blank position (no value in any field, `blank[j]` set), so that the
+    license and commercial-use filters judge it by its own licenses (their fallback)."""
 
     def __init__(self, records: list[Record]) -> None:
+        self.records = records
         self.start = array("q")
-        self.params = array("d")  # NAN: no size
-        self.active = array("d")
-        self.commercial: list[str | None] = []
-        self.license: list[str | None] = []
-        for record in records:
-            self.start.append(len(self.params))
-            for variant in record["variants"]:
-                self.params.append(NAN if variant["params"] is None else variant["params"])
-                self.active.append(NAN if variant["active"] is None else variant["active"])
-                self.commercial.append(variant["commercial"])
-                self.license.append(variant["license"])
-        self.start.append(len(self.params))
-        self.blank = len(self.params)
-        self.params.append(NAN)
-        self.active.append(NAN)
-        self.commercial.append(None)
-        self.license.append(None)
+        self.owner = array("q")
+        self.blank = bytearray()
+        for i, record in enumerate(records):
+            self.start.append(len(self.owner))
+            count = len(record["variants"]) or 1
+            self.owner.extend([i] * count)
+            self.blank.extend(b"\x00" * len(record["variants"]) if record["variants"] else b"\x01")
+        self.start.append(len(self.owner))
+        self._fields: dict[str, Any] = {}
+
+    def field(self, name: str) -> Any:
+        values = self._fields.get(name)
+        if values is None:
+            numeric = VARIANT_FIELDS[name] == "number"
+            out: list[Any] = []
+            for record in self.records:
+                variants = record["variants"]
+                if not variants:
+                    out.append(NAN if numeric else None)
+                elif numeric:
+                    out.extend([NAN if v[name] is None else v[name] for v in variants])
+                else:
+                    out.extend([v[name] for v in variants])
+            values = array("d", out) if numeric else out
+            self._fields[name] = values
+        return values
 
 
 class Compiled:
@@ -196,7 +370,7 @@ class Compiled:
 
     def __init__(self, records: list[Record]) -> None:
         self.records = records
-        self._columns: dict[str, list[Any]] = {}
+        self._columns: dict[str, Any] = {}
         self._variants: Variants | None = None
         self._text: tuple[bytes, list[int]] | None = None
 
@@ -204,8 +378,26 @@ class Compiled:
         if name not in self._columns:
             extract = COLUMNS[name]
             values = [extract(record) for record in self.records]
-            self._columns[name] = array(NUMERIC[name], values) if name in NUMERIC else values  # type: ignore[assignment]
+            self._columns[name] = array(NUMERIC[name], values) if name in NUMERIC else values
         return self._columns[name]
+
+    def any_of(self, test: VariantTest) -> list[frozenset[Any]]:
+        """For each record, every value its variants or its fallback column hold (a necessary condition of
+        eq and in tests: the value, or one of the set, must be among them)."""
+        key = f"any:{test.field}:{test.fallback.column if test.fallback else ''}"
+        if key not in self._columns:
+            own = self.variants.field(test.field)
+            start = self.variants.start
+            fallback = self.column(test.fallback.column) if test.fallback else None
+            values = []
+            for i in range(len(self.records)):
+                found = set(own[start[i] : start[i + 1]])
+                if fallback is not None:
+                    item = fallback[i]
+                    found.update(item if isinstance(item, (tuple, list)) else (item,))
+                values.append(frozenset(found))
+            self._columns[key] = values
+        return self._columns[key]
 
     @property
     def variants(self) -> Variants:
@@ -219,7 +411,7 @@ class Compiled:
         All texts are kept as one UTF-8 byte string: byte search is fast, and UTF-8 being
         self-synchronising, a match of the encoded needle is always a match of the text."""
         if self._text is None:
-            texts = [record["norm"]["text"].encode("utf-8") for record in self.records]
+            texts = [text.encode("utf-8") for text in self.column(TEXT["column"])]
             starts, position = [], 0
             for text in texts:
                 starts.append(position)
@@ -250,188 +442,148 @@ def compiled(records: list[Record]) -> Compiled:
     return _COMPILED[0]
 
 
-# --- filters ---------------------------------------------------------------------------------------------
+# --- the filters -----------------------------------------------------------------------------------------
 
-Positions = list[int]
-Pairs = list[tuple[int, int]]  # (variant position, record position)
-
-
-class Filter:
-    """One filter: its name (the CLI option is `--name`), help text, how a value is read, and how it narrows
-    the candidates.
-
-    An entry filter compares one column of each record with the value (`op`: eq, ge or contains). A
-    variant filter keeps the (variant, record) pairs whose variant passes; a record passes when one of its
-    variants does, and keeps those variants. `prefilter` is a cheap necessary condition on the record that
-    only serves speed. The website evaluates the same columns with the same ops (see `describe`)."""
-
-    __slots__ = ("column", "flag", "help", "metavar", "name", "op", "parse", "prefilter", "variant_narrow")
-
-    def __init__(
-        self,
-        name: str,
-        help: str,
-        parse: Callable[[Any, dict[str, Any]], Any],
-        *,
-        column: str | None = None,
-        op: str | None = None,
-        variant_narrow: Callable[[Compiled, Pairs, Any, bool], Pairs] | None = None,
-        prefilter: Callable[[Compiled, Positions, Any, bool], Positions] | None = None,
-        flag: bool = False,
-        metavar: str = "TEXT",
-    ) -> None:
-        self.name, self.help, self.parse = name, help, parse
-        self.column, self.op = column, op
-        self.variant_narrow, self.prefilter = variant_narrow, prefilter
-        self.flag, self.metavar = flag, metavar
-
-    def narrow(self, c: Compiled, candidates: Positions, value: Any) -> Positions:
-        """The candidates whose column passes `op` (inline comprehensions: no call per record)."""
-        column = c.column(self.column)  # type: ignore[arg-type]
-        if self.op == "eq":
-            return [i for i in candidates if column[i] == value]
-        if self.op == "ge":
-            return [i for i in candidates if column[i] >= value]
-        if self.op == "contains":
-            if isinstance(value, DeveloperId):
-                ids = c.column("developer_ids")
-                return [i for i in candidates if value in ids[i]]
-            return [i for i in candidates if value in column[i]]
-        raise ValueError(f"unknown op {self.op!r}")
-
-
-def _commercial_prefilter(c: Compiled, candidates: Positions, mode: str, active: bool) -> Positions:
-    best = c.column("best_commercial")
-    rank = _RANK["yes"] if mode == "yes" else _RANK["conditional"]
-    return [i for i in candidates if best[i] >= rank]
-
-
-def _commercial_narrow(c: Compiled, pairs: Pairs, mode: str, active: bool) -> Pairs:
-    """A variant's own license decides; a variant without one follows the entry's license groups."""
-    allowed = _ALLOWED[mode]
-    own = c.variants.commercial
-    entry = c.column("commercial")
-    return [(j, i) for j, i in pairs if (own[j] in allowed if own[j] is not None else not allowed.isdisjoint(entry[i]))]
-
-
-def _license_prefilter(c: Compiled, candidates: Positions, value: str, active: bool) -> Positions:
-    ids = c.column("license_ids")
-    return [i for i in candidates if value in ids[i]]
-
-
-def _license_narrow(c: Compiled, pairs: Pairs, value: str, active: bool) -> Pairs:
-    own = c.variants.license
-    entry = c.column("entry_licenses")
-    return [(j, i) for j, i in pairs if (own[j] == value if own[j] is not None else value in entry[i])]
-
-
-def _size_narrow(minimum: bool) -> Callable[[Compiled, Pairs, float, bool], Pairs]:
-    def narrow(c: Compiled, pairs: Pairs, value: float, active: bool) -> Pairs:
-        sizes = c.variants.active if active else c.variants.params  # NAN (no size) fails every comparison
-        if minimum:
-            return [(j, i) for j, i in pairs if sizes[j] >= value]
-        return [(j, i) for j, i in pairs if sizes[j] <= value]
-
-    return narrow
-
-
-def _size_prefilter(minimum: bool) -> Callable[[Compiled, Positions, float, bool], Positions]:
-    """The record's size range must reach the value (a record without variants is left to its blank
-    variant, which has no size)."""
-
-    def prefilter(c: Compiled, candidates: Positions, value: float, active: bool) -> Positions:
-        bound = c.column(("active" if active else "params") + ("_max" if minimum else "_min"))
-        has = c.column("has_variants")
-        if minimum:
-            return [i for i in candidates if not has[i] or bound[i] >= value]
-        return [i for i in candidates if not has[i] or bound[i] <= value]
-
-    return prefilter
-
+_SIZE = Parser("params", {"units": PARAM_UNITS})
+_YEAR = Parser("year", {"k": 1024, "min": 1000, "max": 9999})
+_TEXT = Parser("text")
 
 FILTERS: tuple[Filter, ...] = (
     Filter(
         "section",
-        "Section id or kind: generative, encoder, embedding, vision-language, speech, music, benchmark, paper (sub-sections included).",
-        _parse_section,
-        column="sections",
-        op="contains",
+        "Section id or kind: generative, encoder, embedding, vision-language, speech, music, benchmark, paper"
+        " (sub-sections included).",
+        Parser("section", {"kinds": KIND_NAMES}),
+        entry=EntryTest("sections", "contains"),
         metavar="ID|KIND",
     ),
     Filter(
         "commercial",
         "Commercial use allowed: `yes` (default when given alone) or `any` (also admits conditional licenses).",
-        _parse_commercial,
-        variant_narrow=_commercial_narrow,
-        prefilter=_commercial_prefilter,
+        Parser("choice", {"values": {"yes": _at_least("yes"), "any": _at_least("conditional")}, "default": "yes"}),
+        # a variant's own license decides; a variant without one follows the entry's license groups
+        variant=VariantTest("commercial", "in", fallback=EntryTest("commercial", "intersects")),
         metavar="[yes|any]",
     ),
     Filter(
         "license",
         "License id from the registry (e.g. apache-2.0, mit, llama3.1).",
-        _parse_license,
-        variant_narrow=_license_narrow,
-        prefilter=_license_prefilter,
+        Parser("license"),
+        variant=VariantTest("license", "eq", fallback=EntryTest("entry_licenses", "contains")),
         metavar="ID",
     ),
     Filter(
         "min_params",
         "Minimum parameter count of a variant: 7b, 1.4B, 500m, 110M (MoE by total; --active by active).",
-        lambda v, m: parse_params(v),
-        variant_narrow=_size_narrow(True),
-        prefilter=_size_prefilter(True),
+        _SIZE,
+        variant=VariantTest("params", "ge", active_field="active"),
         metavar="SIZE",
     ),
     Filter(
         "max_params",
         "Maximum parameter count of a variant (same units as --min-params).",
-        lambda v, m: parse_params(v),
-        variant_narrow=_size_narrow(False),
-        prefilter=_size_prefilter(False),
+        _SIZE,
+        variant=VariantTest("params", "le", active_field="active"),
         metavar="SIZE",
     ),
-    Filter("year", "Release year.", _parse_year, column="year", op="eq", metavar="YEAR"),
-    Filter("since", "Released in this year or later.", _parse_year, column="year", op="ge", metavar="YEAR"),
+    Filter("year", "Release year.", _YEAR, entry=EntryTest("year", "eq"), metavar="YEAR"),
+    Filter("since", "Released in this year or later.", _YEAR, entry=EntryTest("year", "ge"), metavar="YEAR"),
     Filter(
         "developer",
         "Developer id (exact), or part of its name in any language (東北大, SB Intuitions).",
-        _parse_developer,
-        column="developers",
-        op="contains",
+        Parser("developer"),
+        entry=EntryTest("developers", "contains", exact="developer_ids"),
         metavar="TEXT",
     ),
     Filter(
-        "arch", "Part of the architecture text (Llama, MoE, BERT).", _parse_text, column="architecture", op="contains"
+        "arch", "Part of the architecture text (Llama, MoE, BERT).", _TEXT, entry=EntryTest("architecture", "contains")
     ),
     Filter(
         "base_model",
         "Part of the base model (or merge sources) text (Qwen3, Llama 3.1).",
-        _parse_text,
-        column="base_model",
-        op="contains",
+        _TEXT,
+        entry=EntryTest("base_model", "contains"),
     ),
-    Filter(
-        "hf",
-        "Only entries with weights on the Hugging Face Hub.",
-        lambda v, m: bool(v),
-        column="hf",
-        op="eq",
-        flag=True,
-    ),
-    Filter("domain", "Part of the domain text (医療, finance).", _parse_text, column="domain", op="contains"),
+    Filter("hf", "Only entries with weights on the Hugging Face Hub.", Parser("flag"), entry=EntryTest("hf", "eq")),
+    Filter("domain", "Part of the domain text (医療, finance).", _TEXT, entry=EntryTest("domain", "contains")),
     Filter(
         "min_context",
         "Minimum context length in tokens (8192, 8k, 32,768).",
-        lambda v, m: parse_int("context length")(v),
-        column="context_length",
-        op="ge",
+        Parser("int", {"label": "context length", "k": 1024}),
+        entry=EntryTest("context_length", "ge"),
         metavar="TOKENS",
     ),
 )
-FILTER_BY_NAME = {f.name: f for f in FILTERS}
+
+
+def filter_by_name() -> dict[str, Filter]:
+    return {f.name: f for f in FILTERS}
+
+
+# --- sort keys and text search ---------------------------------------------------------------------------
+
+# How each sort key is computed: `order` (catalog order), `column` (an entry column; its `missing` value
+# means no value), `variants` (`reduce` over the matching variants' `field`, `active_field` with --active),
+# `lang` (a column of texts per language: the query's language, else the first). Entries without a value
+# come last, in catalog order, also when descending; ties keep catalog order.
+SORTS: dict[str, dict[str, Any]] = {
+    "catalog": {"kind": "order"},
+    "params": {"kind": "variants", "field": "params", "active_field": "active", "reduce": "max"},
+    "year": {"kind": "column", "column": "year", "missing": 0},
+    "name": {"kind": "lang", "column": "sort_name"},
+}
+SORT_KEYS = tuple(SORTS)
+DEFAULT_SORT = "catalog"
+# The text search: a substring of `column`; matches of a name (an item of `exact`) come first.
+TEXT: dict[str, str] = {"column": "text", "exact": "names"}
+
+
+def data_columns() -> list[str]:
+    """The entry columns the filters, sort keys and text search read (what the website's data file holds)."""
+    columns: list[str] = []
+    for spec in FILTERS:
+        tests = [spec.entry] if spec.entry else []
+        if spec.variant and spec.variant.fallback:
+            tests.append(spec.variant.fallback)
+        for test in tests:
+            columns += [test.column] + ([test.exact] if test.exact else [])
+    columns += [s["column"] for s in SORTS.values() if "column" in s] + [TEXT["column"], TEXT["exact"]]
+    return list(dict.fromkeys(columns))
+
+
+def variant_fields() -> list[str]:
+    fields: list[str] = []
+    for spec in FILTERS:
+        if spec.variant:
+            fields += [spec.variant.field] + ([spec.variant.active_field] if spec.variant.active_field else [])
+    for sort in SORTS.values():
+        fields += [sort[k] for k in ("field", "active_field") if k in sort]
+    return list(dict.fromkeys(fields))
+
+
+def spec(meta: dict[str, Any]) -> dict[str, Any]:
+    """Everything the website's script needs to evaluate a query exactly as `run_query` does: the filters,
+    the sort keys, the text search, the column types and the vocabularies the parsers check against."""
+    return {
+        "filters": [f.describe() for f in FILTERS],
+        "sorts": SORTS,
+        "default_sort": DEFAULT_SORT,
+        "text": TEXT,
+        "columns": {name: COLUMN_TYPES[name] for name in data_columns()},
+        "variant_fields": {name: VARIANT_FIELDS[name] for name in variant_fields()},
+        "vocabularies": {
+            "sections": list(meta["section_order"]),
+            "licenses": sorted(meta["licenses"]),
+            "developers": sorted(meta.get("developers", ())),
+        },
+        "commercial": {"classes": list(COMMERCIAL_CLASSES), "rank": dict(COMMERCIAL_RANK)},
+        "param_units": dict(PARAM_UNITS),
+    }
 
 
 # --- running a query -------------------------------------------------------------------------------------
+
+Positions = list[int]
 
 
 class Query:
@@ -442,7 +594,7 @@ class Query:
         text: str | None = None,
         filters: dict[str, Any] | None = None,
         active: bool = False,
-        sort: str = "catalog",
+        sort: str = DEFAULT_SORT,
         desc: bool = False,
         limit: int | None = None,
         lang: str = "ja",
@@ -478,88 +630,181 @@ class Match:
 
 def _parsed(query: Query, meta: dict[str, Any]) -> list[tuple[Filter, Any]]:
     """The query's filters with parsed values, in the order of FILTERS."""
+    by_name = filter_by_name()
     for name in query.filters:
-        if name not in FILTER_BY_NAME:
-            raise QueryError(f"unknown filter {name!r} (accepted: {', '.join(FILTER_BY_NAME)})")
+        if name not in by_name:
+            raise QueryError(f"unknown filter {name!r} (accepted: {', '.join(by_name)})")
     parsed = []
     for spec in FILTERS:
         raw = query.filters.get(spec.name)
         if raw is None or raw is False:
             continue
         parsed.append((spec, spec.parse(raw, meta)))
-    if query.sort not in SORT_KEYS:
-        raise QueryError(f"unknown sort key {query.sort!r} (accepted: {', '.join(SORT_KEYS)})")
+    if query.sort not in SORTS:
+        raise QueryError(f"unknown sort key {query.sort!r} (accepted: {', '.join(SORTS)})")
     if query.limit is not None and query.limit < 0:
         raise QueryError(f"--limit must be 0 or more, not {query.limit}")
     return parsed
 
 
+def _narrow_entries(c: Compiled, candidates: Positions, test: EntryTest, value: Any) -> Positions:
+    """The candidates whose column passes the test (inline comprehensions: no call per record)."""
+    column = c.column(test.exact if test.exact and isinstance(value, Exact) else test.column)
+    op = test.op
+    if op == "eq":
+        return [i for i in candidates if column[i] == value]
+    if op == "ge":
+        return [i for i in candidates if column[i] >= value]
+    if op == "le":
+        return [i for i in candidates if column[i] <= value]
+    if op == "contains":
+        return [i for i in candidates if value in column[i]]
+    if op == "intersects":
+        return [i for i in candidates if not value.isdisjoint(column[i])]
+    raise ValueError(f"unknown op {op!r}")
+
+
+def _entry_passes(test: EntryTest, item: Any, value: Any) -> bool:
+    op = test.op
+    if op == "eq":
+        return bool(item == value)
+    if op == "ge":
+        return bool(item >= value)
+    if op == "le":
+        return bool(item <= value)
+    if op == "contains":
+        return value in item
+    if op == "intersects":
+        return not value.isdisjoint(item)
+    raise ValueError(f"unknown op {op!r}")
+
+
+def _narrow_variants(c: Compiled, positions: Positions, test: VariantTest, value: Any, active: bool) -> Positions:
+    """The variant positions whose own value passes the test (or, without one, whose record passes the
+    fallback). Numeric fields hold NAN for no value, which fails every comparison."""
+    name = test.active_field if active and test.active_field else test.field
+    own = c.variants.field(name)
+    op = test.op
+    fallback = test.fallback
+    if fallback is None:
+        if op == "ge":
+            return [j for j in positions if own[j] >= value]
+        if op == "le":
+            return [j for j in positions if own[j] <= value]
+        if op == "eq":
+            return [j for j in positions if own[j] is not None and own[j] == value]
+        if op == "in":
+            return [j for j in positions if own[j] in value]
+        raise ValueError(f"unknown op {op!r}")
+    owner = c.variants.owner
+    entry = c.column(fallback.column)
+    if op == "eq" and fallback.op == "contains":
+        return [j for j in positions if (own[j] == value if own[j] is not None else value in entry[owner[j]])]
+    if op == "in" and fallback.op == "intersects":
+        return [
+            j for j in positions if (own[j] in value if own[j] is not None else not value.isdisjoint(entry[owner[j]]))
+        ]
+    # any other pair of ops: the general (slower) form
+    passes = {
+        "eq": lambda x: x == value,
+        "ge": lambda x: x >= value,
+        "le": lambda x: x <= value,
+        "in": lambda x: x in value,
+    }[op]
+    return [
+        j
+        for j in positions
+        if (
+            passes(own[j])
+            if own[j] is not None and own[j] == own[j]
+            else _entry_passes(fallback, entry[owner[j]], value)
+        )
+    ]
+
+
+def _prefilter(c: Compiled, candidates: Positions, test: VariantTest, value: Any, active: bool) -> Positions:
+    """A cheap necessary condition on the record, derived from the variant test (only serves speed): for
+    ge/le, the record's largest/smallest value (a record without variants is left to its blank variant); for
+    eq/in, one of the values its variants and fallback hold."""
+    name = test.active_field if active and test.active_field else test.field
+    if test.op in ("ge", "le") and test.fallback is None:
+        bound = f"{name}_{'max' if test.op == 'ge' else 'min'}"
+        if bound not in COLUMNS:
+            return candidates
+        values, has = c.column(bound), c.column("has_variants")
+        if test.op == "ge":
+            return [i for i in candidates if not has[i] or values[i] >= value]
+        return [i for i in candidates if not has[i] or values[i] <= value]
+    if test.op in ("eq", "in") and (test.fallback is None or test.fallback.op in ("eq", "contains", "intersects")):
+        present = c.any_of(VariantTest(name, test.op, fallback=test.fallback))
+        if test.op == "eq":
+            return [i for i in candidates if value in present[i]]
+        return [i for i in candidates if not value.isdisjoint(present[i])]
+    return candidates
+
+
 def run_query(records: list[Record], meta: dict[str, Any], query: Query) -> list[Match]:
-    """The records that pass every filter (and contain the text), sorted as asked."""
-    import gc
+    """The records that pass every filter (and contain the text), sorted as asked.
 
-    # A query allocates many small lists and tuples and no reference cycles: the cyclic collector would
-    # only scan the whole record set again and again.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _run(records, meta, query)
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _run(records: list[Record], meta: dict[str, Any], query: Query) -> list[Match]:
+    (A query allocates only lists of ints and the matches: no tuple per variant, so that the cyclic
+    garbage collector has little reason to run. A program querying a very large catalog may still gain a
+    little by pausing the collector around the call; the library leaves that to the program.)"""
     parsed = _parsed(query, meta)
     c = compiled(records)
     active = query.active
     needle = normalize(query.text) if query.text and query.text.strip() else None
     candidates: Positions = c.text_search(needle) if needle is not None else list(range(len(records)))
     for spec, value in parsed:
-        if spec.column is not None:
-            candidates = spec.narrow(c, candidates, value)
-        elif spec.prefilter is not None:
-            candidates = spec.prefilter(c, candidates, value, active)
-    variant_filters = [(spec, value) for spec, value in parsed if spec.variant_narrow is not None]
+        if spec.entry is not None:
+            candidates = _narrow_entries(c, candidates, spec.entry, value)
+        elif spec.variant is not None:
+            candidates = _prefilter(c, candidates, spec.variant, value, active)
+    variant_filters = [(spec.variant, value) for spec, value in parsed if spec.variant is not None]
     if not variant_filters:
         matches = [Match(c, i) for i in candidates]
     else:
-        start, blank = c.variants.start, c.variants.blank
-        # every (variant, record) pair of the candidates; a record without variants has its blank variant
-        blank_only = (blank,)
-        pairs: Pairs = [(j, i) for i in candidates for j in (range(start[i], start[i + 1]) or blank_only)]
-        for spec, value in variant_filters:
-            pairs = spec.variant_narrow(c, pairs, value, active)  # type: ignore[misc]
+        variants = c.variants
+        start, owner, blank = variants.start, variants.owner, variants.blank
+        # every variant position of the candidates (a record without variants has its blank one)
+        positions: Positions = [j for i in candidates for j in range(start[i], start[i + 1])]
+        for test, value in variant_filters:
+            positions = _narrow_variants(c, positions, test, value, active)
         matches = []
-        current, kept = -1, []
-        for j, i in pairs:  # pairs stay in record order
+        current, kept = -1, []  # type: tuple[int, list[int]]
+        for j in positions:  # positions stay in record order
+            i = owner[j]
             if i != current:
                 if current >= 0:
                     matches.append(_match(c, current, kept))
                 current, kept = i, []
-            if j != blank:
+            if not blank[j]:
                 kept.append(j)
         if current >= 0:
             matches.append(_match(c, current, kept))
     if needle is not None:
-        names = c.column("names")
+        names = c.column(TEXT["exact"])
         for match in matches:
             match.exact = needle in names[match.index]
     return _sort(matches, query)
 
 
 def _match(c: Compiled, index: int, kept: list[int]) -> Match:
-    start = c.variants.start
-    return Match(c, index, None if len(kept) == start[index + 1] - start[index] else kept)
+    variants = c.variants
+    count = variants.start[index + 1] - variants.start[index]
+    if variants.blank[variants.start[index]]:
+        count = 0
+    return Match(c, index, None if len(kept) == count else kept)
 
 
 def _sort(matches: list[Match], query: Query) -> list[Match]:
     in_order = matches  # candidates are visited in catalog order
-    if query.sort == "catalog":
+    sort = SORTS[query.sort]
+    if sort["kind"] == "order":
         ordered = in_order[::-1] if query.desc else in_order
     else:
         # a stable sort on the value alone: ties keep catalog order, also with --desc
-        keyed = [(m, _sort_value(m, query)) for m in in_order]
+        value_of = _sort_value(sort, query, matches[0]._compiled) if matches else None
+        keyed = [(m, value_of(m)) for m in in_order] if value_of else []
         present = [pair for pair in keyed if pair[1] is not None]
         missing = [m for m, value in keyed if value is None]
         ordered = [m for m, _ in sorted(present, key=lambda pair: pair[1], reverse=query.desc)] + missing
@@ -568,14 +813,29 @@ def _sort(matches: list[Match], query: Query) -> list[Match]:
     return ordered[: query.limit] if query.limit is not None else ordered
 
 
-def _sort_value(match: Match, query: Query) -> Any:
-    if query.sort == "year":
-        return match.record["year"]
-    if query.sort == "name":
-        names = match.record["name"]
-        return normalize(names.get(query.lang) or next(iter(names.values()), ""))
-    c = match._compiled
-    sizes = c.variants.active if query.active else c.variants.params
-    positions = match.kept if match.kept else range(c.variants.start[match.index], c.variants.start[match.index + 1])
-    values = [sizes[j] for j in positions if sizes[j] == sizes[j]]  # NAN != NAN: no size
-    return max(values) if values else None
+def _sort_value(sort: dict[str, Any], query: Query, c: Compiled) -> Callable[[Match], Any]:
+    """The function giving a match's sort value (None: no value) for a sort key of SORTS."""
+    kind = sort["kind"]
+    if kind == "column":
+        column, missing = c.column(sort["column"]), sort.get("missing")
+        return lambda m: None if column[m.index] == missing else column[m.index]
+    if kind == "lang":
+        column, lang = c.column(sort["column"]), query.lang
+
+        def text(m: Match) -> Any:
+            texts = column[m.index]
+            return texts[lang] if lang in texts else next(iter(texts.values()), "")
+
+        return text
+    if kind == "variants":
+        name = sort["active_field"] if query.active and sort.get("active_field") else sort["field"]
+        sizes, start = c.variants.field(name), c.variants.start
+        reduce = {"max": max, "min": min}[sort["reduce"]]
+
+        def reduced(m: Match) -> Any:
+            positions = m.kept if m.kept else range(start[m.index], start[m.index + 1])
+            values = [sizes[j] for j in positions if sizes[j] == sizes[j]]  # NAN != NAN: no value
+            return reduce(values) if values else None
+
+        return reduced
+    raise ValueError(f"unknown sort kind {kind!r}")

@@ -14,12 +14,12 @@ from ..model.inline import plain
 from ..model.schema import Entry, LicenseRef
 from ..model.sizes import parse_size
 from ..model.text import normalize, text_in
+from ..model.vocab import COMMERCIAL_RANK
 
 Record = dict[str, Any]  # one entry, JSON-able, with every value a filter reads
 Meta = dict[str, Any]  # the vocabularies of a catalog (languages, sections, licenses, developers)
 
 SEP = "\x1f"  # joins normalised texts (never in a normalised text: normalize folds it as white space)
-CLASS_RANK = {"no": 0, "unknown": 1, "conditional": 2, "yes": 3}
 
 
 def _all(value: Any) -> list[str]:
@@ -33,6 +33,10 @@ def _all(value: Any) -> list[str]:
 def _texts(value: Any, languages: list[str]) -> dict[str, str] | None:
     if value is None:
         return None
+    return _texts_of(value, languages)
+
+
+def _texts_of(value: Any, languages: list[str]) -> dict[str, str]:
     return {lang: plain(text_in(value, lang)) for lang in languages}
 
 
@@ -43,7 +47,7 @@ def _license_class(catalog: Catalog, ref: LicenseRef) -> str:
 
 def _combine(classes: list[str]) -> str:
     """Licenses that apply together: the most restrictive wins (yes & conditional -> conditional)."""
-    return min(classes, key=lambda c: CLASS_RANK[c]) if classes else "unknown"
+    return min(classes, key=lambda c: COMMERCIAL_RANK[c]) if classes else "unknown"
 
 
 def license_groups(catalog: Catalog, entry: Entry) -> list[str]:
@@ -69,7 +73,7 @@ def build_record(catalog: Catalog, entry: LoadedEntry, order: int) -> dict[str, 
         ancestors.append(current.id)
         current = catalog.sections.get(current.parent) if current.parent else None
     groups = license_groups(catalog, data)
-    variants = []
+    variants: list[dict[str, Any]] = []
     for position, variant in enumerate(data.variants):
         size = data.parameters_of(variant)
         own = catalog.licenses.get(variant.license) if variant.license else None
@@ -102,11 +106,11 @@ def build_record(catalog: Catalog, entry: LoadedEntry, order: int) -> dict[str, 
                 "commercial": None,
             }
         )
-    developers = []
+    developers: list[dict[str, Any]] = []
     developer_names: list[str] = []
     for dev in data.developers:
         org = catalog.organizations.get(dev)
-        names = _texts(org.name, languages) if org else dict.fromkeys(languages, dev)
+        names = _texts_of(org.name, languages) if org else dict.fromkeys(languages, dev)
         developers.append({"id": dev, "name": names})
         developer_names += list(dict.fromkeys(names.values()))
     licenses = []
@@ -155,9 +159,6 @@ def build_record(catalog: Catalog, entry: LoadedEntry, order: int) -> dict[str, 
         "repos": repos,
         "variants": variants,
         "bounds": _bounds(variants),
-        "best_commercial": max(
-            [CLASS_RANK[c] for c in groups] + [CLASS_RANK[v["commercial"]] for v in variants if v["commercial"]]
-        ),
         # normalised texts; several texts are joined with SEP so that a match never spans two of them
         "norm": {
             "names": [normalize(n) for n in dict.fromkeys(names.values())],

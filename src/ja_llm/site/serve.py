@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import http.server
 from pathlib import Path
+from typing import Any
 
 from .build import CSP
 
@@ -12,7 +13,7 @@ from .build import CSP
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
     """Static files with the site's Content-Security-Policy and no content sniffing."""
 
-    extensions_map = {
+    extensions_map = {  # noqa: RUF012 (the base class declares it an instance attribute; mypy needs it so)
         **http.server.SimpleHTTPRequestHandler.extensions_map,
         ".js": "text/javascript",
         ".json": "application/json",
@@ -24,7 +25,7 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Referrer-Policy", "no-referrer")
         super().end_headers()
 
-    def log_message(self, format: str, *args) -> None:
+    def log_message(self, format: str, *args: Any) -> None:
         if getattr(self.server, "quiet", False):
             return
         super().log_message(format, *args)

@@ -1,0 +1,5 @@
+"""`python -m ja_llm` is the `ja-llm` command."""
+
+from .cli import main
+
+main()
