@@ -40,11 +40,16 @@ def assert_clean_failure(result: Result) -> None:
     assert len([line for line in result.stderr.splitlines() if line.startswith("error:")]) == 1
 
 
+MINI = Path(__file__).resolve().parent / "data" / "mini-catalog"
+ALPHA = "models/acme/alpha"
+PAPER = "papers/transformer"
+
+
 @pytest.fixture
 def catalog_copy(tmp_path: Path) -> Path:
-    """A copy of the shipped catalog in a folder with a non-ASCII name."""
+    """A copy of the small test catalog in a folder with a non-ASCII name."""
     target = tmp_path / "カタログ"
-    shutil.copytree(shipped_catalog(), target)
+    shutil.copytree(MINI, target)
     return target
 
 
@@ -81,40 +86,40 @@ def test_validate_shipped_catalog_succeeds() -> None:
 
 
 def test_validate_reports_an_unknown_key_with_its_line(catalog_copy: Path) -> None:
-    path = catalog_copy / f"{ENTRY}.toml"
+    path = catalog_copy / f"{ALPHA}.toml"
     line = _insert_after(path, "name = ", "foo = 1")
     assert line == 4
     result = ja_llm_process("validate", "--data", catalog_copy)
     assert result.returncode == 1, result.stdout + result.stderr
-    expected = f"{ENTRY}.toml:{line}: foo: unknown key (not in the schema)"
+    expected = f"{ALPHA}.toml:{line}: foo: unknown key (not in the schema)"
     assert expected in result.stderr.splitlines(), result.stderr
     assert "1 error(s)" in result.stdout
     assert "Traceback (most recent call last)" not in result.stderr
 
 
 def test_validate_reports_every_error_at_once(catalog_copy: Path) -> None:
-    broken = catalog_copy / f"{ENTRY}.toml"
+    broken = catalog_copy / f"{PAPER}.toml"
     name_line = _line_of(broken, "name = ")
     lines = broken.read_text(encoding="utf-8").splitlines(keepends=True)
     lines[name_line - 1] = 'name = "unterminated\n'
     broken.write_text("".join(lines), encoding="utf-8")
 
-    other = catalog_copy / f"{OTHER_ENTRY}.toml"
+    other = catalog_copy / f"{ALPHA}.toml"
     dev_line = _line_of(other, "developers = ")
     text = other.read_text(encoding="utf-8")
-    assert 'developers = ["sb-intuitions"]' in text
-    other.write_text(text.replace('developers = ["sb-intuitions"]', 'developers = ["no-such-org"]'), encoding="utf-8")
+    assert 'developers = ["acme"]' in text
+    other.write_text(text.replace('developers = ["acme"]', 'developers = ["no-such-org"]'), encoding="utf-8")
 
     result = run("validate", "--data", catalog_copy)
     assert result.exit_code == 1, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     errors = result.stderr.splitlines()
-    syntax = [e for e in errors if e.startswith(f"{ENTRY}.toml:")]
+    syntax = [e for e in errors if e.startswith(f"{PAPER}.toml:")]
     assert len(syntax) == 1, errors
-    assert syntax[0].startswith(f"{ENTRY}.toml:{name_line}: (file): TOML syntax"), syntax
-    developer = [e for e in errors if e.startswith(f"{OTHER_ENTRY}.toml:")]
+    assert syntax[0].startswith(f"{PAPER}.toml:{name_line}: (file): TOML syntax"), syntax
+    developer = [e for e in errors if e.startswith(f"{ALPHA}.toml:")]
     message = "unknown organization 'no-such-org' (add it to organizations.toml)"
-    assert developer == [f"{OTHER_ENTRY}.toml:{dev_line}: developers.0: {message}"]
+    assert developer == [f"{ALPHA}.toml:{dev_line}: developers.0: {message}"]
     assert "2 error(s)" in result.stdout
 
 
@@ -122,7 +127,7 @@ _TEXT_LINE = re.compile(r'^(?P<key>[a-z_]+) = \{ ja = "(?:[^"\\]|\\.)*"(?P<en>, 
 
 
 def test_validate_strict_fails_on_a_missing_translation(catalog_copy: Path) -> None:
-    path = catalog_copy / f"{ENTRY}.toml"
+    path = catalog_copy / "organizations.toml"
     text = path.read_text(encoding="utf-8")
     match = _TEXT_LINE.search(text)
     assert match is not None
@@ -132,7 +137,7 @@ def test_validate_strict_fails_on_a_missing_translation(catalog_copy: Path) -> N
 
     relaxed = run("validate", "--data", catalog_copy)
     assert relaxed.exit_code == 0, relaxed.output
-    warning = f"{ENTRY}.toml:{line}: {match.group('key')}: warning: missing translation: en"
+    warning = f"organizations.toml:{line}: organization.0.{match.group('key')}: warning: missing translation: en"
     assert warning in relaxed.output.splitlines(), relaxed.output
     assert "0 error(s), 1 warning(s)" in relaxed.stdout
 
@@ -254,8 +259,8 @@ def test_data_that_is_not_a_catalog_is_a_clean_error(tmp_path: Path) -> None:
 
 
 def test_loading_a_broken_catalog_is_a_clean_error(catalog_copy: Path) -> None:
-    _insert_after(catalog_copy / f"{ENTRY}.toml", "name = ", "foo = 1")
-    result = ja_llm_process("search", "sarashina", "--data", catalog_copy)
+    _insert_after(catalog_copy / f"{ALPHA}.toml", "name = ", "foo = 1")
+    result = ja_llm_process("search", "alpha", "--data", catalog_copy)
     assert assert_one_line_error(result, code=1) == "error: the catalog has 1 error(s)"
     assert "foo: unknown key" in result.stderr
 
