@@ -72,7 +72,6 @@ def _line_of(path: Path, prefix: str) -> int:
 
 def _shipped_entry_count() -> int:
     from ja_llm.catalog.load import ENTRY_FOLDERS
-    from ja_llm.catalog.location import shipped_catalog
 
     return sum(len(list((shipped_catalog() / folder).rglob("*.toml"))) for folder in ENTRY_FOLDERS)
 
