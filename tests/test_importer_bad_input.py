@@ -6,6 +6,7 @@ no output folder and no staging folder behind; rows the importer cannot take are
 
 from __future__ import annotations
 
+import os
 import tomllib
 from pathlib import Path
 
@@ -380,9 +381,8 @@ def test_unreadable_include_is_reported(src_dir: Path, out: Path) -> None:
 
 def test_existing_include_rows_are_imported(src_dir: Path, out: Path) -> None:
     text = HEAD + ROW_A + '\n<a id="generative-more"></a>\n## 続き\n\n<!--@include: @/parts/more.md-->\n'
-    src = _write(src_dir / "docs", text)
-    # `@/` is the nearest ancestor folder of the README that holds the included path
-    (src_dir / "docs" / "parts").mkdir()  # a nearer `parts` folder without the file does not count
+    src = _write(src_dir, text)
+    # `@/` is the folder of the list's README (VitePress's source root)
     _write(src_dir / "parts", HEAD.split("\n", 3)[3] + ROW_B, "more.md")
     result = import_list(src, {}, out)
     _check_counts(result)
@@ -392,3 +392,91 @@ def test_existing_include_rows_are_imported(src_dir: Path, out: Path) -> None:
     assert by_name["Alpha"]["section"] == "generative-general"
     assert by_name["Beta"]["section"] == "generative-more"
     assert by_name["Beta"]["licenses"] == [{"id": "apache-2.0"}]
+
+
+def test_a_translation_includes_from_the_lists_tree(src_dir: Path, out: Path) -> None:
+    """en/README.md's `@/parts/…` is the main README's parts/ folder, as on upstream's site."""
+    include = '\n<a id="generative-more"></a>\n## 続き\n\n<!--@include: @/parts/more.md-->\n'
+    src = _write(src_dir, HEAD + ROW_A + include)
+    en = _write(src_dir / "en", HEAD + ROW_A + include)
+    _write(src_dir / "parts", HEAD.split("\n", 3)[3] + ROW_B, "more.md")
+    result = import_list(src, {"en": en}, out)
+    assert result.skipped == []
+    assert result.rows_imported == 2
+
+
+SECRET = "TOKEN=do-not-read-me"
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "../secret.md",  # a parent folder, relative to the README
+        "@/../secret.md",  # a parent folder of the source root
+        "@/../../secret.md",
+        "ABSOLUTE",  # replaced by the secret's absolute path
+        "/proc/self/environ",  # another process's secrets (a CI's tokens)
+        "/etc/passwd",
+        "../../../../../../../../etc/passwd",
+    ],
+)
+def test_an_include_never_reads_outside_the_lists_tree(src_dir: Path, out: Path, tmp_path: Path, target: str) -> None:
+    secret = _write(
+        tmp_path,
+        HEAD.split("\n", 3)[3] + "| [Secret](https://x.example/) | 2024 | " + SECRET + " | - | - |\n",
+        "secret.md",
+    )
+    target = str(secret) if target == "ABSOLUTE" else target
+    src = _write(src_dir / "list", HEAD + ROW_A + f"\n<!--@include: {target}-->\n")
+    result = import_list(src, {}, out)
+    _check_counts(result)
+    [skip] = result.skipped
+    assert skip.reason.endswith(target)
+    assert skip.reason.split(":")[0] in (
+        "include outside the document's folder",
+        "include not found",
+        "include path is absolute (it must be relative to the document)",
+    )
+    everything = "".join(p.read_text(encoding="utf-8") for p in out.rglob("*.toml"))
+    assert SECRET not in everything
+    assert "root:" not in everything
+
+
+def test_an_include_through_a_symlink_out_of_the_tree_is_refused(src_dir: Path, out: Path, tmp_path: Path) -> None:
+    outside = _write(
+        tmp_path / "elsewhere",
+        HEAD.split("\n", 3)[3] + "| [Secret](https://x.example/) | 2024 | " + SECRET + " | - | - |\n",
+        "more.md",
+    )
+    src = _write(src_dir, HEAD + ROW_A + "\n<!--@include: @/parts/more.md-->\n")
+    (src_dir / "parts").mkdir()
+    (src_dir / "parts" / "more.md").symlink_to(outside)
+    result = import_list(src, {}, out)
+    [skip] = result.skipped
+    assert skip.reason == "include outside the document's folder: @/parts/more.md"
+    assert SECRET not in "".join(p.read_text(encoding="utf-8") for p in out.rglob("*.toml"))
+
+
+def test_an_include_of_a_fifo_or_a_device_is_refused_without_blocking(src_dir: Path, out: Path) -> None:
+    src = _write(src_dir, HEAD + ROW_A + "\n<!--@include: @/parts/pipe.md-->\n<!--@include: @/parts/zero.md-->\n")
+    (src_dir / "parts").mkdir()
+    os.mkfifo(src_dir / "parts" / "pipe.md")  # opening it for reading would block for ever
+    (src_dir / "parts" / "zero.md").symlink_to("/dev/zero")  # endless; and outside the tree
+    result = import_list(src, {}, out)
+    reasons = sorted(skip.reason for skip in result.skipped)
+    assert reasons == [
+        "include is not a regular file: @/parts/pipe.md",
+        "include outside the document's folder: @/parts/zero.md",
+    ]
+
+
+@pytest.mark.parametrize("special", ["/dev/zero", "FIFO"])
+def test_a_special_file_as_the_source_is_a_one_line_error(tmp_path: Path, out: Path, special: str) -> None:
+    source = Path(special)
+    if special == "FIFO":
+        source = tmp_path / "pipe.md"
+        os.mkfifo(source)
+    with pytest.raises(SourceError, match="not a regular file") as caught:
+        import_list(source, {}, out)
+    _assert_one_line(caught.value)
+    _assert_no_output(out)

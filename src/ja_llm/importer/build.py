@@ -475,9 +475,11 @@ def import_list(
         raise OutputExists(f"{out}: exists and is a file, not a folder")
     if out.exists() and any(out.iterdir()) and not force:
         raise OutputExists(f"{out}: exists and is not empty")
+    # Includes of the README and of its translations resolve inside the README's folder (the list's tree).
+    tree = source.parent
     docs: dict[str, ParsedDoc] = {BASE_LANG: parse_document(source)}
     for lang, path in translations.items():
-        docs[lang] = parse_document(path)
+        docs[lang] = parse_document(path, tree if _inside(path, tree) else None)
     languages = [BASE_LANG, *[lang for lang in translations if lang != BASE_LANG]]
     catalog, result = build_catalog(docs, languages, load_license_registry(data))
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent if out.parent.exists() else None))
@@ -654,6 +656,13 @@ def write_catalog(catalog: BuiltCatalog, folder: Path) -> None:
     atomic_write(folder / "footnotes.toml", dumps({"footnote": [_dump(f) for f in catalog.footnotes]}))
     for path, data in catalog.entries.items():
         atomic_write(folder / f"{path}.toml", dumps(data))
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):
+        return False
 
 
 def _first_error(exc: ValidationError) -> str:

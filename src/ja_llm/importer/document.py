@@ -9,6 +9,7 @@ list's root, the nearest ancestor folder of the README that holds the included p
 from __future__ import annotations
 
 import re
+import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,15 +83,29 @@ class ParsedDoc:
 
 
 def read_source(path: Path) -> str:
-    """The text of a README, or a SourceError that says in one line why it cannot be read."""
-    if not path.exists():
-        raise SourceError(f"{path}: no such file")
-    if path.is_dir():
+    """The text of a README, or a SourceError that says in one line why it cannot be read.
+
+    Only regular files are read (a device, a pipe or a folder is refused before it is opened), and never
+    more than MAX_SOURCE_BYTES, whatever the file claims its size is."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise SourceError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise SourceError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(info.st_mode):
         raise SourceError(f"{path}: is a folder, not a Markdown file")
-    size = path.stat().st_size
-    if size > MAX_SOURCE_BYTES:
-        raise SourceError(f"{path}: too large ({size / 1e6:.1f} MB; the limit is {MAX_SOURCE_BYTES / 1e6:.0f} MB)")
-    raw = path.read_bytes()
+    if not stat.S_ISREG(info.st_mode):
+        raise SourceError(f"{path}: not a regular file (a device, pipe or socket is never read)")
+    if info.st_size > MAX_SOURCE_BYTES:
+        raise SourceError(f"{path}: too large ({info.st_size / 1e6:.1f} MB; the limit is {MAX_SOURCE_BYTES / 1e6:.0f} MB)")
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_SOURCE_BYTES + 1)
+    except OSError as exc:
+        raise SourceError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if len(raw) > MAX_SOURCE_BYTES:
+        raise SourceError(f"{path}: too large (more than {MAX_SOURCE_BYTES / 1e6:.0f} MB)")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -103,19 +118,37 @@ def read_source(path: Path) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _include_root(readme: Path, target: str) -> Path | None:
-    relative = target[2:] if target.startswith("@/") else target
-    for folder in [readme.parent, *readme.parent.parents]:
-        if (folder / relative).exists():
-            return folder / relative
-    return None
+def resolve_include(readme: Path, target: str, root: Path) -> Path | str:
+    """The file an `<!--@include: TARGET-->` directive of `readme` names, or why it is refused.
+
+    A target is relative to the README's folder, or with `@/` to `root` (the folder of the list's main
+    README, what VitePress calls the source root). Whatever it says, the file must resolve (symlinks
+    followed) to a regular file inside `root`: an include never reads outside the document's own tree
+    (`../../etc/passwd`, `/proc/self/environ`, a symlink pointing out) nor a special file."""
+    if target.startswith("/") or "\0" in target:
+        return "include path is absolute (it must be relative to the document)"
+    candidate = root / target[2:] if target.startswith("@/") else readme.parent / target
+    try:
+        resolved = candidate.resolve(strict=True)
+        inside = resolved.is_relative_to(root.resolve(strict=True))
+    except (OSError, RuntimeError):  # missing, a symlink loop, unreadable folder
+        return "include not found"
+    if not inside:
+        return "include outside the document's folder"
+    if not resolved.is_file():
+        return "include is not a regular file"
+    return resolved
 
 
-def expand_includes(path: Path, text: str, skipped: list[Skip]) -> tuple[list[str], list[Origin]]:
+def expand_includes(
+    path: Path, text: str, skipped: list[Skip], root: Path | None = None
+) -> tuple[list[str], list[Origin]]:
     """Lines of the README with includes replaced by the included files' lines, and each line's origin.
 
-    A missing include becomes a report entry (with the directive's line), never a crash.
+    Includes resolve inside `root` only (default: the README's folder; see resolve_include). A missing or
+    refused include becomes a report entry (with the directive's line), never a crash.
     """
+    root = root if root is not None else path.parent
     lines: list[str] = []
     origins: list[Origin] = []
     for number, line in enumerate(text.split("\n"), start=1):
@@ -125,9 +158,9 @@ def expand_includes(path: Path, text: str, skipped: list[Skip]) -> tuple[list[st
             origins.append(Origin(path.name, number))
             continue
         target = match.group(1)
-        included = _include_root(path, target) if target.startswith("@/") else (path.parent / target)
-        if included is None or not included.is_file():
-            skipped.append(Skip(number, f"include not found: {target}"))
+        included = resolve_include(path, target, root)
+        if isinstance(included, str):
+            skipped.append(Skip(number, f"{included}: {target}"))
             lines.append("")
             origins.append(Origin(path.name, number))
             continue
@@ -168,10 +201,11 @@ def _raw_cell_count(line: str) -> int:
     return count
 
 
-def parse_document(path: Path) -> ParsedDoc:
+def parse_document(path: Path, root: Path | None = None) -> ParsedDoc:
+    """Parse a README; its includes resolve inside `root` (default: the README's own folder)."""
     text = read_source(path)
     doc = ParsedDoc(path=path)
-    lines, origins = expand_includes(path, text, doc.skipped)
+    lines, origins = expand_includes(path, text, doc.skipped, root)
     source = "\n".join(lines)
     tokens = make_parser().parse(source, {})
 
