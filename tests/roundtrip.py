@@ -309,6 +309,7 @@ def _compare_section(
         )
 
 
-def compare(source_md: Path, rendered_md: Path) -> Comparison:
-    """Compare a source README with a rendered one (both files; includes of the source are expanded)."""
-    return compare_docs(parse_document(Path(source_md)), parse_document(Path(rendered_md)))
+def compare(source_md: Path, rendered_md: Path, tree: Path | None = None) -> Comparison:
+    """Compare a source README with a rendered one (both files; includes of the source are expanded, inside
+    `tree`: the folder of the list's main README, default the source's own folder)."""
+    return compare_docs(parse_document(Path(source_md), tree), parse_document(Path(rendered_md)))

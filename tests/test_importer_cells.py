@@ -157,7 +157,9 @@ REAL_CELLS = [
 
 @cache
 def _doc(path: Path):
-    return parse_document(path)
+    # a translation's `@/` includes resolve in the list's tree: the folder of the snapshot's main README
+    snapshot = next(folder for folder in path.parents if folder.parent == SOURCES)
+    return parse_document(path, snapshot)
 
 
 @cache

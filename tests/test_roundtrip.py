@@ -83,7 +83,8 @@ def _write_artifact(name: str, payload: dict) -> None:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_rendered_readme_carries_the_source_information(imported: Imported, lang: str) -> None:
-    result: Comparison = compare(SOURCES[imported.source][lang], imported.rendered[lang])
+    source = SOURCES[imported.source]
+    result: Comparison = compare(source[lang], imported.rendered[lang], source[LANGS[0]].parent)
     print(f"\n=== round trip {imported.source} {lang}")
     print(result.report())
     _write_artifact(

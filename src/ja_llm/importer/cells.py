@@ -11,7 +11,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..model.inline import Link, is_single_link, links, split_br, split_top_level, strip_trailing_footnotes
+from ..model.inline import (
+    Link,
+    is_single_link,
+    links,
+    split_br,
+    split_top_level,
+    strip_trailing_footnotes,
+    trailing_footnote,
+)
 from ..model.sizes import looks_like_size
 from ..model.text import hub_url
 from ..model.vocab import HF_MARKS
@@ -106,7 +114,7 @@ def split_variants(cell: str) -> VariantCell | None:
     if not items or not all(found):
         return None
     prefix = re.sub(r"(\s|<br\s*/?>)+$", "", body[:start], flags=re.IGNORECASE)
-    if body[start - 1 : start] == "]" and not re.search(r"\[\^[^\]]+\]$", body[:start]):
+    if body[start - 1 : start] == "]" and trailing_footnote(body[:start]) is None:
         return None  # `[text](…)`: the parentheses are a link's target, not a variant list
     return VariantCell(prefix or None, [variant_from_link(link) for link in found], notes, "parens")  # type: ignore[arg-type]
 
@@ -196,7 +204,7 @@ def parse_licenses(cell: str) -> list[LicensePiece]:
         first = True
         for name in names:
             note = None
-            note_match = _NOTE.match(name)
+            note_match = _NOTE.match(name) if name.endswith(")") else None
             if note_match and not is_single_link(name):
                 name, note = note_match.group("name"), note_match.group("note")
             pieces.append(LicensePiece(name=name, scope=scope if first else None, note=note))

@@ -98,7 +98,9 @@ def read_source(path: Path) -> str:
     if not stat.S_ISREG(info.st_mode):
         raise SourceError(f"{path}: not a regular file (a device, pipe or socket is never read)")
     if info.st_size > MAX_SOURCE_BYTES:
-        raise SourceError(f"{path}: too large ({info.st_size / 1e6:.1f} MB; the limit is {MAX_SOURCE_BYTES / 1e6:.0f} MB)")
+        raise SourceError(
+            f"{path}: too large ({info.st_size / 1e6:.1f} MB; the limit is {MAX_SOURCE_BYTES / 1e6:.0f} MB)"
+        )
     try:
         with open(path, "rb") as handle:
             raw = handle.read(MAX_SOURCE_BYTES + 1)

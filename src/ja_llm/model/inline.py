@@ -22,7 +22,8 @@ def make_parser() -> MarkdownIt:
 
 
 _MD = make_parser()
-_FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
+# A label holds no bracket: `[^` runs then never make a match rescan the rest of the text (linear time).
+_FOOTNOTE_REF = re.compile(r"\[\^([^\[\]\s]+)\]")
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _WS = re.compile(r"\s+")
 # A text without any of these characters has no inline markup: its plain form needs no parse.
@@ -61,6 +62,10 @@ def links(text: str) -> list[Link]:
 
 
 def _scan_links(text: str) -> list[Link]:
+    """`[text](url)` links with balanced brackets, in one pass over the text (brackets are paired first with
+    a stack, so an unclosed `[` costs no rescan: linear in the text's length)."""
+    brackets = _pairs(text, "[", "]")
+    parens = _pairs(text, "(", ")")
     result: list[Link] = []
     i = 0
     n = len(text)
@@ -69,36 +74,37 @@ def _scan_links(text: str) -> list[Link]:
             i += 2
             continue
         if text[i] == "[" and (i == 0 or text[i - 1] != "!") and not text.startswith("[^", i):
-            close = _matching(text, i, "[", "]")
-            if close != -1 and close + 1 < n and text[close + 1] == "(":
-                end = _matching(text, close + 1, "(", ")")
-                if end != -1:
-                    url = text[close + 2 : end].strip()
-                    if " " in url:  # a title: [t](url "title")
-                        url = url.split(" ", 1)[0]
-                    result.append(Link(text[i + 1 : close], url))
-                    i = end + 1
-                    continue
+            close = brackets.get(i, -1)
+            end = parens.get(close + 1, -1) if close != -1 else -1
+            if end != -1:
+                url = text[close + 2 : end].strip()
+                if " " in url:  # a title: [t](url "title")
+                    url = url.split(" ", 1)[0]
+                result.append(Link(text[i + 1 : close], url))
+                i = end + 1
+                continue
         i += 1
     return result
 
 
-def _matching(text: str, start: int, open_char: str, close_char: str) -> int:
-    depth = 0
-    i = start
-    while i < len(text):
+def _pairs(text: str, open_char: str, close_char: str) -> dict[int, int]:
+    """The position of the closing character that balances each opening one (backslash escapes skipped);
+    an opening character that is never closed has no entry."""
+    stack: list[int] = []
+    pairs: dict[int, int] = {}
+    i = 0
+    n = len(text)
+    while i < n:
         char = text[i]
         if char == "\\":
             i += 2
             continue
         if char == open_char:
-            depth += 1
-        elif char == close_char:
-            depth -= 1
-            if depth == 0:
-                return i
+            stack.append(i)
+        elif char == close_char and stack:
+            pairs[stack.pop()] = i
         i += 1
-    return -1
+    return pairs
 
 
 def plain(text: str) -> str:
@@ -125,16 +131,25 @@ def footnote_refs(text: str) -> list[str]:
     return seen
 
 
+def trailing_footnote(text: str) -> tuple[str, str] | None:
+    """(`text` before it, label) when `text` ends with a footnote reference `[^label]`, else None. Read
+    from the end without a regular expression: an anchored-at-end search would try every start position."""
+    if not text.endswith("]"):
+        return None
+    start = text.rfind("[^")
+    label = text[start + 2 : -1] if start != -1 else ""
+    if not label or any(char in label for char in "[]") or any(char.isspace() for char in label):
+        return None
+    return text[:start], label
+
+
 def strip_trailing_footnotes(text: str) -> tuple[str, list[str]]:
     """Split `Foo[^1][^2]` into (`Foo`, [`1`, `2`]); texts without trailing refs are returned as they are."""
     refs: list[str] = []
     rest = text.rstrip()
-    while True:
-        match = re.search(r"\s*\[\^([^\]\s]+)\]$", rest)
-        if not match:
-            break
-        refs.insert(0, match.group(1))
-        rest = rest[: match.start()].rstrip()
+    while (found := trailing_footnote(rest)) is not None:
+        rest, label = found[0].rstrip(), found[1]
+        refs.insert(0, label)
     return rest, refs
 
 
