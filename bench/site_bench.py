@@ -124,12 +124,14 @@ def main() -> int:
         lines += [
             f"### Synthetic catalog of {count:,} entries (headless Chromium)",
             "",
-            f"site built in {r['built_s']:.1f} s; index page ready (data loaded, first update) in {r['loaded_s']:.2f} s",
+            f"site built in {r['built_s']:.1f} s; "
+            f"index page ready (data loaded, first update) in {r['loaded_s']:.2f} s",
             "",
             "| filter change → updated list | median | 90th percentile |",
             "|---|---:|---:|",
             f"| script (handling + DOM writes) | {r['script_ms']:.1f} ms | {r['script_p90_ms']:.1f} ms |",
-            f"| change event → list laid out (script + style + layout) | {r['paint_ms']:.1f} ms | {r['paint_p90_ms']:.1f} ms |",
+            "| change event → list laid out (script + style + layout) | "
+            f"{r['paint_ms']:.1f} ms | {r['paint_p90_ms']:.1f} ms |",
             "",
             f"{r['changes']} changes. Goal: <= 50 ms at 10k.",
             "",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import threading
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -51,6 +52,32 @@ def launch_chromium(playwright: Any) -> Any:
     return playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
 
 
+_BROWSER: list[Any] = []  # [playwright, browser] while one is running
+
+
+def shared_browser() -> Any:
+    """The one Chromium of the test session (Playwright's sync API allows one driver per thread): started by
+    the first module that needs it, closed by close_shared_browser at the end of the session."""
+    if not _BROWSER:
+        from playwright.sync_api import sync_playwright
+
+        playwright = sync_playwright().start()
+        try:
+            _BROWSER[:] = [playwright, launch_chromium(playwright)]
+        except BaseException:
+            playwright.stop()
+            raise
+    return _BROWSER[1]
+
+
+def close_shared_browser() -> None:
+    if _BROWSER:
+        playwright, browser = _BROWSER
+        _BROWSER.clear()
+        browser.close()
+        playwright.stop()
+
+
 def build(catalog_dir: Path | None, out: Path) -> Path:
     """Build the website of a catalog folder (None: the shipped catalog) into `out`; returns `out`."""
     from ja_llm.api import Catalog
@@ -87,6 +114,271 @@ def page_path(site: Path, page: Path) -> str:
     """The URL path of a page relative to the site root: `models/x/y/` for models/x/y/index.html."""
     rel = page.relative_to(site).as_posix()
     return rel[: -len("index.html")] if rel.endswith("index.html") else rel
+
+
+# --- a small fixture catalog (tests/data/mini-catalog and the entries below) --------------------------------
+# Every filter of ja_llm.search.query has entries it keeps and entries it drops here.
+
+MINI = DATA / "mini-catalog"
+
+EXTRA_LICENSES = """
+[[license]]
+id = "mit"
+name = "MIT"
+commercial = "yes"
+
+[[license]]
+id = "acme-cond"
+name = { ja = "アクメ条件付きライセンス", en = "Acme Conditional License" }
+commercial = "conditional"
+conditions = { ja = "月間利用者数の上限あり", en = "Monthly active user cap" }
+"""
+
+EXTRA_ORGANIZATIONS = """
+[[organization]]
+id = "kumo"
+name = { ja = "雲研究所", en = "Kumo Research" }
+"""
+
+EXTRA_SECTIONS = """
+[[section]]
+id = "autoencoding"
+order = 40
+kind = "encoder"
+title = { ja = "入力テキストの分類", en = "Encoder models" }
+
+[[section]]
+id = "autoencoding-general"
+parent = "autoencoding"
+order = 41
+kind = "encoder"
+title = { ja = "汎用", en = "General purpose" }
+
+[[section]]
+id = "embeddings"
+order = 50
+kind = "embedding"
+title = { ja = "埋め込み", en = "Embeddings" }
+"""
+
+# The mini catalog's own entries.
+ALPHA = "models/acme/alpha"  # 2024, Llama, apache-2.0, variants 7b and 8x7b (47b)
+PAPER = "papers/transformer"  # a paper: no year, no license, no variants
+
+# Entries added by the fixture (file path -> TOML). Two of them live in folders/files with non-ASCII names.
+OMEGA = "models/acme/オメガ"
+MIXED = "models/acme/mixed"
+SCOPED = "models/kumo/scoped"
+TINY = "models/雲研究所/小型モデル"
+NOSIZE = "models/kumo/nosize"
+API = "models/kumo/api-model"
+BERT = "models/kumo/kumo-bert"
+EMBED = "models/kumo/kumo-embed"
+EMBED_SHORT = "models/kumo/kumo-embed-short"
+
+ENTRIES = {
+    # MoE sizes: 8x70b (465b) is 465b in total; 355b-A32B and 32b-a3b have active parameters.
+    OMEGA: """section = "generative-general"
+position = 20
+name = { ja = "オメガ", en = "Omega" }
+year = 2025
+architecture = "MoE"
+base_model = "Qwen3 (**235b-A22B**)"
+developers = ["acme"]
+
+[[licenses]]
+id = "apache-2.0"
+
+[[variants]]
+label = "8x70b (465b)"
+size = "8x70b (465b)"
+repo = "acme/omega-8x70b"
+
+[[variants]]
+label = "355b-A32B"
+size = "355b-A32B"
+repo = "acme/omega-355b-a32b"
+
+[[variants]]
+label = "32b-a3b"
+size = "32b-a3b"
+repo = "acme/omega-32b-a3b"
+""",
+    # apache-2.0 entry with one variant under its own non-commercial license.
+    MIXED: """section = "generative-general"
+position = 30
+name = "Mixed"
+year = 2024
+architecture = "Llama"
+base_model = "Llama 3.1"
+developers = ["acme"]
+
+[[licenses]]
+id = "apache-2.0"
+
+[[variants]]
+label = "7b"
+size = "7b"
+repo = "acme/mixed-7b"
+
+[[variants]]
+label = "13b-nc"
+size = "13b"
+repo = "acme/mixed-13b-nc"
+license = "acme-nc"
+
+[[variants]]
+label = "70b"
+size = "70b"
+repo = "acme/mixed-70b"
+""",
+    # Scoped licenses: one commercial group (base models), one non-commercial group (instruct models).
+    SCOPED: """section = "generative-general"
+position = 40
+name = { ja = "スコープ", en = "Scoped" }
+year = 2025
+architecture = "Llama"
+developers = ["kumo"]
+
+[[licenses]]
+id = "apache-2.0"
+scope = { ja = "ベースモデル", en = "base models" }
+
+[[licenses]]
+id = "acme-nc"
+scope = { ja = "instruct モデル", en = "instruct models" }
+
+[[variants]]
+label = "13b"
+size = "13b"
+repo = "kumo/scoped-13b"
+
+[[variants]]
+label = "13b-instruct"
+size = "13b"
+repo = "kumo/scoped-13b-instruct"
+""",
+    # `1b(1.4b)`: the parenthesised number is the exact count.
+    TINY: """section = "generative-general"
+position = 50
+name = { ja = "小型モデル", en = "Tiny Model" }
+year = 2023
+architecture = "GPT-NeoX"
+base_model = "Llama 3.1"
+domain = { ja = "医療", en = "medical" }
+context_length = 8192
+training_data = { ja = "雲コーパス合成データ", en = "Kumo synthetic corpus" }
+developers = ["kumo"]
+
+[[licenses]]
+id = "mit"
+
+[[variants]]
+label = "1b"
+size = "1b(1.4b)"
+repo = "kumo/tiny-1b"
+""",
+    # No size anywhere, and no year.
+    NOSIZE: """section = "generative-general"
+position = 60
+name = "NoSize"
+architecture = "Llama"
+developers = ["kumo"]
+
+[[licenses]]
+id = "apache-2.0"
+
+[[variants]]
+label = "small"
+repo = "kumo/nosize-small"
+
+[[variants]]
+label = "base"
+repo = "kumo/nosize-base"
+""",
+    # No variants, a size at entry level, a conditional license, not on Hugging Face, two developers.
+    API: """section = "generative-general"
+position = 70
+name = { ja = "APIモデル", en = "API Model" }
+url = "https://kumo.example/api"
+year = 2025
+size = "72b"
+context_length = 32768
+developers = ["kumo", "acme"]
+hf = { status = "no" }
+
+[[licenses]]
+id = "acme-cond"
+""",
+    BERT: """section = "autoencoding-general"
+position = 10
+name = "Kumo BERT"
+year = 2022
+architecture = "BERT"
+context_length = 512
+domain = { ja = "金融", en = "finance" }
+developers = ["kumo"]
+
+[[licenses]]
+id = "apache-2.0"
+
+[[variants]]
+label = "base"
+size = "110m"
+repo = "kumo/bert-base"
+""",
+    EMBED: """section = "embeddings"
+position = 10
+name = "Kumo Embed"
+year = 2026
+architecture = "BERT"
+context_length = 8192
+developers = ["kumo"]
+
+[[licenses]]
+id = "mit"
+
+[[variants]]
+size = "300m"
+repo = "kumo/embed-300m"
+""",
+    EMBED_SHORT: """section = "embeddings"
+position = 20
+name = "Kumo Embed Short"
+year = 2026
+context_length = 8191
+developers = ["kumo"]
+
+[[licenses]]
+id = "mit"
+
+[[variants]]
+size = "100m"
+repo = "kumo/embed-short"
+""",
+}
+
+# Catalog order: generative-general (by position), then the paper section (order 30), encoder, embeddings.
+ALL = [ALPHA, OMEGA, MIXED, SCOPED, TINY, NOSIZE, API, PAPER, BERT, EMBED, EMBED_SHORT]
+GENERATIVE = [ALPHA, OMEGA, MIXED, SCOPED, TINY, NOSIZE, API]
+ACME = [ALPHA, OMEGA, MIXED, API]
+KUMO = [SCOPED, TINY, NOSIZE, API, BERT, EMBED, EMBED_SHORT]
+
+
+def build_fixture_catalog(target: Path) -> Path:
+    shutil.copytree(MINI, target)
+    for name, extra in (
+        ("licenses.toml", EXTRA_LICENSES),
+        ("organizations.toml", EXTRA_ORGANIZATIONS),
+        ("sections.toml", EXTRA_SECTIONS),
+    ):
+        path = target / name
+        path.write_text(path.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    for entry_id, text in ENTRIES.items():
+        path = target / f"{entry_id}.toml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return target
 
 
 # --- HTML (stdlib parser: the build tests run without a browser) ----------------------------------------

@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -20,268 +19,24 @@ from ja_llm.cli import main
 from ja_llm.search.output import width
 from ja_llm.search.query import QueryError
 
-MINI = Path(__file__).resolve().parent / "data" / "mini-catalog"
-
-# --- a small fixture catalog -------------------------------------------------------------------------------
-
-EXTRA_LICENSES = """
-[[license]]
-id = "mit"
-name = "MIT"
-commercial = "yes"
-
-[[license]]
-id = "acme-cond"
-name = { ja = "アクメ条件付きライセンス", en = "Acme Conditional License" }
-commercial = "conditional"
-conditions = { ja = "月間利用者数の上限あり", en = "Monthly active user cap" }
-"""
-
-EXTRA_ORGANIZATIONS = """
-[[organization]]
-id = "kumo"
-name = { ja = "雲研究所", en = "Kumo Research" }
-"""
-
-EXTRA_SECTIONS = """
-[[section]]
-id = "autoencoding"
-order = 40
-kind = "encoder"
-title = { ja = "入力テキストの分類", en = "Encoder models" }
-
-[[section]]
-id = "autoencoding-general"
-parent = "autoencoding"
-order = 41
-kind = "encoder"
-title = { ja = "汎用", en = "General purpose" }
-
-[[section]]
-id = "embeddings"
-order = 50
-kind = "embedding"
-title = { ja = "埋め込み", en = "Embeddings" }
-"""
-
-# The mini catalog's own entries.
-ALPHA = "models/acme/alpha"  # 2024, Llama, apache-2.0, variants 7b and 8x7b (47b)
-PAPER = "papers/transformer"  # a paper: no year, no license, no variants
-
-# Entries added by the fixture (file path -> TOML). Two of them live in folders/files with non-ASCII names.
-OMEGA = "models/acme/オメガ"
-MIXED = "models/acme/mixed"
-SCOPED = "models/kumo/scoped"
-TINY = "models/雲研究所/小型モデル"
-NOSIZE = "models/kumo/nosize"
-API = "models/kumo/api-model"
-BERT = "models/kumo/kumo-bert"
-EMBED = "models/kumo/kumo-embed"
-EMBED_SHORT = "models/kumo/kumo-embed-short"
-
-ENTRIES = {
-    # MoE sizes: 8x70b (465b) is 465b in total; 355b-A32B and 32b-a3b have active parameters.
-    OMEGA: """section = "generative-general"
-position = 20
-name = { ja = "オメガ", en = "Omega" }
-year = 2025
-architecture = "MoE"
-base_model = "Qwen3 (**235b-A22B**)"
-developers = ["acme"]
-
-[[licenses]]
-id = "apache-2.0"
-
-[[variants]]
-label = "8x70b (465b)"
-size = "8x70b (465b)"
-repo = "acme/omega-8x70b"
-
-[[variants]]
-label = "355b-A32B"
-size = "355b-A32B"
-repo = "acme/omega-355b-a32b"
-
-[[variants]]
-label = "32b-a3b"
-size = "32b-a3b"
-repo = "acme/omega-32b-a3b"
-""",
-    # apache-2.0 entry with one variant under its own non-commercial license.
-    MIXED: """section = "generative-general"
-position = 30
-name = "Mixed"
-year = 2024
-architecture = "Llama"
-base_model = "Llama 3.1"
-developers = ["acme"]
-
-[[licenses]]
-id = "apache-2.0"
-
-[[variants]]
-label = "7b"
-size = "7b"
-repo = "acme/mixed-7b"
-
-[[variants]]
-label = "13b-nc"
-size = "13b"
-repo = "acme/mixed-13b-nc"
-license = "acme-nc"
-
-[[variants]]
-label = "70b"
-size = "70b"
-repo = "acme/mixed-70b"
-""",
-    # Scoped licenses: one commercial group (base models), one non-commercial group (instruct models).
-    SCOPED: """section = "generative-general"
-position = 40
-name = { ja = "スコープ", en = "Scoped" }
-year = 2025
-architecture = "Llama"
-developers = ["kumo"]
-
-[[licenses]]
-id = "apache-2.0"
-scope = { ja = "ベースモデル", en = "base models" }
-
-[[licenses]]
-id = "acme-nc"
-scope = { ja = "instruct モデル", en = "instruct models" }
-
-[[variants]]
-label = "13b"
-size = "13b"
-repo = "kumo/scoped-13b"
-
-[[variants]]
-label = "13b-instruct"
-size = "13b"
-repo = "kumo/scoped-13b-instruct"
-""",
-    # `1b(1.4b)`: the parenthesised number is the exact count.
-    TINY: """section = "generative-general"
-position = 50
-name = { ja = "小型モデル", en = "Tiny Model" }
-year = 2023
-architecture = "GPT-NeoX"
-base_model = "Llama 3.1"
-domain = { ja = "医療", en = "medical" }
-context_length = 8192
-training_data = { ja = "雲コーパス合成データ", en = "Kumo synthetic corpus" }
-developers = ["kumo"]
-
-[[licenses]]
-id = "mit"
-
-[[variants]]
-label = "1b"
-size = "1b(1.4b)"
-repo = "kumo/tiny-1b"
-""",
-    # No size anywhere, and no year.
-    NOSIZE: """section = "generative-general"
-position = 60
-name = "NoSize"
-architecture = "Llama"
-developers = ["kumo"]
-
-[[licenses]]
-id = "apache-2.0"
-
-[[variants]]
-label = "small"
-repo = "kumo/nosize-small"
-
-[[variants]]
-label = "base"
-repo = "kumo/nosize-base"
-""",
-    # No variants, a size at entry level, a conditional license, not on Hugging Face, two developers.
-    API: """section = "generative-general"
-position = 70
-name = { ja = "APIモデル", en = "API Model" }
-url = "https://kumo.example/api"
-year = 2025
-size = "72b"
-context_length = 32768
-developers = ["kumo", "acme"]
-hf = { status = "no" }
-
-[[licenses]]
-id = "acme-cond"
-""",
-    BERT: """section = "autoencoding-general"
-position = 10
-name = "Kumo BERT"
-year = 2022
-architecture = "BERT"
-context_length = 512
-domain = { ja = "金融", en = "finance" }
-developers = ["kumo"]
-
-[[licenses]]
-id = "apache-2.0"
-
-[[variants]]
-label = "base"
-size = "110m"
-repo = "kumo/bert-base"
-""",
-    EMBED: """section = "embeddings"
-position = 10
-name = "Kumo Embed"
-year = 2026
-architecture = "BERT"
-context_length = 8192
-developers = ["kumo"]
-
-[[licenses]]
-id = "mit"
-
-[[variants]]
-size = "300m"
-repo = "kumo/embed-300m"
-""",
-    EMBED_SHORT: """section = "embeddings"
-position = 20
-name = "Kumo Embed Short"
-year = 2026
-context_length = 8191
-developers = ["kumo"]
-
-[[licenses]]
-id = "mit"
-
-[[variants]]
-size = "100m"
-repo = "kumo/embed-short"
-""",
-}
-
-# Catalog order: generative-general (by position), then the paper section (order 30), encoder, embeddings.
-ALL = [ALPHA, OMEGA, MIXED, SCOPED, TINY, NOSIZE, API, PAPER, BERT, EMBED, EMBED_SHORT]
-GENERATIVE = [ALPHA, OMEGA, MIXED, SCOPED, TINY, NOSIZE, API]
-ACME = [ALPHA, OMEGA, MIXED, API]
-KUMO = [SCOPED, TINY, NOSIZE, API, BERT, EMBED, EMBED_SHORT]
-
-
-def build_fixture_catalog(target: Path) -> Path:
-    shutil.copytree(MINI, target)
-    for name, extra in (
-        ("licenses.toml", EXTRA_LICENSES),
-        ("organizations.toml", EXTRA_ORGANIZATIONS),
-        ("sections.toml", EXTRA_SECTIONS),
-    ):
-        path = target / name
-        path.write_text(path.read_text(encoding="utf-8") + extra, encoding="utf-8")
-    for entry_id, text in ENTRIES.items():
-        path = target / f"{entry_id}.toml"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return target
+from site_fixtures import (
+    ACME,
+    ALL,
+    ALPHA,
+    API,
+    BERT,
+    EMBED,
+    EMBED_SHORT,
+    GENERATIVE,
+    KUMO,
+    MIXED,
+    NOSIZE,
+    OMEGA,
+    PAPER,
+    SCOPED,
+    TINY,
+    build_fixture_catalog,
+)
 
 
 @pytest.fixture(scope="module")
@@ -682,7 +437,8 @@ def test_half_width_katakana_equals_full_width(shipped: Catalog) -> None:
 
 def test_search_ignores_case(shipped: Catalog) -> None:
     lower = both(shipped, None, [], text="sarashina2")
-    assert SARASHINA2 in lower and SARASHINA2_MOE in lower
+    assert SARASHINA2 in lower
+    assert SARASHINA2_MOE in lower
     assert both(shipped, None, [], text="SARASHINA2") == lower
     assert both(shipped, None, [], text="SaRaShInA2") == lower
     assert both(shipped, None, [], text="Ｓａｒａｓｈｉｎａ２") == lower
@@ -753,7 +509,8 @@ def test_question_7b_or_more_commercial(shipped: Catalog) -> None:
     items = _json_by_id(args)
     for item in items.values():
         chosen = [item["variants"][i] for i in item["matching_variants"]]
-        assert chosen and all(v["params"] >= 7e9 for v in chosen), item["id"]
+        assert chosen, item["id"]
+        assert all(v["params"] >= 7e9 for v in chosen), item["id"]
         for variant in chosen:
             own = variant["commercial"]
             assert own == "yes" or (own is None and "yes" in item["commercial"]), item["id"]
@@ -776,7 +533,8 @@ def test_question_tohoku_encoders_on_hugging_face(shipped: Catalog) -> None:
     ):
         assert wrong not in ids
     for item in _json_by_id(args).values():
-        assert item["kind"] == "encoder" and item["hf"] is True
+        assert item["kind"] == "encoder"
+        assert item["hf"] is True
         assert any("東北大" in d["name"]["ja"] for d in item["developers"])
 
 
@@ -825,7 +583,8 @@ def test_question_embeddings_with_8192_context(shipped: Catalog) -> None:
     ):
         assert wrong not in ids
     for item in _json_by_id(args).values():
-        assert item["kind"] == "embedding" and item["context_length"] >= 8192
+        assert item["kind"] == "embedding"
+        assert item["context_length"] >= 8192
     assert (
         both(shipped, None, ["--kind", "embedding", "--min-context", "8k"], section="embedding", min_context="8k")
         == ids
@@ -847,7 +606,8 @@ def test_question_built_on_qwen3(shipped: Catalog) -> None:
         assert expected in ids
     for wrong in (
         "models/rinna/qwen2.5-bakeneko-32b",  # Qwen2.5
-        "models/research-and-development-center-for-large-language-models/llm-jp-4-32b-a3b",  # architecture Qwen3 MoE, not a base model
+        # architecture Qwen3 MoE, not a base model
+        "models/research-and-development-center-for-large-language-models/llm-jp-4-32b-a3b",
         SARASHINA2,
     ):
         assert wrong not in ids
@@ -884,9 +644,11 @@ def test_bad_input_is_a_one_line_error(
     assert result.exit_code == 2, (result.output, result.stderr)
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert result.stdout == ""
-    assert "Traceback" not in result.output and "Traceback" not in result.stderr
+    assert "Traceback" not in result.output
+    assert "Traceback" not in result.stderr
     lines = result.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: "), result.stderr
     for fragment in fragments:
         assert fragment in lines[0], (fragment, lines[0])
     with pytest.raises(QueryError) as caught:
@@ -899,7 +661,8 @@ def test_bad_input_is_a_one_line_error(
 def test_overflowing_number_is_a_one_line_error(shipped: Catalog, option: str, value: str) -> None:
     result = run_cli(option, value, "--ids")
     assert result.exit_code == 2, repr(result.exception)
-    assert result.stderr.startswith("error: ") and len(result.stderr.splitlines()) == 1
+    assert result.stderr.startswith("error: ")
+    assert len(result.stderr.splitlines()) == 1
     with pytest.raises(QueryError):
         shipped.query(**{option.removeprefix("--").replace("-", "_"): value})
 
@@ -918,7 +681,8 @@ def test_json_items(fixture_root: Path, fixture_catalog: Catalog) -> None:
     for item in items:
         for key in ("id", "name", "repos", "variants", "matching_variants"):
             assert key in item, (key, item["id"])
-        assert "norm" not in item and "order" not in item
+        assert "norm" not in item
+        assert "order" not in item
         assert item["matching_variants"] == list(range(len(item["variants"])))  # no variant filter: all
     by_id = {item["id"]: item for item in items}
     assert by_id[OMEGA]["name"] == {"ja": "オメガ", "en": "Omega"}
@@ -952,7 +716,7 @@ def test_csv_has_a_header_and_one_row_per_entry(fixture_root: Path) -> None:
     rows = list(csv.reader(io.StringIO(result.stdout)))
     assert rows[0] == ["id", "name", "year", "developer", "params", "commercial", "repos"]
     assert [row[0] for row in rows[1:]] == ALL
-    by_id = {row[0]: dict(zip(rows[0], row)) for row in rows[1:]}
+    by_id = {row[0]: dict(zip(rows[0], row, strict=False)) for row in rows[1:]}
     assert by_id[OMEGA]["name"] == "オメガ"
     assert by_id[API]["developer"] == "雲研究所, アクメ"
     assert by_id[TINY]["params"] == "1.4B"

@@ -26,9 +26,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from click.testing import CliRunner
-from playwright.sync_api import sync_playwright
 
 from ja_llm.cli import main
+
 from site_fixtures import (
     HOSTILE_CATALOG,
     ROOT,
@@ -36,9 +36,10 @@ from site_fixtures import (
     chromium_path,
     cli_args,
     cli_ids,
-    launch_chromium,
+    close_shared_browser,
     query_string,
     serve,
+    shared_browser,
 )
 
 ENTRY = "models/sb-intuitions/sarashina2-8x70b"
@@ -79,21 +80,22 @@ def hostile_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    """The session's one Chromium, shared with the other browser test modules (site_fixtures.shared_browser)."""
+    try:
+        yield shared_browser()
+    finally:
+        close_shared_browser()
 
 
 def test_chromium_is_installed() -> None:
     """Without the browser every test below errors at set-up; this one names the cause as a failure."""
     path = chromium_path()
-    assert Path(path).is_file() and os.access(path, os.X_OK), (
+    message = (
         f"Chromium not found at {path} (JA_LLM_CHROMIUM): the browser tests need Debian's chromium; "
         "run `make test`, which installs it (apt-get install chromium fonts-noto-cjk)"
     )
+    assert Path(path).is_file(), message
+    assert os.access(path, os.X_OK), message
 
 
 class Tab:
@@ -266,7 +268,8 @@ def test_facets_change_the_list_and_the_url(page: Any, base_url: str, entry_ids:
     assert query_of(page.url) == {"commercial": ["yes"], "min_params": ["7b"]}
     assert str(len(entry_ids)) not in count_text(page)
     timing = page.evaluate("window.__jaLlm.lastUpdateMs")
-    assert isinstance(timing, (int, float)) and timing >= 0
+    assert isinstance(timing, (int, float))
+    assert timing >= 0
 
 
 def test_show_all_lifts_the_row_limit(page: Any, base_url: str, entry_ids: list[str]) -> None:
@@ -278,7 +281,8 @@ def test_show_all_lifts_the_row_limit(page: Any, base_url: str, entry_ids: list[
     button = page.locator("#show-all")
     assert button.is_visible()
     label = button.text_content() or ""
-    assert str(len(entry_ids)) in label and str(size) in label, label
+    assert str(len(entry_ids)) in label, label
+    assert str(size) in label, label
     update(page, lambda: button.click())
     assert_listed(page, entry_ids, all_shown=True)
     assert not page.locator("#more").is_visible()
@@ -334,7 +338,8 @@ def test_the_language_switch_keeps_the_filters(page: Any, base_url: str) -> None
     # the switch follows later changes too, and leads back
     update(page, lambda: page.select_option("select[name=year]", "2024"))
     back = page.get_attribute("a#lang-switch", "href") or ""
-    assert urlsplit(back).path == "../" and query_of(back) == {"developer": ["sb-intuitions"], "year": ["2024"]}
+    assert urlsplit(back).path == "../"
+    assert query_of(back) == {"developer": ["sb-intuitions"], "year": ["2024"]}
     shown = visible_ids(page)
     page.click("a#lang-switch")
     page.wait_for_url(lambda url: urlsplit(url).path == "/")
@@ -391,16 +396,19 @@ def test_an_entry_page_shows_its_variants_and_licenses(page: Any, base_url: str)
     assert page.get_attribute("html", "lang") == "ja"
     assert page.text_content("h1") == "Sarashina2-8x70B"
     table = page.locator("table.variants")
-    assert table.count() == 1 and table.is_visible()
+    assert table.count() == 1
+    assert table.is_visible()
     repo = table.locator('a[href="https://huggingface.co/sbintuitions/sarashina2-8x70b"]')
-    assert repo.count() == 1 and repo.text_content() == "sbintuitions/sarashina2-8x70b"
+    assert repo.count() == 1
+    assert repo.text_content() == "sbintuitions/sarashina2-8x70b"
     assert "465" in (table.text_content() or "")
     license_item = page.locator("ul.licenses li")
     assert license_item.count() == 1
     assert "Sarashina Model NonCommercial License" in (license_item.text_content() or "")
     assert license_item.locator(".commercial-no").text_content() == "商用不可"
     body = page.inner_text("body")
-    assert "Sparse Upcycling で学習" in body and "ライセンス" in body
+    assert "Sparse Upcycling で学習" in body
+    assert "ライセンス" in body
 
     page.click("a#lang-switch")
     page.wait_for_url(re.compile(r"/en/" + re.escape(ENTRY) + "/$"))
@@ -409,7 +417,8 @@ def test_an_entry_page_shows_its_variants_and_licenses(page: Any, base_url: str)
     assert page.locator("ul.licenses li .commercial-no").text_content() == "non-commercial"
     body = page.inner_text("body")
     assert "Sparse Upcycling on Sarashina2 (70B)" in body
-    assert "License" in body and "Models" in body
+    assert "License" in body
+    assert "Models" in body
     for japanese in ("商用不可", "ライセンス", "で学習", "公開年"):
         assert japanese not in body, japanese
 
@@ -478,7 +487,8 @@ def test_keyboard_reaches_the_search_box_and_the_selects_with_a_visible_focus(pa
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Tab")
     focused = page.evaluate(FOCUSED)
-    assert focused["name"] == "commercial" and focused["focusVisible"], focused
+    assert focused["name"] == "commercial", focused
+    assert focused["focusVisible"], focused
     assert (focused["outlineStyle"] != "none" and focused["outlineWidth"] > 0) or focused["boxShadow"] != "none", (
         focused
     )
@@ -511,7 +521,7 @@ def test_dark_mode_changes_the_background(new_tab: Callable[..., Tab], base_url:
     assert colours["light"][1] != colours["dark"][1], colours
 
 
-# --- 10: screenshots as artefacts ---------------------------------------------------------------------------
+# --- 10: screenshots as artefacts (only with JA_LLM_SCREENSHOTS=1) ----------------------------------------
 
 
 def artifacts() -> Path:
@@ -520,6 +530,7 @@ def artifacts() -> Path:
     return folder
 
 
+@pytest.mark.skipif(os.environ.get("JA_LLM_SCREENSHOTS") != "1", reason="screenshots only with JA_LLM_SCREENSHOTS=1")
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_index_screenshots(new_tab: Callable[..., Tab], base_url: str, lang: str) -> None:
     written = []
@@ -531,7 +542,8 @@ def test_index_screenshots(new_tab: Callable[..., Tab], base_url: str, lang: str
         page.screenshot(path=str(target))
         written.append(target)
     for target in written:
-        assert target.is_file() and target.stat().st_size > 1000, target
+        assert target.is_file(), target
+        assert target.stat().st_size > 1000, target
         assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", target
 
 
@@ -606,7 +618,7 @@ def test_hostile_catalog_texts_stay_text(new_tab: Callable[..., Tab], hostile_ur
     tab = new_tab(bypass_csp=bypass_csp)
     page = tab.page
     clicked = 0
-    for path in HOSTILE_PAGES + [HOSTILE_QUERY, "en/" + HOSTILE_QUERY]:
+    for path in [*HOSTILE_PAGES, HOSTILE_QUERY, "en/" + HOSTILE_QUERY]:
         url = hostile_url + path
         page.goto(url)
         index = path in ("", "en/") or path.startswith(("?", "en/?"))
@@ -633,13 +645,15 @@ def test_hostile_catalog_texts_stay_text(new_tab: Callable[..., Tab], hostile_ur
         if path.startswith(("?", "en/?")):
             assert page.input_value("input[name=q]") == '"><img src=x onerror="window.__pwned=1">'
             chips = page.inner_text("form#facets")  # the filters without a control, shown as text
-            assert "<script>window.__pwned=1</script>" in chips and "javascript:alert(1)" in chips, chips
+            assert "<script>window.__pwned=1</script>" in chips, chips
+            assert "javascript:alert(1)" in chips, chips
             assert page.input_value("select[name=developer]") == "<svg onload=window.__pwned=1>"
         else:
             for hostile in HOSTILE[:4]:
                 assert hostile in text, (where, hostile)
             assert "[x](JAVASCRIPT:alert(1))" in text, where
-            assert "[y](" in text and "avascript:alert(1))" in text, where
+            assert "[y](" in text, where
+            assert "avascript:alert(1))" in text, where
         if index:
             # the facets built from hostile labels still work and stay harmless
             update(page, lambda: page.select_option("select[name=developer]", "acme"))

@@ -16,7 +16,9 @@ from click.testing import CliRunner
 
 from ja_llm.api import Catalog
 from ja_llm.cli import main
+from ja_llm.search.query import FILTERS
 from ja_llm.site.build import CSP
+
 from site_fixtures import HOSTILE_CATALOG, build, html_pages, page_path, parse
 
 ENTRY = "models/sb-intuitions/sarashina2-8x70b"
@@ -77,7 +79,8 @@ def test_every_page_has_a_title_a_description_and_its_language(pages: dict) -> N
     for path, parsed in pages.items():
         assert parsed.title.strip(), f"{path}: empty <title>"
         descriptions = parsed.meta("description")
-        assert len(descriptions) == 1 and descriptions[0].strip(), f"{path}: meta description {descriptions}"
+        assert len(descriptions) == 1, f"{path}: meta description {descriptions}"
+        assert descriptions[0].strip(), f"{path}: meta description {descriptions}"
         html_lang = [a.get("lang") for t, a in parsed.tags if t == "html"]
         assert html_lang == [_language(path)], f"{path}: <html lang> {html_lang}"
 
@@ -144,7 +147,8 @@ def test_no_external_scripts_styles_images_or_fonts(pages: dict, site: Path) -> 
                         continue  # a link to the other language's page, not something loaded
                 assert not _external(url), f"{path}: <{tag} {attribute}={url!r}> loads from outside the site"
     css = (site / "assets" / "style.css").read_text(encoding="utf-8")
-    assert "@import" not in css and "@font-face" not in css
+    assert "@import" not in css
+    assert "@font-face" not in css
     assert not [u for u in re.findall(r"url\(\s*['\"]?([^'\")]+)", css) if _external(u)]
     js = (site / "assets" / "app.js").read_text(encoding="utf-8")
     assert not re.search(r"[\"'`](https?:)?//", js), "app.js holds an absolute URL"
@@ -157,7 +161,8 @@ def _target(site: Path, page: str, url: str) -> Path | None:
         return None
     base = posixpath.dirname("/" + page) if not page.endswith("/") else "/" + page.rstrip("/")
     joined = posixpath.normpath(posixpath.join(base if base else "/", unquote(parts.path)))
-    assert joined.startswith("/") and not joined.startswith("/.."), f"{page}: {url} leaves the site"
+    assert joined.startswith("/"), f"{page}: {url} leaves the site"
+    assert not joined.startswith("/.."), f"{page}: {url} leaves the site"
     target = site / joined.lstrip("/")
     if url.split("#")[0].split("?")[0].endswith("/") or target.is_dir():
         target = target / "index.html"
@@ -222,7 +227,13 @@ def test_entries_json_has_every_entry_in_row_order(site: Path, pages: dict, cata
     assert ids == pages[""].row_ids
     for entry in data["entries"]:
         assert {"id", "year", "sections", "text", "variants", "commercial", "names"} <= set(entry), entry["id"]
-    assert {f["name"] for f in data["filters"]} >= {"section", "year", "since", "developer", "hf", "min_context"}
+    spec = data["spec"]
+    assert [f["name"] for f in spec["filters"]] == [f.name for f in FILTERS]
+    for spec_filter in spec["filters"]:
+        test = spec_filter.get("entry") or spec_filter["variant"]["fallback"]
+        if test is not None:
+            assert test["column"] in spec["columns"], spec_filter
+            assert test["column"] in data["entries"][0], spec_filter
 
 
 def test_about_page_credits_awesome_japanese_llm(pages: dict) -> None:
@@ -259,14 +270,17 @@ def cli_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_build_command_writes_the_site_and_the_lists(cli_build: Path, catalog: Catalog) -> None:
     site = cli_build / "site"
-    assert (site / "index.html").is_file() and (site / "en" / "index.html").is_file()
+    assert (site / "index.html").is_file()
+    assert (site / "en" / "index.html").is_file()
     assert (site / ENTRY / "index.html").is_file()
     assert (site / "data" / "entries.json").is_file()
-    assert (site / "assets" / "app.js").is_file() and (site / "assets" / "style.css").is_file()
+    assert (site / "assets" / "app.js").is_file()
+    assert (site / "assets" / "style.css").is_file()
     lists = cli_build / "list"
     assert lists.is_dir()
     readmes = sorted(p.relative_to(lists).as_posix() for p in lists.rglob("*.md"))
-    assert "README.md" in readmes and "en/README.md" in readmes, readmes
+    assert "README.md" in readmes, readmes
+    assert "en/README.md" in readmes, readmes
     assert len(parse(site / "index.html").row_ids) == len(catalog.entries)
 
 
@@ -325,6 +339,5 @@ def test_hostile_texts_are_escaped_once(hostile_site: Path) -> None:
         parsed = parse(page)
         for tag, texts in parsed.texts.items():
             for text in texts:
-                assert "&lt;" not in text and "&quot;" not in text and "&#34;" not in text, (
-                    f"{page}: <{tag}> {text[:120]!r}"
-                )
+                for escaped in ("&lt;", "&quot;", "&#34;"):
+                    assert escaped not in text, f"{page}: <{tag}> {text[:120]!r}"

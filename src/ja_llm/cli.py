@@ -332,25 +332,20 @@ def serve_command(data: Path | None, port: int, out: Path, rebuild: bool) -> Non
 
 
 def filter_options(func: Callable) -> Callable:
-    """One CLI option per filter of ja_llm.search.query.FILTERS (the filters are defined once, there)."""
+    """One CLI option per filter of ja_llm.search.query.FILTERS (the filters are defined once, there): a flag
+    for a flag filter, an option whose value may be left out for a filter with a default value."""
     from .search.query import FILTERS
 
     for spec in reversed(FILTERS):
-        option_name = "--" + spec.name.replace("_", "-")
+        names = ["--" + name.replace("_", "-") for name in (spec.name, *spec.aliases)]
+        default = spec.parser.data.get("default")
         if spec.flag:
-            func = click.option(option_name, spec.name, is_flag=True, default=None, help=spec.help)(func)
-        elif spec.name == "commercial":
+            func = click.option(*names, spec.name, is_flag=True, default=None, help=spec.help)(func)
+        elif default is not None:
             func = click.option(
-                option_name,
-                spec.name,
-                is_flag=False,
-                flag_value="yes",
-                default=None,
-                metavar=spec.metavar,
-                help=spec.help,
+                *names, spec.name, is_flag=False, flag_value=default, default=None, metavar=spec.metavar, help=spec.help
             )(func)
         else:
-            names = [option_name, "--kind"] if spec.name == "section" else [option_name]
             func = click.option(*names, spec.name, default=None, metavar=spec.metavar, help=spec.help)(func)
     return func
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..catalog.location import shipped_catalog
 
-INDEX_FORMAT = 5  # bump when records change shape
+INDEX_FORMAT = 6  # bump when records change shape
 _FOLDERS = ("models", "benchmarks", "papers")
 
 

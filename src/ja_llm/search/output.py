@@ -45,8 +45,8 @@ def _short_repos(repos: str) -> str:
     return f"{items[0]} (+{len(items) - 1})" if len(items) > 1 else (items[0] if items else "")
 
 
-# search machinery, not part of the JSON output (best_commercial: in records cached by an older index format)
-INTERNAL = ("norm", "order", "bounds", "best_commercial")
+# search machinery, not part of the JSON output
+INTERNAL = ("norm", "order", "bounds")
 
 
 def public(record: dict[str, Any]) -> dict[str, Any]:

@@ -62,7 +62,8 @@ class Parser:
 @dataclass(frozen=True)
 class EntryTest:
     """`column OP value` on each record. Ops: eq, ge, le, contains (a substring of a text column or an item
-    of a list column), intersects (a list column shares an item with a set value). `exact` is the column
+    of a list column), intersects (a list column shares an item with a set value), in (the column's value is
+    one of a set value, as a `choice` parser gives). `exact` is the column
     compared instead when the parser reads the value as an exact id (Exact)."""
 
     column: str
@@ -86,7 +87,7 @@ class VariantTest:
 class Filter:
     """One filter: name, help, how a value is read (`parser`) and what it tests (`entry` or `variant`)."""
 
-    __slots__ = ("entry", "help", "metavar", "name", "parser", "variant")
+    __slots__ = ("aliases", "entry", "help", "metavar", "name", "parser", "variant")
 
     def __init__(
         self,
@@ -97,11 +98,13 @@ class Filter:
         entry: EntryTest | None = None,
         variant: VariantTest | None = None,
         metavar: str = "TEXT",
+        aliases: tuple[str, ...] = (),
     ) -> None:
         if (entry is None) == (variant is None):
             raise ValueError(f"filter {name!r}: give an entry test or a variant test")
         self.name, self.help, self.parser = name, help, parser
         self.entry, self.variant, self.metavar = entry, variant, metavar
+        self.aliases = aliases  # other option names of the CLI (`--kind` for `--section`)
 
     @property
     def flag(self) -> bool:
@@ -213,7 +216,7 @@ def _parse_choice(spec: Filter, value: Any, meta: dict[str, Any]) -> frozenset[s
 def _parse_section(spec: Filter, value: Any, meta: dict[str, Any]) -> str:
     text = str(value).strip()
     kinds = spec.parser.data["kinds"]
-    if text in kinds or text in meta["sections"]:
+    if text in kinds or text in meta[spec.parser.data["vocabulary"]]:
         return text
     accepted = ", ".join(kinds) + "; or a section id: " + ", ".join(meta["section_order"])
     raise QueryError(f"unknown section or kind {text!r} (accepted: {accepted})")
@@ -221,14 +224,15 @@ def _parse_section(spec: Filter, value: Any, meta: dict[str, Any]) -> str:
 
 def _parse_license(spec: Filter, value: Any, meta: dict[str, Any]) -> str:
     text = str(value).strip()
-    if text in meta["licenses"]:
+    known = meta[spec.parser.data["vocabulary"]]
+    if text in known:
         return text
-    raise QueryError(f"unknown license {text!r} (accepted: {', '.join(sorted(meta['licenses']))})")
+    raise QueryError(f"unknown license {text!r} (accepted: {', '.join(sorted(known))})")
 
 
 def _parse_developer(spec: Filter, value: Any, meta: dict[str, Any]) -> str:
     text = str(value).strip()
-    if text in meta.get("developers", ()):
+    if text in meta.get(spec.parser.data["vocabulary"], ()):
         return Exact(text)
     return _parse_text(spec, value, meta)
 
@@ -237,8 +241,9 @@ def _parse_flag(spec: Filter, value: Any, meta: dict[str, Any]) -> bool:
     return bool(value)
 
 
-# Parser kinds: the website's script implements the same kinds (a `parsers` table in app.js). The
-# vocabularies the section, license and developer kinds check against are exported with the spec.
+# Parser kinds: the website's script implements the same kinds (PARSERS in app.js). The section, license and
+# developer kinds check a value against a vocabulary of the catalog's meta (`vocabulary` in their data),
+# exported with the spec.
 PARSERS: dict[str, Callable[[Filter, Any, dict[str, Any]], Any]] = {
     "params": _parse_params,
     "int": _parse_int,
@@ -453,9 +458,10 @@ FILTERS: tuple[Filter, ...] = (
         "section",
         "Section id or kind: generative, encoder, embedding, vision-language, speech, music, benchmark, paper"
         " (sub-sections included).",
-        Parser("section", {"kinds": KIND_NAMES}),
+        Parser("section", {"kinds": KIND_NAMES, "vocabulary": "sections"}),
         entry=EntryTest("sections", "contains"),
         metavar="ID|KIND",
+        aliases=("kind",),
     ),
     Filter(
         "commercial",
@@ -468,7 +474,7 @@ FILTERS: tuple[Filter, ...] = (
     Filter(
         "license",
         "License id from the registry (e.g. apache-2.0, mit, llama3.1).",
-        Parser("license"),
+        Parser("license", {"vocabulary": "licenses"}),
         variant=VariantTest("license", "eq", fallback=EntryTest("entry_licenses", "contains")),
         metavar="ID",
     ),
@@ -491,7 +497,7 @@ FILTERS: tuple[Filter, ...] = (
     Filter(
         "developer",
         "Developer id (exact), or part of its name in any language (東北大, SB Intuitions).",
-        Parser("developer"),
+        Parser("developer", {"vocabulary": "developers"}),
         entry=EntryTest("developers", "contains", exact="developer_ids"),
         metavar="TEXT",
     ),
@@ -564,6 +570,7 @@ def variant_fields() -> list[str]:
 def spec(meta: dict[str, Any]) -> dict[str, Any]:
     """Everything the website's script needs to evaluate a query exactly as `run_query` does: the filters,
     the sort keys, the text search, the column types and the vocabularies the parsers check against."""
+    vocabularies = sorted({f.parser.data["vocabulary"] for f in FILTERS if "vocabulary" in f.parser.data})
     return {
         "filters": [f.describe() for f in FILTERS],
         "sorts": SORTS,
@@ -571,11 +578,7 @@ def spec(meta: dict[str, Any]) -> dict[str, Any]:
         "text": TEXT,
         "columns": {name: COLUMN_TYPES[name] for name in data_columns()},
         "variant_fields": {name: VARIANT_FIELDS[name] for name in variant_fields()},
-        "vocabularies": {
-            "sections": list(meta["section_order"]),
-            "licenses": sorted(meta["licenses"]),
-            "developers": sorted(meta.get("developers", ())),
-        },
+        "vocabularies": {name: sorted(meta.get(name, ())) for name in vocabularies},
         "commercial": {"classes": list(COMMERCIAL_CLASSES), "rank": dict(COMMERCIAL_RANK)},
         "param_units": dict(PARAM_UNITS),
     }
@@ -661,6 +664,8 @@ def _narrow_entries(c: Compiled, candidates: Positions, test: EntryTest, value: 
         return [i for i in candidates if value in column[i]]
     if op == "intersects":
         return [i for i in candidates if not value.isdisjoint(column[i])]
+    if op == "in":
+        return [i for i in candidates if column[i] in value]
     raise ValueError(f"unknown op {op!r}")
 
 
@@ -676,6 +681,8 @@ def _entry_passes(test: EntryTest, item: Any, value: Any) -> bool:
         return value in item
     if op == "intersects":
         return not value.isdisjoint(item)
+    if op == "in":
+        return item in value
     raise ValueError(f"unknown op {op!r}")
 
 

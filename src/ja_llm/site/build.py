@@ -7,7 +7,8 @@ Layout (Japanese at the root, other languages under `LANG/`):
     index.html, en/index.html                     every entry, facets (JavaScript)
     models/<org>/<slug>/index.html, en/models/…    one page per entry: the path is the entry's id
     sections/<id>/index.html, benchmarks/, papers/, about/
-    data/entries.json                              the filter columns of every entry (shared)
+    data/entries.json                              the query spec (filters, sort keys: search.query.spec)
+                                                   and the columns of every entry they read (shared)
     assets/app.js, assets/style.css
 """
 
@@ -27,7 +28,7 @@ from ..catalog.core import Catalog, LoadedEntry
 from ..files import replace_directory
 from ..model.text import normalize, text_in
 from ..model.units import format_params, params_range
-from ..search.query import COLUMNS
+from ..search import query
 from ..search.records import build_meta, build_records
 from .html import FootnoteRefs, LinkMap, block, inline, plain, safe_url
 from .i18n import ui
@@ -40,19 +41,21 @@ PAGE_SIZE = 250  # rows the index shows at a time with JavaScript ("show all" li
 # a table row costs the browser ~0.15 ms, so thousands of shown rows would make every filter change slow
 PARAM_STEPS = ("100m", "500m", "1b", "3b", "7b", "13b", "30b", "70b", "100b")
 CONTEXT_STEPS = ("2048", "4096", "8192", "32768", "131072")
-DATA_COLUMNS = (
-    "sections",
-    "developer_ids",
-    "developers",
-    "architecture",
-    "base_model",
-    "domain",
-    "hf",
-    "context_length",
-    "commercial",
-    "entry_licenses",
-    "names",
-)
+# The filters the index page offers a select for, and where its options come from (the catalog's values or
+# fixed steps). Besides these, a `choice` filter gets a select of its values and a `flag` filter a checkbox;
+# any other filter works from the URL (`?since=2024`) and is shown as a removable chip.
+FACET_OPTIONS: dict[str, str | tuple[str, ...]] = {
+    "section": "sections",
+    "license": "licenses",
+    "min_params": PARAM_STEPS,
+    "max_params": PARAM_STEPS,
+    "year": "years",
+    "developer": "developers",
+    "arch": "architectures",
+    "domain": "domains",
+    "min_context": CONTEXT_STEPS,
+}
+DATA_VERSION = 2
 
 
 def _environment() -> Environment:
@@ -103,7 +106,7 @@ class SiteBuilder:
         root = "../" * depth
         base = _lang_base(lang, self.languages)
         inner = path[len(base) :] if base and path.startswith(base) else path
-        other = next((l for l in self.languages if l != lang), lang)
+        other = next((other for other in self.languages if other != lang), lang)
         t = ui(lang)
         return {
             "lang": lang,
@@ -116,7 +119,9 @@ class SiteBuilder:
             "switch_href": root + _lang_base(other, self.languages) + inner,
             "switch_lang": other,
             "alternates": [
-                {"lang": l, "href": root + _lang_base(l, self.languages) + inner} for l in self.languages if l != lang
+                {"lang": other_lang, "href": root + _lang_base(other_lang, self.languages) + inner}
+                for other_lang in self.languages
+                if other_lang != lang
             ],
         }
 
@@ -243,6 +248,7 @@ class SiteBuilder:
             title=title,
             intro=self._intro(lang, ctx),
             facets=self.facets(lang),
+            sort_keys=list(query.SORTS),
             rows=rows,
             page_size=PAGE_SIZE,
             count_text=(t["result_one"] if count == 1 else t["result_many"]).replace("{n}", str(count)),
@@ -259,91 +265,80 @@ class SiteBuilder:
         return block(first, None, self.links(lang, ctx))
 
     def facets(self, lang: str) -> list[dict[str, Any]]:
+        """The index page's controls, one per filter that has one (in the order of FILTERS): `select` with
+        options (value, label) or `checkbox`."""
+        t = ui(lang)
+        out = []
+        for spec in query.FILTERS:
+            kind = spec.parser.kind
+            label = t.get(spec.name, spec.name.replace("_", " "))
+            source = FACET_OPTIONS.get(spec.name)
+            if source is not None:
+                options = (
+                    [{"value": v, "label": self._step_label(v)} for v in source]
+                    if isinstance(source, tuple)
+                    else self._catalog_options(source, lang)
+                )
+                out.append({"name": spec.name, "label": label, "control": "select", "options": options})
+            elif kind == "choice":
+                values = spec.parser.data["values"]
+                options = [{"value": v, "label": t.get(f"{spec.name}_{v}", v)} for v in values]
+                out.append({"name": spec.name, "label": label, "control": "select", "options": options})
+            elif kind == "flag":
+                out.append({"name": spec.name, "label": label, "control": "checkbox", "options": []})
+        return out
+
+    @staticmethod
+    def _step_label(value: str) -> str:
+        """`7B` for a parameter step, `8,192` for a token count."""
+        return f"{int(value):,}" if value.isdigit() else value.upper()
+
+    def _catalog_options(self, source: str, lang: str) -> list[dict[str, str]]:
+        """The options of a facet whose values come from the catalog."""
         t = ui(lang)
         records = self.records
-        kinds = [k for k in dict.fromkeys(r["kind"] for r in records)]
-        sections = [
-            {"value": sid, "label": "\u00a0\u00a0" * self._depth(sid) + self.section_title(sid, lang)}
-            for sid in self.catalog.section_order()
-            if self.by_section.get(sid)
-        ]
-        developers: dict[str, int] = {}
-        for record in records:
-            for dev in record["developers"]:
-                developers[dev["id"]] = developers.get(dev["id"], 0) + 1
-        licenses = sorted({lid for r in records for lid in r["license_ids"]})
-        archs = self._families([r["norm"]["architecture"] for r in records])
-        domains: dict[str, str] = {}
-        for record in records:
-            entry = self.catalog.entries[record["id"]].data
-            if entry.domain:
-                domains.setdefault(normalize(plain(self.t(entry.domain, lang))), plain(self.t(entry.domain, lang)))
-        return [
-            {
-                "name": "section",
-                "label": t["section"],
-                "options": [{"value": k, "label": t.get(f"kind_{k}", k)} for k in kinds] + sections,
-            },
-            {
-                "name": "commercial",
-                "label": t["commercial"],
-                "options": [
-                    {"value": "yes", "label": t["commercial_yes"]},
-                    {"value": "any", "label": t["commercial_any"]},
-                ],
-            },
-            {
-                "name": "license",
-                "label": t["license"],
-                "options": [
-                    {"value": lid, "label": plain(self.t(self.catalog.licenses[lid].name, lang))}
-                    for lid in licenses
-                    if lid in self.catalog.licenses
-                ],
-            },
-            {
-                "name": "min_params",
-                "label": t["min_params"],
-                "options": [{"value": s, "label": s.upper()} for s in PARAM_STEPS],
-            },
-            {
-                "name": "max_params",
-                "label": t["max_params"],
-                "options": [{"value": s, "label": s.upper()} for s in PARAM_STEPS],
-            },
-            {
-                "name": "year",
-                "label": t["year"],
-                "options": [
-                    {"value": str(y), "label": str(y)}
-                    for y in sorted({r["year"] for r in records if r["year"]}, reverse=True)
-                ],
-            },
-            {
-                "name": "developer",
-                "label": t["developer"],
-                "options": [
-                    {
-                        "value": org,
-                        "label": plain(self.t(self.catalog.organizations[org].name, lang))
-                        if org in self.catalog.organizations
-                        else org,
-                    }
-                    for org, _ in sorted(developers.items(), key=lambda item: (-item[1], item[0]))
-                ],
-            },
-            {"name": "arch", "label": t["arch"], "options": [{"value": a, "label": a} for a in archs]},
-            {
-                "name": "domain",
-                "label": t["domain"],
-                "options": [{"value": k, "label": v} for k, v in sorted(domains.items())],
-            },
-            {
-                "name": "min_context",
-                "label": t["min_context"],
-                "options": [{"value": c, "label": f"{int(c):,}"} for c in CONTEXT_STEPS],
-            },
-        ]
+        if source == "sections":
+            kinds = list(dict.fromkeys(r["kind"] for r in records))
+            return [{"value": k, "label": t.get(f"kind_{k}", k)} for k in kinds] + [
+                {"value": sid, "label": "\u00a0\u00a0" * self._depth(sid) + self.section_title(sid, lang)}
+                for sid in self.catalog.section_order()
+                if self.by_section.get(sid)
+            ]
+        if source == "licenses":
+            licenses = sorted({lid for r in records for lid in r["license_ids"]})
+            return [
+                {"value": lid, "label": plain(self.t(self.catalog.licenses[lid].name, lang))}
+                for lid in licenses
+                if lid in self.catalog.licenses
+            ]
+        if source == "years":
+            years = sorted({r["year"] for r in records if r["year"]}, reverse=True)
+            return [{"value": str(y), "label": str(y)} for y in years]
+        if source == "developers":
+            developers: dict[str, int] = {}
+            for record in records:
+                for dev in record["developers"]:
+                    developers[dev["id"]] = developers.get(dev["id"], 0) + 1
+            return [
+                {
+                    "value": org,
+                    "label": plain(self.t(self.catalog.organizations[org].name, lang))
+                    if org in self.catalog.organizations
+                    else org,
+                }
+                for org, _ in sorted(developers.items(), key=lambda item: (-item[1], item[0]))
+            ]
+        if source == "architectures":
+            return [{"value": a, "label": a} for a in self._families([r["norm"]["architecture"] for r in records])]
+        if source == "domains":
+            domains: dict[str, str] = {}
+            for record in records:
+                entry = self.catalog.entries[record["id"]].data
+                if entry.domain:
+                    text = plain(self.t(entry.domain, lang))
+                    domains.setdefault(normalize(text), text)
+            return [{"value": k, "label": v} for k, v in sorted(domains.items())]
+        raise ValueError(f"unknown facet source {source!r}")
 
     def _depth(self, section_id: str) -> int:
         depth = 0
@@ -556,24 +551,26 @@ class SiteBuilder:
         )
 
     def entries_data(self) -> str:
-        """The filter columns of every entry, computed by the same code as the CLI's columns."""
-        from ..search.query import FILTERS
-
+        """The query spec (search.query.spec: filters, sort keys, vocabularies) and, for every entry, the
+        columns it reads, computed by the same code as the CLI's columns; each variant is a row of the spec's
+        variant fields. The site's script evaluates queries from this alone."""
+        columns = query.data_columns()
+        fields = query.variant_fields()
         entries = []
         for record in self.records:
-            item: dict[str, Any] = {"id": record["id"], "order": record["order"], "year": record["year"]}
-            for column in DATA_COLUMNS:
-                value = COLUMNS[column](record)
+            item: dict[str, Any] = {"id": record["id"]}
+            for column in columns:
+                value = query.COLUMNS[column](record)
                 item[column] = list(value) if isinstance(value, tuple) else value
-            item["sort_name"] = {
-                lang: normalize(record["name"].get(lang) or next(iter(record["name"].values()), ""))
-                for lang in self.languages
-            }
-            item["text"] = record["norm"]["text"]
-            item["variants"] = [[v["params"], v["active"], v["commercial"], v["license"]] for v in record["variants"]]
+            item["variants"] = [[v[name] for name in fields] for v in record["variants"]]
             entries.append(item)
-        filters = [{"name": f.name, "column": f.column, "op": f.op} for f in FILTERS if f.column is not None]
-        data = {"version": 1, "filters": filters, "developer_ids": sorted(self.meta["developers"]), "entries": entries}
+        spec = query.spec(self.meta)
+        spec["facets"] = {
+            name: {"control": "select", "steps": list(source)}
+            for name, source in FACET_OPTIONS.items()
+            if isinstance(source, tuple)
+        }
+        data = {"version": DATA_VERSION, "spec": spec, "entries": entries}
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
     def build(self) -> dict[str, str]:

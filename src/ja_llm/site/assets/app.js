@@ -1,18 +1,21 @@
 /* ja-llm catalog: client-side search and facets.
  *
- * Mirrors `ja_llm.query.run_query` (same normalisation, same filters, same sort) on the columns of
- * data/entries.json, so that a URL such as ?q=llama&commercial=yes&sort=params lists the same entries, in
- * the same order, as `ja-llm search llama --commercial yes --sort params`.
+ * An interpreter of the query spec that `ja_llm.search.query.spec` exports with data/entries.json: the
+ * filters (each a value parser of a named kind and an entry test or a variant test with its op), the sort
+ * keys, the text search and the vocabularies. It evaluates them on the entries' columns exactly as
+ * `ja_llm.search.query.run_query` does, so that a URL such as ?q=llama&commercial=yes&sort=params lists the
+ * same entries, in the same order, as `ja-llm search llama --commercial yes --sort params`. Nothing here
+ * knows a filter by its name: a filter added in Python works here as it is.
  *
  * No libraries, no inline code, no HTML built from data: the page's rows are rendered by the generator and
- * only shown, hidden and reordered here. The pure part is exposed as `window.jaLlmQuery` for tests.
+ * only shown, hidden and reordered here.
  */
 (function () {
   "use strict";
 
-  var root = typeof window !== "undefined" ? window : globalThis;
+  var root = window;
 
-  // --- text normalisation (textnorm.normalize) --------------------------------------------------------
+  // --- text normalisation (model/text.normalize) ------------------------------------------------------
 
   // Python's str.isspace() characters, which is what `\s` means in Python's re (JavaScript's \s differs:
   // it lacks \x1c-\x1f and \x85 and has \ufeff).
@@ -31,8 +34,6 @@
     return String(text).normalize("NFKC").toLowerCase().replace(WS_RUN, " ").replace(/^ | $/g, "");
   }
 
-  // --- value parsers (query.parse_params, query.parse_int) --------------------------------------------
-
   var ND = /\p{Nd}/u;
   var ND_ALL = /\p{Nd}/gu;
   var NON_ASCII = /[^\x00-\x7f]/;
@@ -50,48 +51,137 @@
     });
   }
 
-  var PARAMS_RE = new RegExp("^[" + WS + "]*([0-9]+(?:\\.[0-9]+)?)[" + WS + "]*([kmbt])[" + WS + "]*$", "i");
-  var UNITS = { k: 1e3, m: 1e6, b: 1e9, t: 1e12 };
-
-  /** A size text (7b, 1.4B, 500m, 110M) to a number of parameters; NaN when it is not one. */
-  function parseParams(text) {
-    if (typeof text === "number") return text;
-    var match = PARAMS_RE.exec(asciiDigits(String(text).normalize("NFKC")));
-    if (!match) return NaN;
-    return parseFloat(match[1]) * UNITS[match[2].toLowerCase()];
-  }
-
   var INT_RE = new RegExp("^[" + WS + "]*([+-]?[0-9]+)[" + WS + "]*$");
   var FLOAT_RE = new RegExp("^[" + WS + "]*([+-]?(?:[0-9]+\\.?[0-9]*|\\.[0-9]+)(?:e[+-]?[0-9]+)?)[" + WS + "]*$", "i");
 
-  /** query.parse_int: a whole number (commas and underscores ignored), or a number followed by k (*1024).
-   * null when it is not one. */
-  function parseIntLike(value) {
-    if (typeof value === "number") return Number.isFinite(value) ? Math.trunc(value) : null;
+  /** query.parse_int: a whole number (commas and underscores ignored), or a number followed by k (times
+   * `k`); null when it is not one. */
+  function parseIntLike(value, k) {
     var raw = asciiDigits(pyStrip(String(value).normalize("NFKC")).replace(/[,_]/g, ""));
     if (raw.slice(-1).toLowerCase() === "k") {
       var f = FLOAT_RE.exec(raw.slice(0, -1));
       if (!f) return null;
-      var number = parseFloat(f[1]) * 1024;
+      var number = parseFloat(f[1]) * k;
       return Number.isFinite(number) ? Math.trunc(number) : null;
     }
     var m = INT_RE.exec(raw);
     return m ? parseInt(m[1], 10) : null;
   }
 
-  function parseYear(value) {
-    var year = parseIntLike(value);
-    return year !== null && year >= 1000 && year <= 9999 ? year : null;
-  }
-
   function isOn(value) {
     return value === true || value === 1 || value === "1" || value === "true" || value === "on";
   }
 
-  // --- the index of a data file --------------------------------------------------------------------------
+  function escapeClass(text) {
+    return text.replace(/[\\\]\[^-]/g, "\\$&");
+  }
 
-  var VARIANT_FILTERS = ["commercial", "license", "min_params", "max_params"];
-  var SORT_KEYS = ["catalog", "params", "year", "name"];
+  // --- value parsers, by kind (query.PARSERS) ------------------------------------------------------------
+  // Each reads a raw value (never empty) with its parser's data; it gives {value, exact} or null (a value
+  // the CLI would reject: marked invalid on its control and not applied).
+
+  var PARSERS = {
+    params: function (raw, data) {
+      var units = data.units;
+      if (!data.re) {
+        data.re = new RegExp(
+          "^[" + WS + "]*([0-9]+(?:\\.[0-9]+)?)[" + WS + "]*([" + escapeClass(Object.keys(units).join("")) + "])[" + WS + "]*$",
+          "i"
+        );
+      }
+      var match = data.re.exec(asciiDigits(String(raw).normalize("NFKC")));
+      return match ? { value: parseFloat(match[1]) * units[match[2].toLowerCase()] } : null;
+    },
+    int: function (raw, data) {
+      var value = parseIntLike(raw, data.k);
+      return value === null ? null : { value: value };
+    },
+    year: function (raw, data) {
+      var value = parseIntLike(raw, data.k);
+      return value !== null && value >= data.min && value <= data.max ? { value: value } : null;
+    },
+    text: function (raw) {
+      var value = normalize(raw);
+      return value === "" ? null : { value: value };
+    },
+    choice: function (raw, data) {
+      var text = raw === true ? data["default"] : pyStrip(raw).toLowerCase();
+      return Object.prototype.hasOwnProperty.call(data.values, text) ? { value: new Set(data.values[text]) } : null;
+    },
+    section: function (raw, data, vocab) {
+      var text = pyStrip(raw);
+      return data.kinds.indexOf(text) >= 0 || vocab[data.vocabulary].has(text) ? { value: text } : null;
+    },
+    license: function (raw, data, vocab) {
+      var text = pyStrip(raw);
+      return vocab[data.vocabulary].has(text) ? { value: text } : null;
+    },
+    developer: function (raw, data, vocab) {
+      var text = pyStrip(raw);
+      if (vocab[data.vocabulary].has(text)) return { value: text, exact: true };
+      return PARSERS.text(raw);
+    },
+    flag: function (raw) {
+      return isOn(raw) ? { value: true } : null;
+    }
+  };
+
+  var UNSET = { unset: true };
+
+  /** A filter's raw value (a URL parameter) to {value, exact}; UNSET when it asks for no filtering. */
+  function parseValue(ix, filter, raw) {
+    if (raw === undefined || raw === null || raw === false || raw === "") return UNSET;
+    var kind = filter.parser.kind;
+    if (kind === "flag" && !isOn(raw)) return UNSET;
+    var parse = PARSERS[kind];
+    return parse ? parse(raw, filter.parser, ix.vocab) : null;
+  }
+
+  // --- ops (query._narrow_entries, query._narrow_variants) -------------------------------------------------
+
+  /** An entry test: `column OP value`; a column value missing from the data fails. */
+  var ENTRY_OPS = {
+    eq: function (x, v) {
+      return x === v;
+    },
+    ge: function (x, v) {
+      return x != null && x >= v;
+    },
+    le: function (x, v) {
+      return x != null && x <= v;
+    },
+    contains: function (x, v) {
+      return x != null && x.includes(v); // a substring of a text, or an item of a list
+    },
+    intersects: function (x, v) {
+      if (!Array.isArray(x)) return false;
+      for (var k = 0; k < x.length; k++) if (v.has(x[k])) return true;
+      return false;
+    },
+    in: function (x, v) {
+      return x != null && v.has(x);
+    }
+  };
+
+  /** A variant test on the variant's own value (never missing here: a missing one goes to the fallback). */
+  var VARIANT_OPS = {
+    eq: function (x, v) {
+      return x === v;
+    },
+    ge: function (x, v) {
+      return x >= v;
+    },
+    le: function (x, v) {
+      return x <= v;
+    },
+    in: function (x, v) {
+      return v.has(x);
+    }
+  };
+
+  function hasValue(x) {
+    return x !== null && x !== undefined && x === x; // NaN: no value
+  }
 
   /** Code-point order (Python's str comparison), not UTF-16 code-unit order. */
   function compareCodePoints(a, b) {
@@ -109,269 +199,247 @@
     return a.length - b.length;
   }
 
+  // --- the index of a data file --------------------------------------------------------------------------
+
   function Index(data) {
-    var entries = (data && data.entries) || [];
+    var spec = data.spec;
+    var entries = data.entries || [];
     var n = entries.length;
-    this.data = data;
+    this.spec = spec;
     this.n = n;
     this.entries = entries;
+    this.filters = spec.filters;
+    this.byName = new Map();
+    for (var f = 0; f < spec.filters.length; f++) this.byName.set(spec.filters[f].name, spec.filters[f]);
+    var vocabularies = spec.vocabularies || {};
+    this.vocab = {};
+    for (var key in vocabularies) this.vocab[key] = new Set(vocabularies[key]);
     this.ids = new Array(n);
-    this.text = new Array(n);
-    this.names = new Array(n);
-    this.year = new Array(n);
-    this.entryLic = new Array(n);
-    this.devIds = new Set((data && data.developer_ids) || []);
-    this.filters = ((data && data.filters) || []).filter(function (f) {
-      return f && f.name && f.column && VARIANT_FILTERS.indexOf(f.name) < 0;
-    });
     this.columns = new Map();
     this.ranks = new Map();
+    // variants flattened: entry i owns positions vStart[i]..vStart[i+1]-1; an entry without variants has
+    // one blank position (no value in any field), judged by the fallbacks alone
+    var fields = Object.keys(spec.variant_fields);
+    var values = fields.map(function () {
+      return [];
+    });
     var starts = new Int32Array(n + 1);
-    var params = [];
-    var active = [];
-    var license = [];
-    var yes = [];
-    var any = [];
-    this.maxParams = new Float64Array(n);
-    this.maxActive = new Float64Array(n);
+    var count = 0;
     for (var i = 0; i < n; i++) {
       var e = entries[i];
       this.ids[i] = String(e.id);
-      this.text[i] = typeof e.text === "string" ? e.text : "";
-      this.names[i] = Array.isArray(e.names) ? e.names : [];
-      this.year[i] = typeof e.year === "number" ? e.year : null;
-      this.entryLic[i] = Array.isArray(e.entry_licenses) ? e.entry_licenses : [];
-      var groups = Array.isArray(e.commercial) ? e.commercial : [];
-      var entryYes = groups.indexOf("yes") >= 0;
-      var entryAny = entryYes || groups.indexOf("conditional") >= 0;
-      var variants = Array.isArray(e.variants) && e.variants.length ? e.variants : [[null, null, null, null]];
-      starts[i] = params.length;
-      var maxP = NaN;
-      var maxA = NaN;
-      for (var v = 0; v < variants.length; v++) {
-        var row = variants[v] || [];
-        var p = typeof row[0] === "number" ? row[0] : NaN;
-        var a = typeof row[1] === "number" ? row[1] : NaN;
-        var own = row[2] == null ? null : row[2];
-        params.push(p);
-        active.push(a);
-        license.push(row[3] == null ? null : row[3]);
-        // a variant's own class decides; a variant without one follows the entry's license groups
-        yes.push(own !== null ? (own === "yes" ? 1 : 0) : (entryYes ? 1 : 0));
-        any.push(own !== null ? (own === "yes" || own === "conditional" ? 1 : 0) : (entryAny ? 1 : 0));
-        if (p === p && !(p <= maxP)) maxP = p;
-        if (a === a && !(a <= maxA)) maxA = a;
+      starts[i] = count;
+      var rows = Array.isArray(e.variants) && e.variants.length ? e.variants : [[]];
+      for (var r = 0; r < rows.length; r++) {
+        for (var c = 0; c < fields.length; c++) values[c].push(rows[r][c] == null ? null : rows[r][c]);
+        count++;
       }
-      this.maxParams[i] = maxP;
-      this.maxActive[i] = maxA;
     }
-    starts[n] = params.length;
+    starts[n] = count;
     this.vStart = starts;
-    this.vParams = Float64Array.from(params);
-    this.vActive = Float64Array.from(active);
-    this.vLic = license;
-    this.vYes = Uint8Array.from(yes);
-    this.vAny = Uint8Array.from(any);
+    this.vFields = new Map();
+    for (c = 0; c < fields.length; c++) {
+      var numeric = spec.variant_fields[fields[c]] === "number";
+      this.vFields.set(
+        fields[c],
+        numeric
+          ? Float64Array.from(values[c], function (x) {
+              return x === null ? NaN : x;
+            })
+          : values[c]
+      );
+    }
   }
 
-  /** The values of one entry field, by entry position. */
+  /** The values of one entry column, by entry position. */
   Index.prototype.col = function (name) {
     var values = this.columns.get(name);
     if (!values) {
       values = this.entries.map(function (e) {
-        return e[name];
+        return e[name] === undefined ? null : e[name];
       });
       this.columns.set(name, values);
     }
     return values;
   };
 
-  Index.prototype.filter = function (name) {
-    for (var k = 0; k < this.filters.length; k++) if (this.filters[k].name === name) return this.filters[k];
-    return null;
+  /** The values of one variant field, by variant position. */
+  Index.prototype.field = function (name) {
+    return this.vFields.get(name);
   };
 
-  /** Rank of every entry by its sort name in `lang` (equal names share a rank). */
-  Index.prototype.nameRanks = function (lang) {
-    var ranks = this.ranks.get(lang);
+  /** Rank of every entry by a column of texts per language, in `lang` (else the first); equal texts share
+   * a rank. */
+  Index.prototype.textRanks = function (column, lang) {
+    var cacheKey = column + "\u0000" + lang;
+    var ranks = this.ranks.get(cacheKey);
     if (ranks) return ranks;
     var n = this.n;
-    var keys = this.entries.map(function (e) {
-      var names = e.sort_name || {};
-      var value = names[lang];
-      if (!value) {
-        var first = Object.keys(names)[0];
-        value = first === undefined ? "" : names[first];
-      }
-      return String(value || "");
+    var keys = this.col(column).map(function (texts) {
+      texts = texts || {};
+      if (Object.prototype.hasOwnProperty.call(texts, lang)) return String(texts[lang]);
+      var first = Object.keys(texts)[0];
+      return first === undefined ? "" : String(texts[first]);
     });
     var order = [];
     for (var i = 0; i < n; i++) order.push(i);
     order.sort(function (a, b) {
       return compareCodePoints(keys[a], keys[b]) || a - b;
     });
-    ranks = new Int32Array(n);
+    ranks = new Float64Array(n);
     var rank = 0;
     for (var k = 0; k < n; k++) {
       if (k > 0 && keys[order[k]] !== keys[order[k - 1]]) rank++;
       ranks[order[k]] = rank;
     }
-    this.ranks.set(lang, ranks);
+    this.ranks.set(cacheKey, ranks);
     return ranks;
   };
 
-  var indexes = typeof WeakMap !== "undefined" ? new WeakMap() : null;
+  /** The test of an entry filter for a parsed value: a function of the entry position. */
+  function entryTest(ix, test, parsed) {
+    var col = ix.col(parsed.exact && test.exact ? test.exact : test.column);
+    var op = ENTRY_OPS[test.op];
+    var v = parsed.value;
+    return function (i) {
+      return op(col[i], v);
+    };
+  }
 
-  function indexFor(data) {
-    if (data instanceof Index) return data;
-    var ix = indexes && indexes.get(data);
-    if (!ix) {
-      ix = new Index(data);
-      if (indexes) indexes.set(data, ix);
-    }
-    return ix;
+  /** The test of a variant filter: a function of (variant position, entry position). */
+  function variantTest(ix, test, value, active) {
+    var own = ix.field(active && test.active_field ? test.active_field : test.field);
+    var op = VARIANT_OPS[test.op];
+    var fallback = test.fallback;
+    var col = fallback ? ix.col(fallback.column) : null;
+    var fop = fallback ? ENTRY_OPS[fallback.op] : null;
+    return function (j, i) {
+      var x = own[j];
+      if (hasValue(x)) return op(x, value);
+      return fop !== null && fop(col[i], value);
+    };
   }
 
   // --- parsing a state into a query ------------------------------------------------------------------------
 
-  var UNSET = { unset: true };
-
-  function isArrayColumn(values) {
-    for (var i = 0; i < values.length; i++) if (values[i] != null) return Array.isArray(values[i]);
-    return false;
-  }
-
-  function isBooleanColumn(values) {
-    for (var i = 0; i < values.length; i++) if (values[i] != null) return typeof values[i] === "boolean";
-    return false;
-  }
-
-  /** What an entry filter compares, given its raw value: {mode: eq|ge|in, col, value}; UNSET when the
-   * value means "no filter"; null when the value cannot be used (the CLI would reject it). */
-  function entryMatcher(ix, spec, raw) {
-    if (raw === undefined || raw === null || raw === false || raw === "") return UNSET;
-    var name = spec.name;
-    var mode = spec.op === "eq" ? "eq" : spec.op === "ge" ? "ge" : spec.op === "contains" ? "in" : null;
-    if (mode === null) return null;
-    var value;
-    if (name === "year" || name === "since") {
-      value = parseYear(raw);
-    } else if (name === "min_context") {
-      value = parseIntLike(raw);
-    } else if (name === "hf") {
-      if (!isOn(raw)) return UNSET;
-      value = true;
-    } else if (name === "section") {
-      value = pyStrip(raw);
-      if (value === "") value = null;
-    } else if (name === "developer") {
-      var id = pyStrip(raw);
-      if (ix.devIds.has(id)) return { mode: "in", col: "developer_ids", value: id };
-      value = normalize(raw);
-      if (value === "") value = null;
-    } else if (mode === "in") {
-      value = normalize(raw);
-      if (value === "") value = null;
-    } else {
-      var values = ix.col(spec.column);
-      if (isBooleanColumn(values)) {
-        if (!isOn(raw)) return UNSET;
-        value = true;
-      } else {
-        value = parseIntLike(raw);
-      }
-    }
-    if (value === null || value === undefined) return null;
-    return { mode: mode, col: spec.column, value: value };
-  }
-
-  function matcherTest(ix, d) {
-    var col = ix.col(d.col);
-    var v = d.value;
-    if (d.mode === "eq") {
-      return function (i) {
-        var x = col[i];
-        return (x == null ? 0 : x) === v;
-      };
-    }
-    if (d.mode === "ge") {
-      return function (i) {
-        var x = col[i];
-        return (x == null ? 0 : x) >= v;
-      };
-    }
-    return function (i) {
-      var x = col[i];
-      return x != null && typeof x.includes === "function" && x.includes(v);
-    };
-  }
-
-  function parseCommercial(raw) {
-    if (raw === true) return "yes";
-    var text = pyStrip(raw).toLowerCase();
-    return text === "yes" || text === "any" ? text : null;
-  }
-
   /** A state (plain object of URL parameter values) to a parsed query. Unusable values are skipped and
    * listed in `invalid`. */
   function parseState(ix, state, lang) {
+    var spec = ix.spec;
     var q = state.q == null ? "" : String(state.q);
     var pq = {
       text: q,
       needle: q !== "" && !WS_ONLY.test(q) ? normalize(q) : null,
-      entryFilters: [],
-      commercial: null,
-      license: null,
-      minParams: null,
-      maxParams: null,
+      entry: [],
+      variant: [],
       active: isOn(state.active),
       desc: isOn(state.desc),
-      sort: "catalog",
-      lang: lang || state.lang || "ja",
+      sort: spec.default_sort,
+      lang: lang,
       invalid: []
     };
-    var sort = state.sort == null || state.sort === "" ? "catalog" : pyStrip(state.sort);
-    if (SORT_KEYS.indexOf(sort) >= 0) pq.sort = sort;
+    var sort = state.sort == null || state.sort === "" ? spec.default_sort : pyStrip(state.sort);
+    if (Object.prototype.hasOwnProperty.call(spec.sorts, sort)) pq.sort = sort;
     else pq.invalid.push("sort");
     for (var k = 0; k < ix.filters.length; k++) {
-      var spec = ix.filters[k];
-      var d = entryMatcher(ix, spec, state[spec.name]);
-      if (d === UNSET) continue;
-      if (d === null) pq.invalid.push(spec.name);
-      else pq.entryFilters.push({ name: spec.name, test: matcherTest(ix, d) });
+      var filter = ix.filters[k];
+      var parsed = parseValue(ix, filter, state[filter.name]);
+      if (parsed === UNSET) continue;
+      if (parsed === null) pq.invalid.push(filter.name);
+      else if (filter.entry) pq.entry.push({ name: filter.name, test: entryTest(ix, filter.entry, parsed) });
+      else pq.variant.push({ name: filter.name, test: variantTest(ix, filter.variant, parsed.value, pq.active) });
     }
-    var raw = state.commercial;
-    if (raw != null && raw !== "" && raw !== false) {
-      pq.commercial = parseCommercial(raw);
-      if (pq.commercial === null) pq.invalid.push("commercial");
-    }
-    raw = state.license;
-    if (raw != null && raw !== "" && raw !== false) {
-      pq.license = pyStrip(raw);
-      if (pq.license === "") {
-        pq.license = null;
-        pq.invalid.push("license");
-      }
-    }
-    ["min_params", "max_params"].forEach(function (name) {
-      var value = state[name];
-      if (value == null || value === "" || value === false) return;
-      var number = parseParams(value);
-      if (number === number) pq[name === "min_params" ? "minParams" : "maxParams"] = number;
-      else pq.invalid.push(name);
-    });
     return pq;
   }
 
   // --- evaluation ---------------------------------------------------------------------------------------------
 
-  /** The entries that match (in catalog order), the size each sorts by, and, when `plan` is given, the
+  /** `reduce(value, current)`: a value without a number (NaN) leaves the current one. */
+  var REDUCE = {
+    max: function (a, b) {
+      return a !== a ? b : b !== b || a > b ? a : b;
+    },
+    min: function (a, b) {
+      return a !== a ? b : b !== b || a < b ? a : b;
+    }
+  };
+
+  /** A variant facet's state for one evaluation: the field it reads under the query's --active. */
+  function variantFacetRun(ix, facet, pq) {
+    var test = facet.filter.variant;
+    var run = {
+      facet: facet,
+      q: -1,
+      own: ix.field(pq.active && test.active_field ? test.active_field : test.field),
+      fcol: test.fallback ? ix.col(test.fallback.column) : null,
+      others: -1,
+      base: 0,
+      ext: NaN,
+      counts: new Int32Array(facet.size),
+      stamp: facet.mode === "range" ? null : new Int32Array(facet.size).fill(-1),
+      tests: null
+    };
+    for (var q = 0; q < pq.variant.length; q++) if (pq.variant[q].name === facet.filter.name) run.q = q;
+    if (facet.mode === "brute") {
+      run.tests = facet.values.map(function (parsed) {
+        return parsed === null ? null : variantTest(ix, test, parsed.value, pq.active);
+      });
+    }
+    return run;
+  }
+
+  function countKey(run, key, i) {
+    var opts = run.facet.map.get(key);
+    if (!opts) return;
+    for (var o = 0; o < opts.length; o++) {
+      if (run.stamp[opts[o]] !== i) {
+        run.stamp[opts[o]] = i;
+        run.counts[opts[o]]++;
+      }
+    }
+  }
+
+  /** A variant that passes every other variant filter: the options of the facet it would pass. */
+  function accumulate(run, j, i) {
+    var facet = run.facet;
+    var x = run.own[j];
+    if (facet.mode === "range") {
+      if (x === x && x !== null) run.ext = facet.reduce(x, run.ext);
+    } else if (facet.mode === "keyed") {
+      if (hasValue(x)) {
+        countKey(run, x, i);
+      } else if (run.fcol !== null) {
+        var fallback = run.fcol[i];
+        if (Array.isArray(fallback)) for (var k = 0; k < fallback.length; k++) countKey(run, fallback[k], i);
+        else if (fallback != null) countKey(run, fallback, i);
+      }
+    } else {
+      for (var o = 0; o < run.tests.length; o++) {
+        if (run.tests[o] !== null && run.stamp[o] !== i && run.tests[o](j, i)) {
+          run.stamp[o] = i;
+          run.counts[o]++;
+        }
+      }
+    }
+  }
+
+  function finish(run) {
+    run.base++;
+    var facet = run.facet;
+    if (facet.mode === "range" && run.ext === run.ext) {
+      var pass = VARIANT_OPS[facet.filter.variant.op];
+      for (var o = 0; o < facet.size; o++) if (pass(run.ext, facet.numbers[o])) run.counts[o]++;
+    }
+    run.ext = NaN;
+  }
+
+  /** The entries that match (in catalog order), the variant sort key of each, and, when `plan` is given, the
    * facet counts: for each option, the entries that would match with that option chosen instead. */
   function evaluate(ix, pq, plan) {
     var n = ix.n;
     var needle = pq.needle;
-    var texts = ix.text;
-    var filters = pq.entryFilters;
+    var texts = ix.col(ix.spec.text.column);
+    var filters = pq.entry;
     var m = filters.length;
     var tests = new Array(m);
     var bits = new Int32Array(m);
@@ -381,33 +449,24 @@
       tests[k] = filters[k].test;
       for (var f = 0; f < E; f++) if (entryFacets[f].name === filters[k].name) bits[k] = entryFacets[f].bit;
     }
-    var vc = pq.commercial;
-    var vl = pq.license;
-    var vmin = pq.minParams;
-    var vmax = pq.maxParams;
-    var hasVF = vc !== null || vl !== null || vmin !== null || vmax !== null;
-    var sizes = pq.active ? ix.vActive : ix.vParams;
-    var maxSizes = pq.active ? ix.maxActive : ix.maxParams;
-    var cArr = vc === "any" ? ix.vAny : ix.vYes;
+    var vtests = pq.variant.map(function (v) {
+      return v.test;
+    });
+    var V = vtests.length;
+    var runs = plan
+      ? plan.variant.map(function (facet) {
+          return variantFacetRun(ix, facet, pq);
+        })
+      : [];
+    var R = runs.length;
+    var sort = ix.spec.sorts[pq.sort];
+    var sortField = null;
+    var reduce = null;
+    if (sort.kind === "variants") {
+      sortField = ix.field(pq.active && sort.active_field ? sort.active_field : sort.field);
+      reduce = REDUCE[sort.reduce];
+    }
     var vStart = ix.vStart;
-    var vLic = ix.vLic;
-    var vYes = ix.vYes;
-    var vAny = ix.vAny;
-    var entryLic = ix.entryLic;
-
-    var pc = plan ? plan.commercial : null;
-    var pl = plan ? plan.license : null;
-    var pmin = plan ? plan.minParams : null;
-    var pmax = plan ? plan.maxParams : null;
-    var variantFacets = !!(pc || pl || pmin || pmax);
-    var cCounts = { base: 0, yes: 0, any: 0 };
-    var lCounts = pl ? new Int32Array(pl.size) : null;
-    var lStamp = pl ? new Int32Array(pl.size).fill(-1) : null;
-    var lBase = 0;
-    var minCounts = pmin ? new Int32Array(pmin.values.length) : null;
-    var maxCounts = pmax ? new Int32Array(pmax.values.length) : null;
-    var minBase = 0;
-    var maxBase = 0;
     var eCounts = new Array(E);
     var eBase = new Int32Array(E);
     for (f = 0; f < E; f++) eCounts[f] = new Int32Array(entryFacets[f].size);
@@ -416,7 +475,7 @@
     var keySize = new Float64Array(n);
 
     for (var i = 0; i < n; i++) {
-      if (needle !== null && texts[i].indexOf(needle) === -1) continue;
+      if (needle !== null && (typeof texts[i] !== "string" || texts[i].indexOf(needle) === -1)) continue;
       var fail = 0;
       var dead = false;
       for (k = 0; k < m; k++) {
@@ -429,87 +488,34 @@
         }
       }
       if (dead) continue;
-      var vPass = true;
-      var kmax = NaN;
-      var start = vStart[i];
-      var end = vStart[i + 1];
-      var facetsHere = variantFacets && fail === 0;
-      if (hasVF || facetsHere) {
-        vPass = false;
-        var othersC = false, cY = 0, cA = 0;
-        var othersL = false;
-        var othersMin = false, maxS = NaN;
-        var othersMax = false, minS = NaN;
-        for (var j = start; j < end; j++) {
-          var sz = sizes[j];
-          var okC = vc === null || cArr[j] === 1;
-          var okL = vl === null || (vLic[j] !== null ? vLic[j] === vl : entryLic[i].indexOf(vl) >= 0);
-          var okMin = vmin === null || sz >= vmin;
-          var okMax = vmax === null || sz <= vmax;
-          if (okC && okL && okMin && okMax) {
-            vPass = true;
-            if (sz === sz && !(sz <= kmax)) kmax = sz;
-          }
-          if (!facetsHere) continue;
-          if (okL && okMin && okMax) {
-            othersC = true;
-            if (vYes[j] === 1) cY = 1;
-            if (vAny[j] === 1) cA = 1;
-          }
-          if (pl && okC && okMin && okMax) {
-            othersL = true;
-            var own = vLic[j];
-            if (own !== null) {
-              var opts = pl.map.get(own);
-              if (opts) {
-                for (var o = 0; o < opts.length; o++) {
-                  if (lStamp[opts[o]] !== i) {
-                    lStamp[opts[o]] = i;
-                    lCounts[opts[o]]++;
-                  }
-                }
-              }
-            } else {
-              var lics = entryLic[i];
-              for (var q = 0; q < lics.length; q++) {
-                var lopts = lics[q] == null ? undefined : pl.map.get(lics[q]);
-                if (!lopts) continue;
-                for (o = 0; o < lopts.length; o++) {
-                  if (lStamp[lopts[o]] !== i) {
-                    lStamp[lopts[o]] = i;
-                    lCounts[lopts[o]]++;
-                  }
-                }
-              }
+      var facetsHere = R > 0 && fail === 0;
+      var vPass = V === 0;
+      var key = NaN;
+      if (V > 0 || facetsHere || sortField !== null) {
+        for (var j = vStart[i], end = vStart[i + 1]; j < end; j++) {
+          var failed = 0;
+          var which = -1;
+          for (var q = 0; q < V; q++) {
+            if (!vtests[q](j, i)) {
+              failed++;
+              which = q;
+              if (failed > 1) break;
             }
           }
-          if (okC && okL && okMax) {
-            othersMin = true;
-            if (sz === sz && !(sz <= maxS)) maxS = sz;
+          if (failed === 0) {
+            vPass = true;
+            if (sortField !== null) key = reduce(sortField[j], key);
           }
-          if (okC && okL && okMin) {
-            othersMax = true;
-            if (sz === sz && !(sz >= minS)) minS = sz;
-          }
-        }
-        if (facetsHere) {
-          if (othersC) {
-            cCounts.base++;
-            cCounts.yes += cY;
-            cCounts.any += cA;
-          }
-          if (othersL) lBase++;
-          if (pmin && othersMin) {
-            minBase++;
-            if (maxS === maxS) for (o = 0; o < pmin.values.length; o++) if (maxS >= pmin.values[o]) minCounts[o]++;
-          }
-          if (pmax && othersMax) {
-            maxBase++;
-            if (minS === minS) for (o = 0; o < pmax.values.length; o++) if (minS <= pmax.values[o]) maxCounts[o]++;
+          if (!facetsHere) continue;
+          for (var g = 0; g < R; g++) {
+            var run = runs[g];
+            if (failed === 0 || (failed === 1 && which === run.q)) {
+              run.others = i;
+              accumulate(run, j, i);
+            }
           }
         }
-      } else {
-        kmax = maxSizes[i];
+        if (facetsHere) for (g = 0; g < R; g++) if (runs[g].others === i) finish(runs[g]);
       }
       if (!vPass) continue;
       for (f = 0; f < E; f++) {
@@ -522,7 +528,7 @@
       }
       if (fail === 0) {
         matched.push(i);
-        keySize[i] = kmax;
+        keySize[i] = key;
       }
     }
 
@@ -530,43 +536,41 @@
     if (plan) {
       var facets = new Map();
       for (f = 0; f < E; f++) facets.set(entryFacets[f].name, { base: eBase[f], counts: eCounts[f] });
-      if (pc) {
-        var cc = new Int32Array(pc.modes.length);
-        for (o = 0; o < pc.modes.length; o++) cc[o] = pc.modes[o] === "yes" ? cCounts.yes : pc.modes[o] === "any" ? cCounts.any : 0;
-        facets.set("commercial", { base: cCounts.base, counts: cc });
-      }
-      if (pl) facets.set("license", { base: lBase, counts: lCounts });
-      if (pmin) facets.set("min_params", { base: minBase, counts: minCounts });
-      if (pmax) facets.set("max_params", { base: maxBase, counts: maxCounts });
+      for (g = 0; g < R; g++) facets.set(runs[g].facet.filter.name, { base: runs[g].base, counts: runs[g].counts });
       result.facets = facets;
     }
     return result;
   }
 
-  /** The matches in display order: sorted (stable, missing values last), then exact name matches first. */
+  /** The matches in display order (query._sort): sorted (stable, missing values last), then exact name
+   * matches first. */
   function displayOrder(ix, pq, matched, keySize) {
+    var sort = ix.spec.sorts[pq.sort];
     var ordered;
-    if (pq.sort === "catalog") {
+    var k;
+    if (sort.kind === "order") {
       ordered = pq.desc ? matched.slice().reverse() : matched.slice();
     } else {
       var key;
-      if (pq.sort === "params") {
+      if (sort.kind === "variants") {
         key = keySize;
-      } else if (pq.sort === "year") {
-        key = new Float64Array(ix.n);
-        for (var k = 0; k < matched.length; k++) {
-          var y = ix.year[matched[k]];
-          key[matched[k]] = y === null ? NaN : y;
-        }
+      } else if (sort.kind === "lang") {
+        key = ix.textRanks(sort.column, pq.lang);
       } else {
-        key = ix.nameRanks(pq.lang);
+        var col = ix.col(sort.column);
+        var missing = sort.missing === undefined ? null : sort.missing;
+        key = new Float64Array(ix.n);
+        for (k = 0; k < matched.length; k++) {
+          var x = col[matched[k]];
+          key[matched[k]] = x === null || x === missing ? NaN : x;
+        }
       }
       var present = [];
-      var missing = [];
+      var absent = [];
       for (k = 0; k < matched.length; k++) {
         var i = matched[k];
         if (key[i] === key[i]) present.push(i);
-        else missing.push(i);
+        else absent.push(i);
       }
       var desc = pq.desc;
       present.sort(function (a, b) {
@@ -575,14 +579,14 @@
         if (x !== z) return (x < z) !== desc ? -1 : 1;
         return a - b; // ties keep catalog order, also when descending
       });
-      ordered = present.concat(missing);
+      ordered = present.concat(absent);
     }
     if (pq.text && pq.needle !== null) {
-      var needle = pq.needle;
+      var names = ix.col(ix.spec.text.exact);
       var exact = [];
       var rest = [];
       for (k = 0; k < ordered.length; k++) {
-        if (ix.names[ordered[k]].indexOf(needle) >= 0) exact.push(ordered[k]);
+        if (ENTRY_OPS.contains(names[ordered[k]], pq.needle)) exact.push(ordered[k]);
         else rest.push(ordered[k]);
       }
       if (exact.length) ordered = exact.concat(rest);
@@ -590,69 +594,17 @@
     return ordered;
   }
 
-  /** A state given by a test: a query string, URLSearchParams, or an object of parameter values (a nested
-   * `filters` object and `text` for `q` are accepted too). */
-  function coerceState(input) {
-    var state = {};
-    if (input == null) return state;
-    if (typeof input === "string") input = new URLSearchParams(input.replace(/^\?/, ""));
-    if (typeof URLSearchParams !== "undefined" && input instanceof URLSearchParams) {
-      input.forEach(function (value, key) {
-        if (!(key in state)) state[key] = value;
-      });
-      return state;
-    }
-    Object.keys(input).forEach(function (key) {
-      if (key !== "filters") state[key] = input[key];
-    });
-    if (input.filters && typeof input.filters === "object") {
-      Object.keys(input.filters).forEach(function (key) {
-        state[key] = input.filters[key];
-      });
-    }
-    if (state.q == null && state.text != null) state.q = state.text;
-    Object.keys(state).forEach(function (key) {
-      var value = state[key];
-      if (typeof value === "number" && key !== "min_params" && key !== "max_params") state[key] = String(value);
-    });
-    return state;
-  }
-
-  /** The ids of the entries matching `state`, in display order (run_query without a limit). */
-  function run(data, state) {
-    var ix = indexFor(data);
-    var s = coerceState(state);
-    var pq = parseState(ix, s, s.lang);
-    var result = evaluate(ix, pq, null);
-    return displayOrder(ix, pq, result.matched, result.keySize).map(function (i) {
-      return ix.ids[i];
-    });
-  }
-
-  root.jaLlmQuery = {
-    normalize: normalize,
-    parseParams: parseParams,
-    parseInt: parseIntLike,
-    run: run
-  };
-
   // --- the page -----------------------------------------------------------------------------------------------
-
-  if (typeof document === "undefined") return;
 
   function App(main, form, data) {
     this.main = main;
     this.form = form;
     this.lang = main.getAttribute("data-lang") || document.documentElement.lang || "ja";
-    this.ix = indexFor(data);
+    this.ix = new Index(data);
     var ix = this.ix;
     var names = ix.filters.map(function (f) {
       return f.name;
     });
-    VARIANT_FILTERS.forEach(function (name) {
-      if (names.indexOf(name) < 0) names.push(name);
-    });
-    this.filterNames = names;
     this.params = ["q"].concat(names, ["sort", "desc", "active"]);
     this.controls = new Map();
     for (var k = 0; k < form.elements.length; k++) {
@@ -663,7 +615,7 @@
         this.controls.set(el.name, el);
       }
     }
-    this.extras = new Map(); // parameters without a control on the page (since, base_model): kept and applied
+    this.extras = new Map(); // filters without a control on the page: kept and applied, shown as chips
     this.timer = 0;
 
     // rows
@@ -710,18 +662,11 @@
         app.update(performance.now());
       });
     }
-    this.hfCountEl = document.getElementById("hf-count");
-    if (this.hfCountEl && this.hfCountEl.querySelector("input, select, textarea")) {
-      // a label wrapping its checkbox: write the count into a span of its own
-      var span = this.hfCountEl.querySelector(".count");
-      if (!span) {
-        span = document.createElement("span");
-        span.className = "count";
-        this.hfCountEl.appendChild(document.createTextNode(" "));
-        this.hfCountEl.appendChild(span);
-      }
-      this.hfCountEl = span;
-    }
+    // where a checkbox filter's one count goes
+    this.countOf = new Map();
+    var targets = form.querySelectorAll("[data-count-of]");
+    for (k = 0; k < targets.length; k++) this.countOf.set(targets[k].getAttribute("data-count-of"), targets[k]);
+    this.removeHint = form.getAttribute("data-remove-label") || "";
     this.langSwitch = document.getElementById("lang-switch");
     if (this.langSwitch) {
       var href = this.langSwitch.getAttribute("href") || "";
@@ -798,10 +743,12 @@
       cross.setAttribute("aria-hidden", "true");
       cross.textContent = "\u00d7";
       button.appendChild(cross);
-      var hint = document.createElement("span");
-      hint.className = "sr-only";
-      hint.textContent = self.lang === "ja" ? "（解除）" : "(remove)";
-      button.appendChild(hint);
+      if (self.removeHint) {
+        var hint = document.createElement("span");
+        hint.className = "sr-only";
+        hint.textContent = self.removeHint;
+        button.appendChild(hint);
+      }
       button.addEventListener("click", function () {
         var started = performance.now();
         self.extras.delete(name);
@@ -836,75 +783,53 @@
       var value = state[name];
       if (value === undefined || value === "") continue;
       if (name === "q" && WS_ONLY.test(value)) continue;
-      if (name === "sort" && value === "catalog") continue;
-      if ((name === "desc" || name === "active" || name === "hf") && this.controls.has(name) && !isOn(value)) continue;
+      if (name === "sort" && value === this.ix.spec.default_sort) continue;
+      var control = this.controls.get(name);
+      if (control && control.type === "checkbox" && !isOn(value)) continue;
       out.append(name, value);
     }
     return out.toString();
   };
 
-  /** What the facet counts need: for entry facets, the options each entry matches (CSR lists); for the
-   * variant facets, the option values. */
+  /** What the facet counts need, for every filter with a control (a select's options, or a checkbox's one
+   * value): for an entry filter, the options each entry matches (CSR lists: entry filters do not depend on
+   * the state); for a variant filter, the parsed option values, looked up by the variant's value (eq and in
+   * tests), compared with the largest or smallest value (ge, le) or tested one by one. */
   App.prototype.buildPlan = function () {
     var ix = this.ix;
-    var plan = { entry: [], commercial: null, license: null, minParams: null, maxParams: null };
+    var plan = { entry: [], variant: [] };
     var ui = [];
     var self = this;
     var bit = 0;
-    ix.filters.forEach(function (spec) {
-      var el = self.controls.get(spec.name);
-      if (!el || bit >= 30 || (el.type !== "checkbox" && el.tagName.toLowerCase() !== "select")) return;
-      var options = [];
-      var matchers = [];
-      if (el.type === "checkbox") {
-        // a flag filter (hf): its one count goes to #hf-count
-        if (spec.name !== "hf") return;
-        var d1 = entryMatcher(ix, spec, "1");
-        matchers.push(d1 === UNSET ? null : d1);
-        options.push({ el: null, label: null, pos: 0, target: self.hfCountEl || null, last: null });
-      } else {
-        facetOptions(el, options, function (value) {
-          var d = entryMatcher(ix, spec, value);
-          matchers.push(d === UNSET ? null : d);
-          return matchers.length - 1;
-        });
-      }
-      var csr = optionLists(ix, matchers);
-      plan.entry.push({ name: spec.name, bit: 1 << bit, size: matchers.length, start: csr.start, idx: csr.idx });
-      bit++;
-      ui.push({ name: spec.name, options: options });
-    });
-    VARIANT_FILTERS.forEach(function (name) {
-      var el = self.controls.get(name);
-      if (!el || el.tagName.toLowerCase() !== "select") return;
+    ix.filters.forEach(function (filter) {
+      var el = self.controls.get(filter.name);
+      if (!el || (el.type !== "checkbox" && el.tagName.toLowerCase() !== "select")) return;
       var options = [];
       var values = [];
-      facetOptions(el, options, function (value) {
-        values.push(value);
-        return values.length - 1;
-      });
-      if (name === "commercial") {
-        plan.commercial = { modes: values.map(parseCommercial) };
-      } else if (name === "license") {
-        var map = new Map();
-        values.forEach(function (value, pos) {
-          var id = pyStrip(value);
-          if (!map.has(id)) map.set(id, []);
-          map.get(id).push(pos);
-        });
-        plan.license = { size: values.length, map: map };
+      if (el.type === "checkbox") {
+        values.push(parseValue(ix, filter, "1"));
+        options.push({ el: null, label: null, pos: 0, target: self.countOf.get(filter.name) || null, last: null });
       } else {
-        var numbers = Float64Array.from(values.map(parseParams));
-        if (name === "min_params") plan.minParams = { values: numbers };
-        else plan.maxParams = { values: numbers };
+        facetOptions(el, options, function (value) {
+          var parsed = parseValue(ix, filter, value);
+          values.push(parsed === UNSET ? null : parsed);
+          return values.length - 1;
+        });
       }
-      ui.push({ name: name, options: options });
+      if (filter.entry) {
+        if (bit >= 30) return;
+        var csr = optionLists(ix, filter.entry, values);
+        plan.entry.push({ name: filter.name, bit: 1 << bit, size: values.length, start: csr.start, idx: csr.idx });
+        bit++;
+      } else {
+        plan.variant.push(variantFacet(filter, values));
+      }
+      ui.push({ name: filter.name, options: options });
     });
     this.plan = plan;
     this.facetUi = ui;
   };
 
-  /** For each entry, the positions of the options it matches (entry filters are independent of the state). */
   /** The options of a facet select, for its counts: the "any" option (value "") has no position of its own;
    * every other option gets the position that `place(value)` gives it. */
   function facetOptions(el, options, place) {
@@ -916,27 +841,65 @@
     }
   }
 
-  function optionLists(ix, matchers) {
+  /** How the counts of a variant filter's options are found (see accumulate). */
+  function variantFacet(filter, values) {
+    var test = filter.variant;
+    var facet = { filter: filter, size: values.length, values: values, mode: "brute" };
+    var fallback = test.fallback;
+    if ((test.op === "ge" || test.op === "le") && !fallback) {
+      facet.mode = "range";
+      facet.reduce = REDUCE[test.op === "ge" ? "max" : "min"];
+      facet.numbers = Float64Array.from(values, function (parsed) {
+        return parsed === null ? NaN : parsed.value;
+      });
+    } else if (
+      (test.op === "eq" || test.op === "in") &&
+      (!fallback || fallback.op === "eq" || fallback.op === "contains" || fallback.op === "intersects")
+    ) {
+      // the options a value passes: eq, contains -> the options of that value; in, intersects -> the options
+      // whose set holds it
+      facet.mode = "keyed";
+      facet.map = new Map();
+      values.forEach(function (parsed, pos) {
+        if (parsed === null) return;
+        var keys = parsed.value instanceof Set ? Array.from(parsed.value) : [parsed.value];
+        keys.forEach(function (key) {
+          if (!facet.map.has(key)) facet.map.set(key, []);
+          facet.map.get(key).push(pos);
+        });
+      });
+    }
+    return facet;
+  }
+
+  /** For each entry, the positions of the options of an entry filter it matches (CSR lists): eq and in, and
+   * contains and intersects on a list column, are looked up by the entry's values; any other op is tested. */
+  function optionLists(ix, test, values) {
     var n = ix.n;
-    var eqGroups = new Map();
-    var inGroups = new Map();
+    var types = ix.spec.columns;
+    var groups = new Map(); // column -> {values, map: key -> positions, list: whether to look up each item}
     var brute = [];
-    matchers.forEach(function (d, pos) {
-      if (!d) return;
-      var values = ix.col(d.col);
-      var groups = d.mode === "eq" ? eqGroups : d.mode === "in" && isArrayColumn(values) ? inGroups : null;
-      if (groups === null) {
-        brute.push({ pos: pos, test: matcherTest(ix, d) });
+    values.forEach(function (parsed, pos) {
+      if (!parsed) return;
+      var column = parsed.exact && test.exact ? test.exact : test.column;
+      var isList = types[column] === "list";
+      var scalar = test.op === "eq" || test.op === "in";
+      var keyed = scalar || (isList && (test.op === "contains" || test.op === "intersects"));
+      if (!keyed) {
+        brute.push({ pos: pos, test: entryTest(ix, test, parsed) });
         return;
       }
-      if (!groups.has(d.col)) groups.set(d.col, { values: values, map: new Map() });
-      var map = groups.get(d.col).map;
-      if (!map.has(d.value)) map.set(d.value, []);
-      map.get(d.value).push(pos);
+      if (!groups.has(column)) groups.set(column, { values: ix.col(column), map: new Map(), list: !scalar });
+      var map = groups.get(column).map;
+      var keys = parsed.value instanceof Set ? Array.from(parsed.value) : [parsed.value];
+      keys.forEach(function (key) {
+        if (!map.has(key)) map.set(key, []);
+        map.get(key).push(pos);
+      });
     });
     var start = new Int32Array(n + 1);
     var list = [];
-    var stamp = new Int32Array(matchers.length).fill(-1);
+    var stamp = new Int32Array(values.length).fill(-1);
     function add(opts, i) {
       for (var o = 0; o < opts.length; o++) {
         if (stamp[opts[o]] !== i) {
@@ -945,21 +908,20 @@
         }
       }
     }
-    var eqList = Array.from(eqGroups.values());
-    var inList = Array.from(inGroups.values());
+    var lookups = Array.from(groups.values());
     for (var i = 0; i < n; i++) {
       start[i] = list.length;
-      for (var g = 0; g < eqList.length; g++) {
-        var x = eqList[g].values[i];
-        var opts = eqList[g].map.get(x == null ? 0 : x);
-        if (opts) add(opts, i);
-      }
-      for (g = 0; g < inList.length; g++) {
-        var arr = inList[g].values[i];
-        if (!Array.isArray(arr)) continue;
-        for (var a = 0; a < arr.length; a++) {
-          var found = inList[g].map.get(arr[a]);
-          if (found) add(found, i);
+      for (var g = 0; g < lookups.length; g++) {
+        var x = lookups[g].values[i];
+        if (lookups[g].list) {
+          if (!Array.isArray(x)) continue;
+          for (var a = 0; a < x.length; a++) {
+            var found = lookups[g].map.get(x[a]);
+            if (found) add(found, i);
+          }
+        } else {
+          var opts = lookups[g].map.get(x);
+          if (opts) add(opts, i);
         }
       }
       for (g = 0; g < brute.length; g++) {
@@ -1179,7 +1141,9 @@
     var self = this;
     this.readUrl();
     this.buildPlan();
-    this.ix.nameRanks(this.lang); // the name sort's ranks, computed before any change is timed
+    // the ranks of the sorts by a text, computed before any change is timed
+    var sorts = this.ix.spec.sorts;
+    for (var key in sorts) if (sorts[key].kind === "lang") this.ix.textRanks(sorts[key].column, this.lang);
     this.form.hidden = false;
     function typed(el) {
       return el && el.tagName.toLowerCase() === "input" && el.type !== "checkbox" && el.type !== "radio";
