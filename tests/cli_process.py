@@ -25,11 +25,12 @@ def ja_llm_process(
 
 
 def assert_one_line_error(result: subprocess.CompletedProcess[str], code: int | None = None) -> str:
-    """A failed command: a non-zero exit (or `code`), no traceback, exactly one `error:` line; returns it."""
+    """A failed command: a non-zero exit (or `code`), no traceback, exactly one `error:` line (or click's
+    `Error:` line of a usage error, exit 2); returns it."""
     assert result.returncode != 0, result.stdout
     if code is not None:
         assert result.returncode == code, result.stderr
     assert "Traceback (most recent call last)" not in result.stderr, result.stderr
-    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    errors = [line for line in result.stderr.splitlines() if line.startswith(("error:", "Error:"))]
     assert len(errors) == 1, result.stderr
     return errors[0]

@@ -59,5 +59,12 @@ class SourceError(JaLlmError):
     hint = "pass the README.md of an awesome-japanese-llm checkout"
 
 
+class OutputError(JaLlmError):
+    """An output file or folder cannot be written (a folder where a file goes, a special file, no permission,
+    a path under a file, a symlink loop)."""
+
+    hint = "choose another output path"
+
+
 class OutputExists(JaLlmError):
     hint = "choose another --out folder or pass --force to replace it"

@@ -1,26 +1,68 @@
 """Writing files and folders so that a reader never sees them half-written: a temporary file or folder
-beside the target, then one rename."""
+beside the target, then one rename (for a folder that replaces another, one atomic exchange where the
+platform has it: Linux's renameat2(RENAME_EXCHANGE)). Temporary folders left by killed runs are removed
+by the next run. Every failure to write is an OutputError with a one-line message.
+
+Hand-written because the standard library has no atomic folder swap and no library for it is better kept
+than these forty lines.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import errno
 import os
+import secrets
 import shutil
+import stat
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+
+from .errors import OutputError
+
+
+def _error(path: Path, exc: OSError) -> OutputError:
+    return OutputError(f"{path}: cannot write ({exc.strerror or exc})")
+
+
+def _file_target(path: Path) -> Path:
+    """The file a write to `path` replaces: `path` itself, or what a symlink at `path` points to. Refuses a
+    folder, a special file and a symlink that leads nowhere."""
+    try:
+        if path.is_symlink():
+            path = path.resolve(strict=True)
+        info = path.stat()
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise OutputError(f"{path}: a symlink to nothing") from None
+        return path
+    except (OSError, RuntimeError) as exc:  # a symlink loop, a component that is a file
+        raise OutputError(f"{path}: cannot write ({getattr(exc, 'strerror', None) or exc})") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise OutputError(f"{path}: is a folder; give a file name")
+    if not stat.S_ISREG(info.st_mode):
+        raise OutputError(f"{path}: not a regular file (a device, pipe or socket is never written)")
+    return path
 
 
 def atomic_write(path: Path, text: str) -> None:
     """Write a file through a temporary file in the same folder, then rename: never half-written."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    path = _file_target(Path(path))
+    tmp: str | None = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600 files; give the usual permissions
         os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    except OSError as exc:
+        raise _error(path, exc) from None
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
 
 
 def _umask() -> int:
@@ -29,11 +71,82 @@ def _umask() -> int:
     return mask
 
 
+_STAGING = ".{name}.tmp-{pid}-"
+_OLD = ".{name}.old-{pid}-"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale(parent: Path, name: str) -> None:
+    """Remove the temporary folders of `name` that runs killed before they finished left in `parent` (their
+    process is gone); a running build's folder is left alone."""
+    with contextlib.suppress(OSError):
+        for leftover in parent.iterdir():
+            for kind in (".tmp-", ".old-"):
+                prefix = f".{name}{kind}"
+                if not leftover.name.startswith(prefix):
+                    continue
+                pid = leftover.name[len(prefix) :].split("-", 1)[0]
+                if pid.isdigit() and not _pid_alive(int(pid)):
+                    shutil.rmtree(leftover, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def staged_directory(target: Path) -> Iterator[Path]:
+    """A new empty folder beside `target` to write into. When the block ends without an error, the folder
+    replaces `target` in one step; otherwise it is removed and `target` stays as it was."""
+    target = Path(target)
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        raise OutputError(f"{target}: exists and is not a folder")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale(target.parent, target.name)
+        staging = target.parent / (_STAGING.format(name=target.name, pid=os.getpid()) + secrets.token_hex(4))
+        staging.mkdir()
+    except OSError as exc:
+        raise _error(target, exc) from None
+    try:
+        yield staging
+        replace_directory(staging, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux renameat2 with RENAME_EXCHANGE); False where unsupported."""
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
 def replace_directory(staging: Path, target: Path) -> None:
-    """Move a fully written staging folder to `target`, replacing what was there only at the very end."""
-    os.chmod(staging, 0o777 & ~_umask())  # mkdtemp makes 0700 folders
-    if target.exists():
-        backup = target.with_name(f".{target.name}.old-{os.getpid()}")
+    """Move a fully written staging folder to `target`. An existing target is exchanged with it in one atomic
+    step where the platform allows (no moment without `target`); elsewhere it is moved aside, then away."""
+    try:
+        os.chmod(staging, 0o777 & ~_umask())  # mkdtemp makes 0700 folders
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging, target)
+            return
+        if _exchange(staging, target):
+            shutil.rmtree(staging, ignore_errors=True)  # now the old content
+            return
+        backup = target.with_name(_OLD.format(name=target.name, pid=os.getpid()) + secrets.token_hex(4))
         os.replace(target, backup)
         try:
             os.replace(staging, target)
@@ -41,6 +154,5 @@ def replace_directory(staging: Path, target: Path) -> None:
             os.replace(backup, target)
             raise
         shutil.rmtree(backup, ignore_errors=True)
-    else:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(staging, target)
+    except OSError as exc:
+        raise _error(target, exc) from None

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TypeVar, overload
 
@@ -16,8 +15,11 @@ from .checks import Collector, check_references, check_texts
 from .core import Catalog, LoadedEntry
 from .location import shipped_catalog
 from .toml import TomlSyntaxError, locate, read_toml
+from .walk import ENTRY_FOLDERS as WALKED_FOLDERS
+from .walk import walk_catalog
 
 ENTRY_FOLDERS = tuple(sorted(set(KIND_FOLDERS.values())))
+assert ENTRY_FOLDERS == WALKED_FOLDERS, "the walk and the kinds must name the same entry folders"
 C = TypeVar("C", bound=Catalog)
 
 
@@ -32,13 +34,6 @@ def _read_model(collector: Collector, path: Path, model: type[BaseModel]) -> tup
     except ValidationError as exc:
         collector.validation(path, text, exc)
         return None, text
-
-
-def _iter_entry_files(root: Path) -> Iterator[Path]:
-    for folder in ENTRY_FOLDERS:
-        base = root / folder
-        if base.is_dir():
-            yield from sorted(p for p in base.rglob("*.toml") if p.is_file())
 
 
 @overload
@@ -87,7 +82,10 @@ def collect(root: Path, cls: type[Catalog] = Catalog) -> tuple[Catalog | None, l
     )
 
     entries: dict[str, LoadedEntry] = {}
-    for path in _iter_entry_files(root):
+    walk = walk_catalog(root)
+    for rel, message in walk.problems:
+        c.add(root / rel, 0, "(file)", message)
+    for path in (root / rel for rel, _ in walk.files if "/" in rel):
         entry_id = path.relative_to(root).with_suffix("").as_posix()
         entry, text = _read_model(c, path, Entry)
         if isinstance(entry, Entry):

@@ -26,8 +26,12 @@ class TomlSyntaxError(ValueError):
 
 
 def read_toml(path: Path) -> tuple[dict[str, Any], str]:
-    """Parse a TOML file; returns the data and the text (for locating fields). Raises TomlSyntaxError."""
-    raw = path.read_bytes()
+    """Parse a TOML file; returns the data and the text (for locating fields). Raises TomlSyntaxError for a
+    file that cannot be read (a folder, no permission) or parsed (not UTF-8, bad syntax, nested too deeply)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise TomlSyntaxError(f"cannot be read ({exc.strerror or exc})", 0) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -35,6 +39,8 @@ def read_toml(path: Path) -> tuple[dict[str, Any], str]:
         raise TomlSyntaxError(f"not UTF-8 (byte {exc.start})", line) from None
     try:
         return tomllib.loads(text), text
+    except RecursionError:
+        raise TomlSyntaxError("TOML syntax: nested too deeply", 1) from None
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         match = _TOML_ERROR_AT.search(message)

@@ -6,8 +6,6 @@ import hashlib
 import html
 import json
 import re
-import shutil
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..catalog.toml import dumps, read_toml
 from ..errors import OutputExists
-from ..files import atomic_write, replace_directory
+from ..files import atomic_write, staged_directory
 from ..model.inline import plain
 from ..model.schema import Entry, Footnote, License, LicensesFile, Organization, Section
 from ..model.vocab import KIND_FOLDERS, POSITIONAL_COLUMNS, column_key_for, kind_for, normalize_header, slugify
@@ -482,13 +480,8 @@ def import_list(
         docs[lang] = parse_document(path, tree if _inside(path, tree) else None)
     languages = [BASE_LANG, *[lang for lang in translations if lang != BASE_LANG]]
     catalog, result = build_catalog(docs, languages, load_license_registry(data))
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent if out.parent.exists() else None))
-    try:
+    with staged_directory(out) as staging:
         write_catalog(catalog, staging)
-        replace_directory(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return result
 
 

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from ..catalog.location import shipped_catalog
+from ..catalog.walk import walk_catalog
 
 INDEX_FORMAT = 6  # bump when records change shape
-_FOLDERS = ("models", "benchmarks", "papers")
 
 
 class Index:
@@ -43,21 +43,8 @@ def cache_dir() -> Path:
 
 
 def catalog_files(root: Path) -> list[tuple[str, os.stat_result]]:
-    """Every catalog file (relative path, stat), in a stable order."""
-    found: list[tuple[str, os.stat_result]] = []
-
-    def scan(folder: str, rel: str) -> None:
-        with os.scandir(folder) as entries:
-            for entry in sorted(entries, key=lambda e: e.name):
-                path = f"{rel}/{entry.name}" if rel else entry.name
-                if entry.is_dir():
-                    if rel or entry.name in _FOLDERS:
-                        scan(entry.path, path)
-                elif entry.name.endswith(".toml"):
-                    found.append((path, entry.stat()))
-
-    scan(str(root), "")
-    return found
+    """Every catalog file (relative path, stat), in a stable order (the loader's walk)."""
+    return walk_catalog(root).files
 
 
 def _salt() -> str:
@@ -79,7 +66,7 @@ def content_key(root: Path, files: list[tuple[str, os.stat_result]] | None = Non
     return digest.hexdigest()
 
 
-def current_key(root: Path, use_memo: bool = True) -> str:
+def current_key(root: Path, use_memo: bool = True, files: list[tuple[str, os.stat_result]] | None = None) -> str:
     """The content key, without re-reading the files when nothing changed since it was last computed.
 
     The memo records each file's size, modification and change times and inode next to the key. It is
@@ -87,7 +74,7 @@ def current_key(root: Path, use_memo: bool = True) -> str:
     before the key was computed (the same guard as git's "racy" index entries): an edit made while or after the key was
     computed always leads to hashing the contents again.
     """
-    files = catalog_files(root)
+    files = files if files is not None else catalog_files(root)
     # ctime too: os.utime can set a modification time back, never the change time
     signature = [(rel, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino) for rel, st in files]
     memo_path = cache_dir() / f"memo-{zlib.crc32(str(root.resolve()).encode('utf-8')):08x}.marshal"
@@ -126,7 +113,10 @@ def load_index(root: Path | None = None, use_cache: bool = True) -> Index:
         from ..errors import CatalogNotFound
 
         raise CatalogNotFound(f"{root}: not a catalog folder (no catalog.toml)")
-    key = current_key(root, use_memo=use_cache)
+    walk = walk_catalog(root)
+    if walk.problems:
+        return build_index(root)  # the loader reports each unusable file (CatalogInvalid)
+    key = current_key(root, use_memo=use_cache, files=walk.files)
     path = cache_dir() / f"index-{key}.marshal"
     if use_cache:
         try:

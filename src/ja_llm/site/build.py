@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import tempfile
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from ..catalog.core import Catalog, LoadedEntry
-from ..files import replace_directory
+from ..errors import OutputError
+from ..files import staged_directory
 from ..model.text import normalize, text_in
 from ..model.units import format_params, params_range
 from ..search import query
@@ -591,21 +591,17 @@ class SiteBuilder:
 def build_site(catalog: Catalog, out: Path) -> int:
     """Write the whole site into `out` (replaced at the end, never half-written); returns the page count."""
     pages = SiteBuilder(catalog).build()
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    try:
-        for path, text in pages.items():
-            target = staging / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
-        assets = resources.files("ja_llm") / "site" / "assets"
-        (staging / "assets").mkdir(exist_ok=True)
-        for name in ("app.js", "style.css"):
-            with resources.as_file(assets / name) as source:
-                shutil.copyfile(source, staging / "assets" / name)
-        replace_directory(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    with staged_directory(Path(out)) as staging:
+        try:
+            for path, text in pages.items():
+                target = staging / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(text, encoding="utf-8")
+            assets = resources.files("ja_llm") / "site" / "assets"
+            (staging / "assets").mkdir(exist_ok=True)
+            for name in ("app.js", "style.css"):
+                with resources.as_file(assets / name) as source:
+                    shutil.copyfile(source, staging / "assets" / name)
+        except OSError as exc:
+            raise OutputError(f"{out}: cannot write the site ({exc.strerror or exc})") from None
     return sum(1 for p in pages if p.endswith(".html"))
