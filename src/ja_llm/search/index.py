@@ -80,8 +80,7 @@ def current_key(root: Path, use_memo: bool = True, files: list[tuple[str, os.sta
     memo_path = cache_dir() / f"memo-{zlib.crc32(str(root.resolve()).encode('utf-8')):08x}.marshal"
     if use_memo:
         try:
-            with open(memo_path, "rb") as handle:
-                memo = marshal.loads(handle.read())
+            memo = _read(memo_path)
             if (
                 memo["salt"] == _salt()
                 and memo["files"] == signature
@@ -120,8 +119,7 @@ def load_index(root: Path | None = None, use_cache: bool = True) -> Index:
     path = cache_dir() / f"index-{key}.marshal"
     if use_cache:
         try:
-            with open(path, "rb") as handle:
-                data = marshal.loads(handle.read())
+            data = _read(path)
             return Index(data["records"], data["meta"], key, cached=True)
         except (OSError, ValueError, EOFError, KeyError, TypeError):
             pass
@@ -132,20 +130,50 @@ def load_index(root: Path | None = None, use_cache: bool = True) -> Index:
     return index
 
 
+_MAGIC = b"ja-llm cache 1\n"
+
+
+def _read(path: Path) -> Any:
+    """A cache file's content; OSError or ValueError when it is missing or damaged. The payload carries its
+    length and CRC-32: a flipped byte or a cut-off file is detected and the cache rebuilt, never used."""
+    with open(path, "rb") as handle:
+        blob = handle.read()
+    header = len(_MAGIC) + 8
+    if not blob.startswith(_MAGIC) or len(blob) < header:
+        raise ValueError(f"{path}: not a cache file")
+    length, checksum = int.from_bytes(blob[len(_MAGIC) : len(_MAGIC) + 4], "big"), blob[len(_MAGIC) + 4 : header]
+    payload = blob[header:]
+    if len(payload) != length or zlib.crc32(payload).to_bytes(4, "big") != checksum:
+        raise ValueError(f"{path}: damaged cache file")
+    data = marshal.loads(payload)
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: damaged cache file")
+    return data
+
+
 def _save(path: Path, data: dict[str, Any]) -> None:
-    """Write a cache file atomically (marshal: fast to read; versioned by the key); a cache that cannot be
-    written is not an error. Index files unused for a week are removed."""
+    """Write a cache file atomically (a temporary file renamed over it, so concurrent writers never mix
+    their bytes; marshal: fast to read; versioned by the key, checked by a CRC-32); a cache that cannot be
+    written is not an error. Index files unused for a week and temporary files of killed runs go."""
     import tempfile
 
+    payload = marshal.dumps(data)
+    blob = _MAGIC + len(payload).to_bytes(4, "big") + zlib.crc32(payload).to_bytes(4, "big") + payload
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", dir=path.parent)
-        with os.fdopen(fd, "wb") as handle:
-            marshal.dump(data, handle)
-        os.replace(tmp, path)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(blob)
+            os.replace(tmp, path)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
         now = time.time()
         for old in path.parent.glob("index-*.marshal"):
             if old != path and old.stat().st_atime < now - 7 * 86400:
                 old.unlink(missing_ok=True)
+        for stale in path.parent.glob(".*-*"):
+            if stale.stat().st_mtime < now - 3600:
+                stale.unlink(missing_ok=True)
     except (OSError, ValueError):
         pass
