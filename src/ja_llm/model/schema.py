@@ -60,6 +60,11 @@ _COLUMN_KEYS = ", ".join(f"`{key}`" for key in COLUMN_KEYS)
 _MODEL_KINDS = ", ".join(f"`{kind}`" for kind in MODEL_KINDS)
 
 
+# The list's prose fields keep raw HTML (upstream comments rows out with <!-- -->); every other text escapes it.
+_RAW_HTML_KEPT = " Raw HTML (e.g. a comment) is kept here; in every other text it is shown as text."
+_RAW_HTML_KEPT_JA = "生の HTML（コメントなど）はここではそのまま出力する。ほかのテキストでは文字として表示する。"
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False, validate_default=False)
 
@@ -93,15 +98,17 @@ class ListInfo(Strict):
     )
     preamble: Text | None = Field(
         default=None,
-        description="Markdown before the first section (notices, introduction). May be a multi-line string.",
+        description="Markdown before the first section (notices, introduction). May be a multi-line string."
+        + _RAW_HTML_KEPT,
         json_schema_extra={
             "description_ja": "最初のセクションより前に置く Markdown（注意書き、はじめに）。複数行の文字列でよい。"
+            + _RAW_HTML_KEPT_JA
         },
     )
     postscript: Text | None = Field(
         default=None,
-        description="Markdown after the last section, before the footnotes.",
-        json_schema_extra={"description_ja": "最後のセクションの後、脚注の前に置く Markdown。"},
+        description="Markdown after the last section, before the footnotes." + _RAW_HTML_KEPT,
+        json_schema_extra={"description_ja": "最後のセクションの後、脚注の前に置く Markdown。" + _RAW_HTML_KEPT_JA},
     )
 
 
@@ -206,13 +213,13 @@ class Section(Strict):
     )
     intro: Text | None = Field(
         default=None,
-        description="Markdown between the heading and the table or list.",
-        json_schema_extra={"description_ja": "見出しと表（または箇条書き）の間に置く Markdown。"},
+        description="Markdown between the heading and the table or list." + _RAW_HTML_KEPT,
+        json_schema_extra={"description_ja": "見出しと表（または箇条書き）の間に置く Markdown。" + _RAW_HTML_KEPT_JA},
     )
     outro: Text | None = Field(
         default=None,
-        description="Markdown after the table or list.",
-        json_schema_extra={"description_ja": "表（または箇条書き）の後に置く Markdown。"},
+        description="Markdown after the table or list." + _RAW_HTML_KEPT,
+        json_schema_extra={"description_ja": "表（または箇条書き）の後に置く Markdown。" + _RAW_HTML_KEPT_JA},
     )
     columns: list[Column] = Field(
         default=[],

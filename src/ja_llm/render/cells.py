@@ -24,18 +24,49 @@ class Localizer:
     fallback: str  # the catalog's main language
     missing: list[str] = field(default_factory=list)
 
-    def __call__(self, value: str | Mapping[str, str] | None, where: str = "") -> str:
+    def __call__(self, value: str | Mapping[str, str] | None, where: str = "", html: bool = False) -> str:
+        """The text in this language, raw HTML escaped (`html=True`: the list's prose fields, documented to
+        allow it — the preamble, the postscript, a section's intro and outro)."""
+        escape = (lambda text: text) if html else escape_html
         if value is None:
             return ""
         if isinstance(value, str):
-            return value
+            return escape(value)
         if self.lang in value:
-            return value[self.lang]
-        text = value.get(self.fallback) or next(iter(value.values()), "")
+            return escape(value[self.lang])
+        text = escape(value.get(self.fallback) or next(iter(value.values()), ""))
         if self.lang != self.fallback:
             self.missing.append(where)
             return f"{text}{UNTRANSLATED}"
         return text
+
+
+_RAW_HTML = re.compile(r"<(?!br\s*/?>)", re.IGNORECASE)
+
+
+def escape_html(text: str) -> str:
+    """Raw HTML in a catalog text shown as text: every `<` but that of a `<br>` line break (the only markup
+    of the list that is HTML) becomes `&lt;`, so no tag, comment or script passes into the list."""
+    return _RAW_HTML.sub("&lt;", text)
+
+
+def one_line(text: str) -> str:
+    """A text that must stay on its line (a heading, a name, a list item's head): line breaks as spaces, so
+    that no `# heading` or `- item` can start on a line of its own."""
+    return re.sub(r"\s*[\r\n]+\s*", " ", text)
+
+
+def link_label(text: str) -> str:
+    """A text put between `[` and `]` of a link: when its brackets do not nest properly (`x](https://evil/) [y`
+    would close the link early and open another), all of them are escaped."""
+    depth = 0
+    for char in text.replace("\\[", "").replace("\\]", ""):
+        depth += (char == "[") - (char == "]")
+        if depth < 0:
+            break
+    if depth == 0:
+        return text
+    return re.sub(r"(?<!\\)([\[\]])", r"\\\1", text)
 
 
 def escape_cell(text: str) -> str:
@@ -63,8 +94,9 @@ def variant_url(variant: Variant, lang: str) -> str:
     return text_in(variant.url, lang)
 
 
-def render_variant(variant: Variant, t: Localizer, link_text: str | None = None) -> str:
-    label = link_text if link_text is not None else bold_size(t(variant.label), variant.size)
+def render_variant(variant: Variant, t: Localizer, text: str | None = None) -> str:
+    label = text if text is not None else bold_size(one_line(t(variant.label)), variant.size)
+    label = link_label(label)
     url = variant_url(variant, t.lang)
     return f"[{label}]({url})" if url else label
 
@@ -108,7 +140,7 @@ class CellRenderer:
 
     def name(self, entry: Entry) -> str:
         anchor = f'<a id="{entry.anchor}"></a> ' if entry.anchor else ""
-        name = self.t(entry.name, "name")
+        name = link_label(one_line(self.t(entry.name, "name")))
         if entry.variants_in == "name" and entry.variants:
             if entry.variants_style == "lines":
                 return anchor + render_variants(entry, self.t) + self._notes(entry, "name")
@@ -139,7 +171,7 @@ class CellRenderer:
         names = []
         for org_id in entry.developers:
             org = self.catalog.organizations.get(org_id)
-            names.append(self.t(org.name, f"organization {org_id}") if org else org_id)
+            names.append(one_line(self.t(org.name, f"organization {org_id}")) if org else org_id)
         return ", ".join(names) + self._notes(entry, "developer")
 
     def license_name(self, ref: LicenseRef) -> str:
@@ -169,7 +201,7 @@ class CellRenderer:
         mark = HF_MARK_OF.get(hf.status, "") if hf and hf.status else ""
         if entry.variants_in == "hf" and entry.variants:
             if entry.variants_style == "link":
-                text = render_variant(entry.variants[0], self.t, link_text=mark or "◯")
+                text = render_variant(entry.variants[0], self.t, text=mark or "◯")
             else:
                 text = f"{mark} {render_variants(entry, self.t)}".strip()
         else:

@@ -16,7 +16,7 @@ from ..catalog.core import Catalog, LoadedEntry
 from ..model.inline import plain
 from ..model.schema import Section
 from ..model.text import text_in
-from .cells import CellRenderer, Localizer, escape_cell
+from .cells import CellRenderer, Localizer, escape_cell, link_label, one_line
 
 LANGUAGE_NAMES = {"ja": "日本語", "en": "English", "fr": "Français", "zh": "中文", "ko": "한국어"}
 _FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
@@ -61,18 +61,18 @@ def render_markdown(catalog: Catalog, lang: str) -> str:
         section = catalog.sections[section_id]
         level = depth[section.parent] + 1 if section.parent in depth else 0
         depth[section_id] = level
-        title = t(section.title, f"section {section_id}")
+        title = one_line(t(section.title, f"section {section_id}"))
         toc.append(f"{'  ' * level}- [{_toc_title(title)}](#{section_id})")
         blocks: list[str] = []
         if section.intro is not None:
-            blocks.append(t(section.intro, f"section {section_id} intro"))
+            blocks.append(t(section.intro, f"section {section_id} intro", html=True))
         entries = entries_by_section.get(section_id, [])
         if section.layout == "table" and section.columns:
             blocks.append(_table(section, entries, cells, t))
         elif section.layout == "list" and entries:
             blocks.append(_list(entries, cells, t))
         if section.outro is not None:
-            blocks.append(t(section.outro, f"section {section_id} outro"))
+            blocks.append(t(section.outro, f"section {section_id} outro", html=True))
         sections.append(RenderedSection(section_id, "#" * min(level + 2, 6), title, blocks))
 
     languages = list(catalog.info.languages)
@@ -89,12 +89,12 @@ def render_markdown(catalog: Catalog, lang: str) -> str:
         _environment()
         .get_template("list.md.j2")
         .render(
-            title=t(catalog.info.title, "title"),
+            title=one_line(t(catalog.info.title, "title")),
             language_links="[ " + " | ".join(links) + " ]",
-            preamble=t(catalog.info.preamble, "preamble") if catalog.info.preamble else "",
+            preamble=t(catalog.info.preamble, "preamble", html=True) if catalog.info.preamble else "",
             toc="\n".join(toc),
             sections=sections,
-            postscript=t(catalog.info.postscript, "postscript") if catalog.info.postscript else "",
+            postscript=t(catalog.info.postscript, "postscript", html=True) if catalog.info.postscript else "",
         )
     )
     body, footnotes = _number_footnotes(body, catalog, t)
@@ -123,7 +123,7 @@ def _list(entries: list[LoadedEntry], cells: CellRenderer, t: Localizer) -> str:
     lines = []
     for entry in entries:
         data = entry.data
-        name = t(data.name, "name")
+        name = link_label(one_line(t(data.name, "name")))
         head = f"[{name}]({text_in(data.url, t.lang)})" if data.url else name
         if data.developers:
             head += f" ({cells.developers(data)})"
