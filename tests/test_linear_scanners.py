@@ -15,7 +15,7 @@ import pytest
 
 from ja_llm.importer import cells as C
 from ja_llm.importer import import_list
-from ja_llm.model.inline import footnote_refs, links, split_top_level, strip_trailing_footnotes
+from ja_llm.model.inline import footnote_refs, scan_links, split_top_level, strip_trailing_footnotes
 
 README_2026 = Path(__file__).resolve().parent / "data" / "sources" / "2026-08-22" / "README.md"
 PATTERNS = ["[", "](", "[a](", "[^", "`", "\\|", "|", "<", "*", "**", "[[[a](b)", "(", "[x](", "\\", " "]
@@ -30,8 +30,7 @@ def normal_import_seconds(tmp_path_factory: pytest.TempPathFactory) -> float:
 
 
 def _scan_everything(text: str) -> None:
-    _scan_links = links.__globals__["_scan_links"]  # the scan itself, without the parser's confirmation
-    _scan_links(text)
+    scan_links(text)  # the scan itself, without the parser's confirmation
     footnote_refs(text)
     strip_trailing_footnotes(text + " [^1]")
     split_top_level(text, ",")

@@ -303,10 +303,13 @@ def test_serve_on_a_busy_port_is_a_one_line_error(cli_build: Path) -> None:
 # --- the hostile catalog, as files ------------------------------------------------------------------------
 
 
-def test_hostile_catalog_is_valid() -> None:
+def test_validate_refuses_the_hostile_catalogs_script_links() -> None:
     result = CliRunner().invoke(main, ["validate", "--data", str(HOSTILE_CATALOG)])
-    assert result.exit_code == 0, result.output
-    assert "0 error(s)" in result.stdout, result.output
+    assert result.exit_code == 1, result.output
+    errors = [line for line in result.stderr.splitlines() if ": " in line and not line.startswith("error:")]
+    assert errors
+    assert all("link URL" in line for line in errors), errors
+    assert any("'javascript:window.__pwned=1': only http, https and mailto links are allowed" in e for e in errors)
 
 
 def test_hostile_texts_come_out_as_text(hostile_site: Path) -> None:

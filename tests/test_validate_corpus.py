@@ -153,6 +153,48 @@ CASES = [
         lambda r: write(r, "notes.toml", "x = 1\n"),
         "notes.toml: (file): unknown catalog file",
     ),
+    # no coercion (strict): a boolean or a string is not a number
+    (
+        "year-boolean",
+        lambda r: replace(r, ALPHA, "year = 2024", "year = true"),
+        "models/acme/alpha.toml:5: year: Input should be a valid integer",
+    ),
+    (
+        "year-string",
+        lambda r: replace(r, ALPHA, "year = 2024", 'year = "2024"'),
+        "models/acme/alpha.toml:5: year: Input should be a valid integer",
+    ),
+    (
+        "context-string",
+        lambda r: replace(r, ALPHA, "year = 2024\n", 'year = 2024\ncontext_length = "8192"\n'),
+        "models/acme/alpha.toml:6: context_length: Input should be a valid integer",
+    ),
+    # bounded: what validate passes, every stage handles
+    (
+        "year-out-of-range",
+        lambda r: replace(r, ALPHA, "year = 2024", "year = 3000000000"),
+        "models/acme/alpha.toml:5: year: Input should be less than or equal to 9999",
+    ),
+    (
+        "context-2-63",
+        lambda r: replace(r, ALPHA, "year = 2024\n", "year = 2024\ncontext_length = 9223372036854775807\n"),
+        "models/acme/alpha.toml:6: context_length: Input should be less than or equal to 1000000000000",
+    ),
+    (
+        "size-10-400",
+        lambda r: replace(r, ALPHA, 'size = "7b"', 'size = "1' + "0" * 400 + 'b"'),
+        "models/acme/alpha.toml:15: variants.0.size: ",
+    ),
+    (
+        "javascript-link",
+        lambda r: replace(r, ALPHA, 'name = "Alpha"', 'name = "[c](javascript:alert(1))"'),
+        "models/acme/alpha.toml:3: name: link URL 'javascript:alert(1)': only http, https and mailto links are allowed",
+    ),
+    (
+        "data-link",
+        lambda r: replace(r, ALPHA, 'name = "Alpha"', 'name = "[c](data:text/html,x)"'),
+        "models/acme/alpha.toml:3: name: link URL 'data:text/html,x': only http, https and mailto links are allowed",
+    ),
 ]
 
 

@@ -5,6 +5,7 @@ well-formed). Each finding is a Problem with the file, line and field it is abou
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from ..errors import Problem
-from ..model.inline import footnote_refs, links
+from ..model.inline import footnote_refs, scan_links
 from ..model.schema import Footnote, License, Organization, Section
 from ..model.vocab import KIND_FOLDERS
 from .core import LoadedEntry
@@ -247,6 +248,23 @@ def check_texts(
                 c.add(path, where, name, message, severity)
 
 
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+_SCHEMES = ("http", "https", "mailto")
+
+
+def _link_problem(url: str) -> str | None:
+    """Why a link target of a catalog text is refused: a scheme other than http(s) or mailto (`javascript:`,
+    `data:`), or a target that is neither a URL, an anchor nor a relative path."""
+    scheme = _SCHEME.match(url)
+    if scheme:
+        if scheme.group(1).lower() not in _SCHEMES:
+            return f"link URL {url!r}: only http, https and mailto links are allowed"
+        return None if url.lower().startswith(("http://", "https://", "mailto:")) else f"malformed link URL {url!r}"
+    if url.startswith(("#", "./", "../", "/")) or ("/" not in url and "." in url):
+        return None
+    return f"malformed link URL {url!r}"
+
+
 def _text_findings(
     value: str | dict[str, str], languages: list[str], footnotes: Mapping[str, object]
 ) -> list[tuple[str, str]]:
@@ -264,13 +282,11 @@ def _text_findings(
         if "[" not in item and "]" not in item:
             continue  # no link, no footnote reference, nothing unbalanced
         found += [(f"unknown footnote [^{ref}]", "error") for ref in footnote_refs(item) if ref not in footnotes]
-        for link in links(item):
-            url = link.url
-            if not (
-                url.startswith(("http://", "https://", "#", "./", "../", "/", "mailto:"))
-                or ("/" not in url and "." in url)
-            ):
-                found.append((f"malformed link URL {url!r}", "error"))
+        # every `[text](target)` as written (also those a Markdown parser would refuse to make a link of)
+        for link in scan_links(item):
+            problem = _link_problem(link.url)
+            if problem:
+                found.append((problem, "error"))
         if item.count("[") != item.count("]") and "[^" not in item:
             found.append(("unbalanced brackets: an unclosed link?", "warning"))
     return found

@@ -56,12 +56,12 @@ def links(text: str) -> list[Link]:
     """
     if "[" not in text:
         return []
-    found = _scan_links(text)
+    found = scan_links(text)
     parsed = sum(1 for token in inline_tokens(text) if token.type == "link_open")
     return found if len(found) == parsed else []
 
 
-def _scan_links(text: str) -> list[Link]:
+def scan_links(text: str) -> list[Link]:
     """`[text](url)` links with balanced brackets, in one pass over the text (brackets are paired first with
     a stack, so an unclosed `[` costs no rescan: linear in the text's length)."""
     brackets = _pairs(text, "[", "]")

@@ -65,8 +65,18 @@ _RAW_HTML_KEPT = " Raw HTML (e.g. a comment) is kept here; in every other text i
 _RAW_HTML_KEPT_JA = "生の HTML（コメントなど）はここではそのまま出力する。ほかのテキストでは文字として表示する。"
 
 
+# Bounds of the numbers, so that every later stage handles what validate passes (the search keeps years in
+# 32-bit and the other numbers in 64-bit arrays; the site's JSON needs finite numbers).
+MIN_YEAR, MAX_YEAR = 1000, 9999
+MAX_CONTEXT = 10**12  # tokens
+MAX_ORDER = 10**9
+
+
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=False, validate_default=False)
+    """Unknown keys are errors and nothing is coerced (`year = "2024"`, `year = true` and
+    `context_length = "8192"` are errors, not numbers)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=False, validate_default=False, strict=True)
 
 
 # --- the list ------------------------------------------------------------------------------------------
@@ -172,6 +182,8 @@ class Section(Strict):
         },
     )
     order: int = Field(
+        ge=-MAX_ORDER,
+        le=MAX_ORDER,
         description=(
             "The order among the sections of the same parent (ascending). Leave gaps (10, 20, …) so that sections can "
             "go in between."
@@ -534,6 +546,8 @@ class Entry(Strict):
         },
     )
     position: int = Field(
+        ge=-MAX_ORDER,
+        le=MAX_ORDER,
         description=(
             "The order inside the section (ascending). Leave gaps (10, 20, …) so that entries can go in between."
         ),
@@ -565,6 +579,8 @@ class Entry(Strict):
     )
     year: int | None = Field(
         default=None,
+        ge=MIN_YEAR,
+        le=MAX_YEAR,
         description="The release year (the `year` column).",
         json_schema_extra={"description_ja": "公開年（`year` 列）。"},
     )
@@ -603,6 +619,7 @@ class Entry(Strict):
     context_length: int | None = Field(
         default=None,
         ge=1,
+        le=MAX_CONTEXT,
         description="The context length in tokens (the `context` column; an integer ≥ 1: `8192`).",
         json_schema_extra={"description_ja": "扱えるトークン数（`context` 列、1 以上の整数: `8192`）。"},
     )

@@ -48,12 +48,23 @@ def _parse_core(text: str) -> Size | None:
     return None
 
 
+MAX_PARAMS = 1e15  # a thousand trillion: far beyond any model, and a finite number for every stage
+
+
 def parse_size(text: str) -> Size:
-    """Parse a size text; raise SizeError when it is not one.
+    """Parse a size text; raise SizeError when it is not one, or when it is beyond MAX_PARAMS.
 
     `1b(1.4b)` and `xl(1.5b)`: the parenthesised number is the exact count. `8x70b (465b)`: 465b in total.
     `355b-A32B`: 355b in total, 32b active.
     """
+    size = _parse(text)
+    for value in (size.total, size.active):
+        if value is not None and not value <= MAX_PARAMS:  # also catches inf and nan
+            raise SizeError(text, "more parameters than any model has (at most 1000t)")
+    return size
+
+
+def _parse(text: str) -> Size:
     raw = text.strip()
     if not raw:
         raise SizeError(text, "empty size")
