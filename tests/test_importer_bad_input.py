@@ -480,3 +480,28 @@ def test_a_special_file_as_the_source_is_a_one_line_error(tmp_path: Path, out: P
         import_list(source, {}, out)
     _assert_one_line(caught.value)
     _assert_no_output(out)
+
+
+def test_the_importer_never_writes_a_catalog_its_validate_rejects(src_dir: Path, out: Path) -> None:
+    """Rows that would make `validate` fail (an undefined footnote, a Hugging Face repo already used by another
+    row, a `javascript:` link) are skipped with the problem as the reason; the written catalog validates."""
+    from ja_llm.catalog.load import collect
+
+    rows = (
+        ROW_A
+        + "| [Beta](https://beta.example/)[^nowhere] | 2025 | Qwen3 | Beta Inc. | Apache 2.0 |\n"
+        + "| [Gamma](https://huggingface.co/acme/same) | 2025 | Qwen3 | Beta Inc. | MIT |\n"
+        + "| [Delta](https://huggingface.co/acme/same) | 2025 | Qwen3 | Beta Inc. | MIT |\n"
+        + "| [Eps](https://eps.example/) | 2025 | [x](javascript:alert(1)) | Beta Inc. | MIT |\n"
+    )
+    src = _write(src_dir, HEAD + rows)
+    result = import_list(src, {}, out)
+    _check_counts(result)
+    reasons = sorted(skip.reason for skip in result.skipped)
+    assert len(reasons) == 3, reasons
+    assert any("unknown footnote" in r for r in reasons), reasons
+    assert any("is also used by" in r for r in reasons), reasons
+    assert any("only http, https and mailto links are allowed" in r for r in reasons), reasons
+    assert all(r.startswith("row not importable: ") for r in reasons)
+    assert result.rows_imported == 2
+    assert [p for p in collect(out)[1] if p.severity == "error"] == []

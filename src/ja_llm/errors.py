@@ -59,6 +59,13 @@ class SourceError(JaLlmError):
     hint = "pass the README.md of an awesome-japanese-llm checkout"
 
 
+class ImportInvalid(JaLlmError):
+    """An import whose result would not pass `ja-llm validate` for a reason no single row explains (a
+    registry file); nothing is written."""
+
+    hint = "report the source file and this message: the importer should have skipped the row"
+
+
 class OutputError(JaLlmError):
     """An output file or folder cannot be written (a folder where a file goes, a special file, no permission,
     a path under a file, a symlink loop)."""

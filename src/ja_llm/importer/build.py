@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..catalog.toml import dumps, read_toml
-from ..errors import OutputExists
+from ..errors import ImportInvalid, OutputExists
 from ..files import atomic_write, staged_directory
 from ..model.inline import plain
 from ..model.schema import Entry, Footnote, License, LicensesFile, Organization, Section
@@ -482,7 +482,31 @@ def import_list(
     catalog, result = build_catalog(docs, languages, load_license_registry(data))
     with staged_directory(out) as staging:
         write_catalog(catalog, staging)
+        _drop_invalid_rows(catalog, result, staging)
     return result
+
+
+def _drop_invalid_rows(catalog: BuiltCatalog, result: ImportResult, folder: Path) -> None:
+    """Validate the written catalog as `ja-llm validate` would: an entry with an error is removed and its
+    row reported as skipped, with the problem; an error anywhere else stops the import (nothing is written).
+    The importer never leaves a catalog that its own validate rejects."""
+    from ..catalog.load import collect
+
+    _, problems = collect(folder)
+    by_file = {f"{path}.toml": path for path in catalog.entries}
+    for problem in (p for p in problems if p.severity == "error"):
+        path = by_file.get(problem.path)
+        if path is None:
+            raise ImportInvalid(f"the imported catalog would not validate: {problem}")
+        if (folder / problem.path).exists():
+            (folder / problem.path).unlink()
+            result.rows_imported -= 1
+            result.entries -= 1
+        result.skipped.append(Skip(catalog.lines[path], f"row not importable: {problem.field}: {problem.message}"))
+    if any(p.severity == "error" and p.path in by_file for p in problems):
+        remaining = [p for p in collect(folder)[1] if p.severity == "error"]
+        if remaining:
+            raise ImportInvalid(f"the imported catalog would not validate: {remaining[0]}")
 
 
 @dataclass
@@ -493,6 +517,7 @@ class BuiltCatalog:
     licenses: list[License]
     footnotes: list[Footnote]
     entries: dict[str, dict[str, Any]]  # relative path (without .toml) -> entry data
+    lines: dict[str, int] = field(default_factory=dict)  # relative path -> line of its row in the source
 
 
 def build_catalog(
@@ -553,6 +578,7 @@ def build_catalog(
         stack.append((parsed.level, section_id, kind))
         plans.append((SectionPlan(section, parsed_by_lang, columns_keys), index))
 
+    lines: dict[str, int] = {}
     entries: dict[str, dict[str, Any]] = {}
     rows_imported = 0
     for plan, _index in plans:
@@ -587,6 +613,7 @@ def build_catalog(
                 continue
             path = _entry_path(entry, plan.section.kind, entries)
             entries[path] = entry.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+            lines[path] = row.line
             rows_imported += 1
 
     footnote_list = []
@@ -598,8 +625,12 @@ def build_catalog(
         if text is not None:
             footnote_list.append(Footnote(id=label, text=text))
 
+    title = texts({lang: doc.title for lang, doc in docs.items()})
+    if title is None:  # a list needs a title: the README's file name stands in, with a warning
+        title = base.path.stem
+        warnings.append(Skip(1, f"no title (a `# ` heading): the title is the file name {title!r}"))
     info: dict[str, Any] = {
-        "title": texts({lang: doc.title for lang, doc in docs.items()}),
+        "title": title,
         "languages": languages,
         "preamble": texts({lang: "\n".join(doc.preamble) for lang, doc in docs.items()}),
     }
@@ -613,7 +644,7 @@ def build_catalog(
         unpaired=unpaired,
         entries=len(entries),
     )
-    built = BuiltCatalog(info, sections, list(registry.orgs.values()), licenses, footnote_list, entries)
+    built = BuiltCatalog(info, sections, list(registry.orgs.values()), licenses, footnote_list, entries, lines)
     return built, result
 
 
