@@ -49,6 +49,7 @@ bench: $(STAMP) $(CHROMIUM)
 	$(BIN)/python bench/load_bench.py > bench/.latest.md
 	$(BIN)/python bench/search_bench.py >> bench/.latest.md
 	JA_LLM_CHROMIUM=$(CHROMIUM) $(BIN)/python bench/site_bench.py >> bench/.latest.md
+	$(BIN)/python bench/serve_bench.py >> bench/.latest.md
 	cat bench/.latest.md >> bench/RESULTS.md
 	rm -f bench/.latest.md
 	@echo "appended to bench/RESULTS.md"

@@ -300,13 +300,19 @@ def build_command(data: Path | None, out: Path, check: bool, update: bool, lists
     type=click.IntRange(0, 65535),
     default=8000,
     show_default=True,
-    help="Port on 127.0.0.1 (0: any free port).",
+    help="Port to listen on (0: any free port).",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on (0.0.0.0 or :: to let other machines in: a preview server, not for the internet).",
 )
 @build_folder_option("Build folder; the site is served from OUT/site.")
 @click.option("--rebuild", is_flag=True, help="Build even when the site is current.")
 @handle_errors
-def serve_command(data: Path | None, port: int, out: Path, rebuild: bool) -> None:
-    """Build the site if needed and serve it on http://127.0.0.1:PORT/ until interrupted (Ctrl-C).
+def serve_command(data: Path | None, port: int, host: str, out: Path, rebuild: bool) -> None:
+    """Build the site if needed and serve it on http://HOST:PORT/ until interrupted (Ctrl-C).
 
     The site is rebuilt when the catalog or ja-llm itself (its version, code, templates) changed since the
     last build.
@@ -318,10 +324,11 @@ def serve_command(data: Path | None, port: int, out: Path, rebuild: bool) -> Non
     if rebuild or not is_current(site, _root(data)):
         _build_all(data, out)
     try:
-        server = make_server(site, port)
+        server = make_server(site, port, host=host)
     except OSError as exc:
-        _fail(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}", "choose another port with --port", code=1)
-    url = f"http://127.0.0.1:{server.server_address[1]}/"
+        _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}", "choose another port with --port", code=1)
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{server.server_address[1]}/"
     click.echo(f"serving {site} at {url} (English: {url}en/) — press Ctrl-C to stop", err=True)
     try:
         server.serve_forever()

@@ -1,38 +1,189 @@
-"""Serve a built site on 127.0.0.1 (a development and preview server for the static files)."""
+"""Serve a built site (a preview server for the static files; any static host can serve the folder too).
+
+The standard library's ThreadingHTTPServer, tuned, with a request handler of our own instead of
+SimpleHTTPRequestHandler (which lists folders, follows symlinks out of the root and logs a traceback for a
+NUL in the path): GET and HEAD only; a path resolves to a regular file inside the site (symlinks that lead
+out are not followed) or to a folder's index.html, else 404; validators (ETag, Last-Modified) with 304
+answers and `Cache-Control: no-cache` (the files are not fingerprinted, so a browser revalidates — cheap
+with 304s); the site's CSP on every answer; no version in the `Server` header; idle connections time out;
+a listen backlog of 128.
+"""
 
 from __future__ import annotations
 
-import functools
+import email.utils
 import http.server
+import mimetypes
+import os
+import posixpath
+import socket
+import stat
+import urllib.parse
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from .build import CSP
 
+TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".json": "application/json",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".txt": "text/plain; charset=utf-8",
+    ".md": "text/markdown; charset=utf-8",
+}
+NOT_FOUND = b"<!doctype html><title>404</title><p>Not found: no page at this address.</p>\n"
 
-class SiteHandler(http.server.SimpleHTTPRequestHandler):
-    """Static files with the site's Content-Security-Policy and no content sniffing."""
 
-    extensions_map = {  # noqa: RUF012 (the base class declares it an instance attribute; mypy needs it so)
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".js": "text/javascript",
-        ".json": "application/json",
-    }
+class SiteHandler(http.server.BaseHTTPRequestHandler):
+    """Static files of one folder (the server's `site`), read-only."""
 
-    def end_headers(self) -> None:
+    server: SiteServer
+    server_version = "ja-llm"
+
+    def version_string(self) -> str:
+        return self.server_version  # no Python version
+    protocol_version = "HTTP/1.1"  # keep-alive: a browser reuses its connections
+    timeout = 15  # seconds an idle connection may hold its thread
+    # headers and body go out in separate writes: with Nagle's algorithm on, a keep-alive client's delayed
+    # ACK would hold the body back ~40 ms
+    disable_nagle_algorithm = True
+
+    def do_GET(self) -> None:
+        self._send(head=False)
+
+    def do_HEAD(self) -> None:
+        self._send(head=True)
+
+    def _method_not_allowed(self) -> None:
+        self._answer(405, b"GET and HEAD only\n", "text/plain; charset=utf-8", {"Allow": "GET, HEAD"})
+
+    do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _method_not_allowed
+
+    def _send(self, head: bool) -> None:
+        path = self._resolve()
+        if isinstance(path, Path):
+            try:
+                info = path.stat()
+            except OSError:
+                path = 404
+        if isinstance(path, int):
+            if path == 301:
+                location = urllib.parse.urlsplit(self.path).path + "/"
+                self._answer(301, b"", "text/plain; charset=utf-8", {"Location": location}, head)
+            elif path == 400:
+                self._answer(400, b"bad request\n", "text/plain; charset=utf-8", head=head)
+            else:
+                self._answer(404, NOT_FOUND, TYPES[".html"], head=head)
+            return
+        etag = f'"{info.st_size:x}-{info.st_mtime_ns:x}"'
+        modified = email.utils.formatdate(info.st_mtime, usegmt=True)
+        validators = {"ETag": etag, "Last-Modified": modified, "Cache-Control": "no-cache"}
+        if self._not_modified(etag, info.st_mtime):
+            self._answer(304, b"", None, validators, head=True)
+            return
+        kind = TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        try:
+            handle = open(path, "rb")  # noqa: SIM115 (closed below, after the answer)
+        except OSError:
+            self._answer(404, NOT_FOUND, TYPES[".html"], head=head)
+            return
+        with handle:
+            self._answer(200, handle, kind, validators, head, length=info.st_size)
+
+    def _resolve(self) -> Path | int:
+        """The file a request path names inside the site, or 301 (a folder without its slash), 400 or 404."""
+        try:
+            raw = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path, errors="strict")
+        except (UnicodeDecodeError, ValueError):
+            return 400
+        if not raw.startswith("/") or "\0" in raw or "\\" in raw:
+            return 400
+        clean = posixpath.normpath(raw)
+        root = self.server.site_root
+        candidate = root.joinpath(*[part for part in clean.split("/") if part not in ("", ".", "..")])
+        try:
+            real = candidate.resolve(strict=True)
+            mode = real.stat().st_mode
+        except (OSError, RuntimeError, ValueError):
+            return 404
+        if not real.is_relative_to(root):
+            return 404  # a symlink leading out of the site
+        if stat.S_ISDIR(mode):
+            if not raw.endswith("/"):
+                return 301
+            index = real / "index.html"
+            return index if index.is_file() else 404  # no folder listings
+        return real if stat.S_ISREG(mode) else 404
+
+    def _not_modified(self, etag: str, mtime: float) -> bool:
+        match = self.headers.get("If-None-Match")
+        if match is not None:
+            return etag in [tag.strip() for tag in match.split(",")] or match.strip() == "*"
+        since = self.headers.get("If-Modified-Since")
+        if since:
+            try:
+                parsed = email.utils.parsedate_to_datetime(since)
+            except (TypeError, ValueError):
+                return False
+            return parsed is not None and int(mtime) <= parsed.timestamp()
+        return False
+
+    def _answer(
+        self,
+        code: int,
+        body: bytes | BinaryIO,
+        kind: str | None,
+        headers: dict[str, str] | None = None,
+        head: bool = False,
+        length: int | None = None,
+    ) -> None:
+        self.send_response(code)
+        if kind is not None:
+            self.send_header("Content-Type", kind)
+        size = length if length is not None else len(body) if isinstance(body, bytes) else 0
+        self.send_header("Content-Length", str(0 if code == 304 else size))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.send_header("Content-Security-Policy", CSP)
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Referrer-Policy", "no-referrer")
-        super().end_headers()
+        self.end_headers()
+        if head or code == 304:
+            return
+        if isinstance(body, bytes):
+            self.wfile.write(body)
+        else:
+            while chunk := body.read(1 << 16):
+                self.wfile.write(chunk)
 
     def log_message(self, format: str, *args: Any) -> None:
-        if getattr(self.server, "quiet", False):
-            return
-        super().log_message(format, *args)
+        if not self.server.quiet:
+            super().log_message(format, *args)
 
 
-def make_server(site: Path, port: int, quiet: bool = False) -> http.server.ThreadingHTTPServer:
-    handler = functools.partial(SiteHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    server.quiet = quiet  # type: ignore[attr-defined]
-    return server
+class SiteServer(http.server.ThreadingHTTPServer):
+    """A threaded server with a real backlog; each connection in a daemon thread."""
+
+    request_queue_size = 128
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], site: Path, quiet: bool = False) -> None:
+        self.site_root = Path(site).resolve()
+        self.quiet = quiet
+        host = address[0]
+        if ":" in host:
+            self.address_family = socket.AF_INET6
+        super().__init__(address, SiteHandler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that goes away mid-answer is not an error worth a traceback."""
+        if not self.quiet:
+            os.write(2, f"connection from {client_address[0]} ended early\n".encode())
+
+
+def make_server(site: Path, port: int, quiet: bool = False, host: str = "127.0.0.1") -> SiteServer:
+    return SiteServer((host, port), site, quiet)
