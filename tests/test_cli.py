@@ -294,6 +294,17 @@ def test_import_translation_without_equals_is_a_usage_error(tmp_path: Path) -> N
     assert not out.exists()
 
 
+def test_import_translation_language_ignores_case(tmp_path: Path) -> None:
+    source = tmp_path / "README.md"
+    source.write_text("# T\n\n## S\n\n| a | b |\n|---|---|\n| [x](https://x.example/) | y |\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = ja_llm_process("import", source, "--translation", f"EN={source}", "--out", out)
+    assert result.returncode == 0, result.stderr
+    assert 'languages = ["ja", "en"]' in (out / "catalog.toml").read_text(encoding="utf-8")
+    bad = ja_llm_process("import", source, "--translation", f"English!={source}", "--out", tmp_path / "o2")
+    assert "language code" in assert_one_line_error(bad, code=2)
+
+
 def test_import_missing_source_is_a_clean_error(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = run("import", tmp_path / "missing" / "README.md", "--out", out)

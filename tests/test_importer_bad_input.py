@@ -505,3 +505,28 @@ def test_the_importer_never_writes_a_catalog_its_validate_rejects(src_dir: Path,
     assert all(r.startswith("row not importable: ") for r in reasons)
     assert result.rows_imported == 2
     assert [p for p in collect(out)[1] if p.severity == "error"] == []
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("empty-heading", "# T\n\n## \n\n| a | b |\n|---|---|\n| [x](https://x.example/) | y |\n"),
+        (
+            "odd-anchor",
+            '# T\n\n<a id="a b&quot;<>"></a>\n## S\n\n| a | b |\n|---|---|\n| [x](https://x.example/) | y |\n',
+        ),
+        (
+            "odd-footnote-label",
+            "# T\n\n## S\n\n| a | b |\n|---|---|\n| [x](https://x.example/)[^ü*] | y |\n"
+            "| [z](https://z.example/) | w |\n\n[^ü*]: note\n[^<x>]: n\n",
+        ),
+    ],
+)
+def test_odd_documents_import_into_a_valid_catalog(src_dir: Path, out: Path, name: str, text: str) -> None:
+    """Cases that raised tracebacks in a fuzzing pass: the import finishes, and what it writes validates."""
+    from ja_llm.catalog.load import collect
+
+    result = import_list(_write(src_dir, text), {}, out)
+    _check_counts(result)
+    assert result.rows_imported >= 1
+    assert [p for p in collect(out)[1] if p.severity == "error"] == []

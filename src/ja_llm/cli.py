@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -124,9 +125,12 @@ def import_command(
     parsed: dict[str, Path] = {}
     for item in translations:
         lang, sep, path = item.partition("=")
-        if not sep or not lang or not path:
-            raise click.BadParameter(f"{item!r}: expected LANG=PATH, e.g. en=en/README.md", param_hint="--translation")
-        parsed[lang.strip()] = Path(path)
+        lang = lang.strip().lower()  # language codes ignore case: EN is en
+        if not sep or not re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]+)?", lang) or not path:
+            raise click.BadParameter(
+                f"{item!r}: expected LANG=PATH with a language code, e.g. en=en/README.md", param_hint="--translation"
+            )
+        parsed[lang] = Path(path)
     result = import_list(source, parsed, out, force=force, data=data)
     if report is not None:
         atomic_write(report, import_report_json(result))

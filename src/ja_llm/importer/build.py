@@ -549,7 +549,8 @@ def build_catalog(
         parent_kind = stack[-1][2] if stack else None
         english = parsed_by_lang.get("en")
         english_title = plain(english.title) if english else ""
-        section_id = parsed.anchor or slugify(english_title) or slugify(plain(parsed.title))
+        anchor = parsed.anchor if parsed.anchor and _ID.match(parsed.anchor) else slugify(parsed.anchor or "")
+        section_id = anchor or slugify(english_title) or slugify(plain(parsed.title))
         if not section_id or section_id in used_ids:
             section_id = f"{parent_id}-{section_id or index}" if parent_id else f"section-{index}"
         while section_id in used_ids:
@@ -567,7 +568,7 @@ def build_catalog(
                 "parent": parent_id,
                 "order": (len(sections) + 1) * 10,
                 "kind": kind,
-                "title": texts({lang: p.title for lang, p in parsed_by_lang.items()}),
+                "title": texts({lang: p.title for lang, p in parsed_by_lang.items()}) or section_id,
                 "layout": parsed.layout,
                 "intro": texts({lang: "\n".join(p.intro) for lang, p in parsed_by_lang.items()}),
                 "outro": texts({lang: "\n".join(p.outro) for lang, p in parsed_by_lang.items()}),
@@ -622,8 +623,12 @@ def build_catalog(
         labels += [label for label in doc.footnotes if label not in labels]
     for label in labels:
         text = texts({lang: doc.footnotes.get(label) for lang, doc in docs.items()})
-        if text is not None:
-            footnote_list.append(Footnote(id=label, text=text))
+        if text is None:
+            continue
+        if not _ID.match(label):  # the rows that cite it are then skipped by the validation before writing
+            warnings.append(Skip(0, f"footnote [^{label}] skipped: a label is letters, digits, '.', '_' or '-'"))
+            continue
+        footnote_list.append(Footnote(id=label, text=text))
 
     title = texts({lang: doc.title for lang, doc in docs.items()})
     if title is None:  # a list needs a title: the README's file name stands in, with a warning
@@ -680,6 +685,9 @@ def write_catalog(catalog: BuiltCatalog, folder: Path) -> None:
     atomic_write(folder / "footnotes.toml", dumps({"footnote": [_dump(f) for f in catalog.footnotes]}))
     for path, data in catalog.entries.items():
         atomic_write(folder / f"{path}.toml", dumps(data))
+
+
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")  # the schema's Id
 
 
 def _inside(path: Path, folder: Path) -> bool:

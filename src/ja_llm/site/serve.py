@@ -45,6 +45,7 @@ class SiteHandler(http.server.BaseHTTPRequestHandler):
 
     def version_string(self) -> str:
         return self.server_version  # no Python version
+
     protocol_version = "HTTP/1.1"  # keep-alive: a browser reuses its connections
     timeout = 15  # seconds an idle connection may hold its thread
     # headers and body go out in separate writes: with Nagle's algorithm on, a keep-alive client's delayed
