@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8000
 
-.PHONY: run test check install clean bench
+.PHONY: run test check install clean bench fuzz
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,12 @@ check: $(STAMP)
 ## test: the checks, then the test suite (browser tests use $(CHROMIUM))
 test: check $(CHROMIUM) $(CJK_FONT)
 	JA_LLM_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
+
+## fuzz: 100,000 generated documents through the importer, with a random seed (CI runs 2,000, fixed)
+FUZZ_EXAMPLES ?= 100000
+fuzz: $(STAMP)
+	JA_LLM_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) JA_LLM_FUZZ_RANDOM=1 $(BIN)/python -m pytest -q -p no:cacheprovider \
+	  --timeout=14400 tests/test_fuzz_importer.py -k takes_any_document
 
 clean:
 	rm -rf $(VENV) .pytest_cache

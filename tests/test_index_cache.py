@@ -368,3 +368,23 @@ def test_a_damaged_index_file_is_rebuilt_never_used(catalog: Path) -> None:
         assert ids == expected, trial
         assert not cached, trial  # rebuilt, not read
         assert path.read_bytes() == sound  # and written anew
+
+
+def test_concurrent_builders_never_corrupt_the_cache(catalog: Path, cache: Path) -> None:
+    """Six processes build the index of the same catalog at once: every one answers, and the cache file they
+    leave is sound (its checksum holds and it answers the same)."""
+    probe = (
+        "import sys; from pathlib import Path; from ja_llm.search.index import load_index\n"
+        "index = load_index(Path(sys.argv[1])); print(len(index.records))"
+    )
+    env = {**os.environ, "JA_LLM_CACHE_DIR": str(cache)}
+    processes = [
+        subprocess.Popen([sys.executable, "-c", probe, str(catalog)], stdout=subprocess.PIPE, text=True, env=env)
+        for _ in range(6)
+    ]
+    counts = {process.communicate(timeout=120)[0].strip() for process in processes}
+    assert all(process.returncode == 0 for process in processes)
+    assert len(counts) == 1
+    [path] = list(cache.glob("index-*.marshal"))
+    assert index_module._read(path)["records"]
+    assert load_index(catalog).cached

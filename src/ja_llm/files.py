@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
+import json
 import os
 import secrets
 import shutil
@@ -156,3 +157,49 @@ def replace_directory(staging: Path, target: Path) -> None:
         shutil.rmtree(backup, ignore_errors=True)
     except OSError as exc:
         raise _error(target, exc) from None
+
+
+def write_together(files: dict[Path, str], journal: Path) -> None:
+    """Write several files as one change: each new text goes to a temporary file beside its target, then a
+    journal naming every (temporary, target) pair is written atomically, then the files are renamed into
+    place and the journal removed. A run killed before the journal leaves the old files (its temporary
+    files are removed by the next run); killed after it, the next run finishes the renames (roll forward):
+    the files never stay in two different states."""
+    finish_interrupted(journal)
+    pairs: list[tuple[Path, Path]] = []
+    try:
+        for target, text in files.items():
+            target = _file_target(Path(target))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(prefix=f".{target.name}.new-", dir=target.parent)
+            pairs.append((Path(name), target))
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+            os.chmod(name, 0o666 & ~_umask())
+        atomic_write(journal, json.dumps([[str(new), str(target)] for new, target in pairs]))
+    except BaseException as exc:
+        for new, _ in pairs:
+            new.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise _error(journal.parent, exc) from None
+        raise
+    finish_interrupted(journal)
+
+
+def finish_interrupted(journal: Path) -> None:
+    """Complete a write_together that was interrupted after its journal was written; remove the temporary
+    files of one interrupted before."""
+    journal = Path(journal)
+    try:
+        pairs = json.loads(journal.read_text(encoding="utf-8")) if journal.is_file() else []
+        for tmp, target in pairs:
+            if Path(tmp).exists():
+                os.replace(tmp, target)
+        journal.unlink(missing_ok=True)
+        for folder in {journal.parent, *(Path(target).parent for _, target in pairs)}:
+            for leftover in folder.glob(".*.new-*") if folder.is_dir() else []:
+                leftover.unlink(missing_ok=True)
+    except (OSError, ValueError) as exc:
+        raise OutputError(
+            f"{journal}: cannot finish an interrupted update ({getattr(exc, 'strerror', None) or exc})"
+        ) from None

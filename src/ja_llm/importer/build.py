@@ -88,9 +88,14 @@ class Registry:
                 self.license_by_name.setdefault(_license_key(name), lic)
         self.used_licenses: set[str] = set()
 
-    def organization(self, names: dict[str, str]) -> str:
+    def organization(self, names: dict[str, str]) -> str | None:
+        """The id of the organization with these names (registered on first sight); None when no name has
+        any text (`<br>`, `**`)."""
         # An organization's name is one line: `<br>` inside a table cell was layout only.
         names = {lang: re.sub(r"\s*<br\s*/?>\s*", " ", name).strip() for lang, name in names.items() if name}
+        names = {lang: name for lang, name in names.items() if plain(name)}
+        if not names:
+            return None
         key = tuple(sorted((lang, plain(name)) for lang, name in names.items() if name))
         if key in self.orgs:
             return self.orgs[key].id
@@ -408,8 +413,12 @@ class EntryBuilder:
         if count == 0:
             return []
         if all(len(parts) == count for parts in split.values()):
-            return [self.registry.organization({lang: parts[i] for lang, parts in split.items()}) for i in range(count)]
-        return [self.registry.organization({lang: c.strip() for lang, c in cells.items() if c.strip()})]
+            found = [
+                self.registry.organization({lang: parts[i] for lang, parts in split.items()}) for i in range(count)
+            ]
+        else:
+            found = [self.registry.organization({lang: c.strip() for lang, c in cells.items() if c.strip()})]
+        return [org for org in found if org is not None]
 
     def _licenses(self, cells: dict[str, str], base_lang: str) -> tuple[list[dict[str, Any]], list[str]]:
         notes: list[str] = []
@@ -455,7 +464,8 @@ class EntryBuilder:
         if devs and base_lang in devs:
             entry["name"] = texts(names) or entry["name"]
             entry["url"] = texts(urls)
-            entry["developers"] = [self.registry.organization(devs)]
+            org = self.registry.organization(devs)
+            entry["developers"] = [org] if org is not None else []
 
 
 # --- the whole import -----------------------------------------------------------------------------------
@@ -498,10 +508,11 @@ def _drop_invalid_rows(catalog: BuiltCatalog, result: ImportResult, folder: Path
         path = by_file.get(problem.path)
         if path is None:
             raise ImportInvalid(f"the imported catalog would not validate: {problem}")
-        if (folder / problem.path).exists():
-            (folder / problem.path).unlink()
-            result.rows_imported -= 1
-            result.entries -= 1
+        if not (folder / problem.path).exists():
+            continue  # a second problem of a row already skipped
+        (folder / problem.path).unlink()
+        result.rows_imported -= 1
+        result.entries -= 1
         result.skipped.append(Skip(catalog.lines[path], f"row not importable: {problem.field}: {problem.message}"))
     if any(p.severity == "error" and p.path in by_file for p in problems):
         remaining = [p for p in collect(folder)[1] if p.severity == "error"]
@@ -637,7 +648,7 @@ def build_catalog(
     info: dict[str, Any] = {
         "title": title,
         "languages": languages,
-        "preamble": texts({lang: "\n".join(doc.preamble) for lang, doc in docs.items()}),
+        "preamble": texts({lang: "\n".join(_content_lines(doc.preamble)) for lang, doc in docs.items()}),
     }
     licenses = registry.licenses
     rows_total = rows_imported + len([s for s in skipped if s.reason.startswith(("row", "include"))])
@@ -688,6 +699,30 @@ def write_catalog(catalog: BuiltCatalog, folder: Path) -> None:
 
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")  # the schema's Id
+_LANGUAGE_SWITCH = re.compile(r"^\[ .*\]$")  # `[ [**English**](./en/) | 日本語 ]`
+_TOC_ITEM = re.compile(r"^\s*- \[.*\]\(#[^)\s]+\)$")  # `  - [汎用](#generative-general)`
+
+
+def _content_lines(preamble: list[str]) -> list[str]:
+    """The preamble without what the renderer generates (the language switch on its first line, the table of
+    contents at its end), so that importing a rendered list and rendering it again gives the same list."""
+    lines = list(preamble)
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    if lines and _LANGUAGE_SWITCH.match(lines[0].strip()):
+        lines.pop(0)
+        while lines and not lines[0].strip():
+            lines.pop(0)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    end = len(lines)
+    while end and _TOC_ITEM.match(lines[end - 1]):
+        end -= 1
+    if end < len(lines) and (end == 0 or not lines[end - 1].strip()):
+        lines = lines[:end]
+        while lines and not lines[-1].strip():
+            lines.pop()
+    return lines
 
 
 def _inside(path: Path, folder: Path) -> bool:

@@ -56,6 +56,17 @@ def one_line(text: str) -> str:
     return re.sub(r"\s*[\r\n]+\s*", " ", text)
 
 
+_BULLET_START = re.compile(r"^[-+*>#](?=\s|$)")
+_NUMBER_START = re.compile(r"^(\d+)([.)])(?=\s|$)")
+
+
+def block_safe(text: str) -> str:
+    """A text that starts a line (a list item's head) escaped where it would read as Markdown block syntax
+    (`- x` as a nested list, `# x` as a heading, `1. x` as a numbered list)."""
+    text = _BULLET_START.sub(lambda m: "\\" + m.group(0), text)
+    return _NUMBER_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+
+
 def link_label(text: str) -> str:
     """A text put between `[` and `]` of a link: when its brackets do not nest properly (`x](https://evil/) [y`
     would close the link early and open another), all of them are escaped."""

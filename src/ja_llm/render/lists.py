@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..catalog.core import Catalog
-from ..files import atomic_write
+from ..files import write_together
 from .markdown import list_path, render_markdown
 
 
@@ -30,9 +30,12 @@ def stale_files(catalog: Catalog, lists: Path) -> list[tuple[Path, str]]:
     return stale
 
 
+JOURNAL = ".ja-llm-update"
+
+
 def write_files(catalog: Catalog, lists: Path) -> list[Path]:
-    written = []
-    for path, text in expected_files(catalog, lists).items():
-        atomic_write(path, text)
-        written.append(path)
-    return written
+    """Write the lists of every language as one change (files.write_together): an interrupted update is
+    finished by the next one, so the languages never stay in two different states."""
+    files = expected_files(catalog, lists)
+    write_together(files, lists / JOURNAL)
+    return list(files)

@@ -16,7 +16,7 @@ from ..catalog.core import Catalog, LoadedEntry
 from ..model.inline import plain
 from ..model.schema import Section
 from ..model.text import text_in
-from .cells import CellRenderer, Localizer, escape_cell, link_label, one_line
+from .cells import CellRenderer, Localizer, block_safe, escape_cell, link_label, one_line, variant_url
 
 LANGUAGE_NAMES = {"ja": "日本語", "en": "English", "fr": "Français", "zh": "中文", "ko": "한국어"}
 _FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
@@ -124,7 +124,10 @@ def _list(entries: list[LoadedEntry], cells: CellRenderer, t: Localizer) -> str:
     for entry in entries:
         data = entry.data
         name = link_label(one_line(t(data.name, "name")))
-        head = f"[{name}]({text_in(data.url, t.lang)})" if data.url else name
+        if data.variants_in == "name" and data.variants_style == "link" and data.variants:
+            head = f"[{name}]({variant_url(data.variants[0], t.lang)})"
+        else:
+            head = f"[{name}]({text_in(data.url, t.lang)})" if data.url else block_safe(name)
         if data.developers:
             head += f" ({cells.developers(data)})"
         lines.append(f"- {head}")
