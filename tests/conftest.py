@@ -1,10 +1,12 @@
-"""Shared test set-up: the compiled-index cache goes to a temporary folder, never the user's ~/.cache."""
+"""Shared test set-up: the compiled-index cache goes to a temporary folder, never the user's ~/.cache; the
+browser tests share one Chromium."""
 
 from __future__ import annotations
 
 import os
 import tempfile
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -19,3 +21,14 @@ def _private_index_cache() -> Iterator[str]:
             os.environ.pop("JA_LLM_CACHE_DIR", None)
         else:
             os.environ["JA_LLM_CACHE_DIR"] = previous
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """The session's one Chromium (Debian's, driven by Playwright), shared by the browser test modules."""
+    from site_fixtures import close_shared_browser, shared_browser
+
+    try:
+        yield shared_browser()
+    finally:
+        close_shared_browser()

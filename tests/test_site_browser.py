@@ -36,10 +36,8 @@ from site_fixtures import (
     chromium_path,
     cli_args,
     cli_ids,
-    close_shared_browser,
     query_string,
     serve,
-    shared_browser,
 )
 
 ENTRY = "models/sb-intuitions/sarashina2-8x70b"
@@ -76,15 +74,6 @@ def hostile_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     site = build(HOSTILE_CATALOG, tmp_path_factory.mktemp("browser-hostile") / "サイト")
     with serve(site) as url:
         yield url
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """The session's one Chromium, shared with the other browser test modules (site_fixtures.shared_browser)."""
-    try:
-        yield shared_browser()
-    finally:
-        close_shared_browser()
 
 
 def test_chromium_is_installed() -> None:

@@ -24,10 +24,8 @@ from site_fixtures import (
     build,
     build_fixture_catalog,
     cli_ids,
-    close_shared_browser,
     query_string,
     serve,
-    shared_browser,
 )
 
 # Values of every filter on the fixture catalog: each is a parity case. A filter of FILTERS without an entry
@@ -67,15 +65,6 @@ def fixture_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def fixture_catalog(fixture_root: Path) -> Catalog:
     return Catalog.load(fixture_root)
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """The session's one Chromium, shared with the other browser test modules (site_fixtures.shared_browser)."""
-    try:
-        yield shared_browser()
-    finally:
-        close_shared_browser()
 
 
 @pytest.fixture(scope="module")

@@ -308,6 +308,9 @@ def parse_document(path: Path, root: Path | None = None) -> ParsedDoc:
     for section in doc.sections:
         section.intro = _trim(section.intro)
         section.outro = _trim([line for line in section.outro if not _FOOTNOTE_DEF.match(line)])
+    if doc.footnotes and doc.sections and doc.sections[-1].outro[-1:] == ["---"]:
+        # the rule a rendered list puts before its footnotes (the renderer writes it again)
+        doc.sections[-1].outro = _trim(doc.sections[-1].outro[:-1])
     return doc
 
 

@@ -56,6 +56,7 @@ def one_line(text: str) -> str:
     return re.sub(r"\s*[\r\n]+\s*", " ", text)
 
 
+_FOOTNOTE_REF = re.compile(r"\[\^[^\[\]\s]+\]")
 _BULLET_START = re.compile(r"^[-+*>#](?=\s|$)")
 _NUMBER_START = re.compile(r"^(\d+)([.)])(?=\s|$)")
 
@@ -71,7 +72,7 @@ def link_label(text: str) -> str:
     """A text put between `[` and `]` of a link: when its brackets do not nest properly (`x](https://evil/) [y`
     would close the link early and open another), all of them are escaped."""
     depth = 0
-    for char in text.replace("\\[", "").replace("\\]", ""):
+    for char in _FOOTNOTE_REF.sub("", text.replace("\\[", "").replace("\\]", "")):
         depth += (char == "[") - (char == "]")
         if depth < 0:
             break
@@ -151,14 +152,14 @@ class CellRenderer:
 
     def name(self, entry: Entry) -> str:
         anchor = f'<a id="{entry.anchor}"></a> ' if entry.anchor else ""
-        name = link_label(one_line(self.t(entry.name, "name")))
+        name = one_line(self.t(entry.name, "name"))
         if entry.variants_in == "name" and entry.variants:
             if entry.variants_style == "lines":
                 return anchor + render_variants(entry, self.t) + self._notes(entry, "name")
             if entry.variants_style == "link":
-                head = f"[{name}]({variant_url(entry.variants[0], self.t.lang)})"
+                head = f"[{link_label(name)}]({variant_url(entry.variants[0], self.t.lang)})"
                 return anchor + head + self._notes(entry, "name")
-        head = f"[{name}]({text_in(entry.url, self.t.lang)})" if entry.url else name
+        head = f"[{link_label(name)}]({text_in(entry.url, self.t.lang)})" if entry.url else name
         text = anchor + head + self._notes(entry, "name")
         if entry.variants_in == "name" and entry.variants:
             text += "<br>" + render_variants(entry, self.t)

@@ -123,11 +123,11 @@ def _list(entries: list[LoadedEntry], cells: CellRenderer, t: Localizer) -> str:
     lines = []
     for entry in entries:
         data = entry.data
-        name = link_label(one_line(t(data.name, "name")))
+        name = one_line(t(data.name, "name"))
         if data.variants_in == "name" and data.variants_style == "link" and data.variants:
-            head = f"[{name}]({variant_url(data.variants[0], t.lang)})"
+            head = f"[{link_label(name)}]({variant_url(data.variants[0], t.lang)})"
         else:
-            head = f"[{name}]({text_in(data.url, t.lang)})" if data.url else block_safe(name)
+            head = f"[{link_label(name)}]({text_in(data.url, t.lang)})" if data.url else block_safe(name)
         if data.developers:
             head += f" ({cells.developers(data)})"
         lines.append(f"- {head}")
