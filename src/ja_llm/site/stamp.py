@@ -8,6 +8,7 @@ import hashlib
 from pathlib import Path
 
 from .. import __version__
+from ..files import atomic_write
 from ..search.index import current_key
 
 STAMP_NAME = ".ja-llm-build"
@@ -27,7 +28,7 @@ def site_stamp(catalog_root: Path) -> str:
 
 
 def write_stamp(site: Path, catalog_root: Path) -> None:
-    (site / STAMP_NAME).write_text(site_stamp(catalog_root), encoding="utf-8")
+    atomic_write(site / STAMP_NAME, site_stamp(catalog_root))
 
 
 def is_current(site: Path, catalog_root: Path) -> bool:
