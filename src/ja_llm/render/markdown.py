@@ -19,7 +19,9 @@ from ..model.text import text_in
 from .cells import CellRenderer, Localizer, block_safe, escape_cell, link_label, one_line, variant_url
 
 LANGUAGE_NAMES = {"ja": "日本語", "en": "English", "fr": "Français", "zh": "中文", "ko": "한국어"}
-_FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
+# A footnote reference; `[^1]:` at the start of a line is a definition, elsewhere (`Instruction Tuning[^11]:`)
+# it is a reference followed by a colon.
+_FOOTNOTE_REF = re.compile(r"(?m)(?<!^)\[\^([^\[\]\s]+)\]|\[\^([^\[\]\s]+)\](?!:)")
 
 
 def list_path(lang: str, languages: list[str]) -> str:
@@ -141,7 +143,7 @@ def _number_footnotes(body: str, catalog: Catalog, t: Localizer) -> tuple[str, l
     numbers: dict[str, int] = {}
 
     def number(match: re.Match[str]) -> str:
-        ref = match.group(1)
+        ref = match.group(1) or match.group(2)
         if ref not in catalog.footnotes:
             return match.group(0)
         if ref not in numbers:
