@@ -700,10 +700,12 @@ def test_json_items(fixture_root: Path, fixture_catalog: Catalog) -> None:
             "size": "72b",
             "params": 72e9,
             "active": 72e9,
+            "context": 32768,
             "repo": None,
             "aliases": [],
-            "license": None,
-            "commercial": None,
+            # the entry's one license and its class: every variant's facts are stated, none left null
+            "license": "acme-cond",
+            "commercial": "conditional",
         }
     ]
     assert by_id[SCOPED]["commercial"] == ["yes", "no"]

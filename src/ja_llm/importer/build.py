@@ -371,6 +371,7 @@ class EntryBuilder:
                     break
         if entry.get("variants_style") == "parens":
             entry.pop("variants_style")
+        bind_variant_contexts(entry, base_lang)
         if footnotes:
             entry["footnotes"] = footnotes
         if extra:
@@ -723,6 +724,25 @@ def _content_lines(preamble: list[str]) -> list[str]:
         while lines and not lines[-1].strip():
             lines.pop()
     return lines
+
+
+def bind_variant_contexts(entry: dict[str, Any], lang: str) -> None:
+    """Give each variant the context length the `context` cell states for it (`7b, 13b: 4,096<br>70b:
+    8,192`), where it differs from the entry's own."""
+    cell, variants = entry.get("context"), entry.get("variants") or []
+    if not cell or not variants:
+        return
+    text = cell if isinstance(cell, str) else cell.get(lang) or next(iter(cell.values()))
+    labels = [plain(_text_of(v.get("label"), lang)) for v in variants]
+    for index, length in C.variant_contexts(text, labels).items():
+        if length != entry.get("context_length"):
+            variants[index]["context_length"] = length
+
+
+def _text_of(value: Any, lang: str) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else value.get(lang) or next(iter(value.values()), "")
 
 
 def _inside(path: Path, folder: Path) -> bool:

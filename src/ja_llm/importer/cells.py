@@ -167,6 +167,48 @@ def parse_context(cell: str) -> tuple[int | None, bool]:
     return (max(numbers) if numbers else None), False
 
 
+_OTHERS = {"base", "others", "other", "他", "その他", "ベース"}
+
+
+def variant_contexts(cell: str, labels: list[str]) -> dict[int, int]:
+    """Per-variant context lengths of a `context` cell that gives one per group of variants (lines
+    `scope: number`, e.g. `7b, 13b: 4,096<br>70b: 8,192`), by variant position. A scope names variants by
+    their label (`7b`, `v2-100m`) or by a word of it (`chat`, `instruct-nc`); `base`/`others` are the
+    variants no other scope names. A cell that cannot be read that way (`4,096 or 8,192`, `2,400 ~ 8,192`)
+    gives nothing: the entry keeps its one number."""
+    lowered = [label.lower().replace("**", "") for label in labels]
+    lines = [line.strip() for line in split_br(cell.replace("**", "")) if line.strip()]
+    named: dict[int, int] = {}
+    others: int | None = None
+    for line in lines:
+        scope, colon, number = line.rpartition(":")
+        value = number.strip().replace(",", "")
+        if not colon or not value.isdigit():
+            return {}
+        tokens = [token.strip().lower() for token in scope.split(",") if token.strip()]
+        for token in tokens:
+            if token in _OTHERS:
+                others = int(value)
+                continue
+            exact = [i for i, label in enumerate(lowered) if label == token]
+            words = [
+                i
+                for i, label in enumerate(lowered)
+                if token in re.split(r"[-_ ]", label) or label.endswith("-" + token)
+            ]
+            matches = exact or words
+            if not matches:
+                return {}
+            for i in matches:
+                if i in named and named[i] != int(value):
+                    return {}
+                named[i] = int(value)
+    if others is not None:
+        for i in range(len(labels)):
+            named.setdefault(i, others)
+    return named
+
+
 def split_developers(cell: str) -> list[str]:
     """The organization names of a developer cell: split at top-level commas."""
     cell = cell.strip()

@@ -418,6 +418,21 @@ class Variant(Strict):
         description="Its own link, when it is not a Hugging Face model repo.",
         json_schema_extra={"description_ja": "Hugging Face のモデルリポジトリでないときのリンク。"},
     )
+    context_length: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_CONTEXT,
+        description=(
+            "Its own context length in tokens, when it differs from the entry's `context_length` (derived from "
+            "the `context` cell: `7b, 13b: 4,096<br>70b: 8,192`)."
+        ),
+        json_schema_extra={
+            "description_ja": (
+                "エントリの `context_length` と異なるときのこのバリアントの扱えるトークン数（`context` 列から導く: "
+                "`7b, 13b: 4,096<br>70b: 8,192`）。"
+            )
+        },
+    )
     license: Id | None = Field(
         default=None,
         description="Its own license id (`licenses.toml`), when it differs from the entry's.",

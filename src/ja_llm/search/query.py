@@ -329,7 +329,7 @@ COLUMN_TYPES = {
     "sort_name": "lang",
 }
 # Variant fields: numbers (None: no value, stored as NAN) and ids or classes (None: no value of its own).
-VARIANT_FIELDS = {"params": "number", "active": "number", "commercial": "id", "license": "id"}
+VARIANT_FIELDS = {"params": "number", "active": "number", "context": "number", "commercial": "id", "license": "id"}
 
 
 class Variants:
@@ -514,9 +514,10 @@ FILTERS: tuple[Filter, ...] = (
     Filter("domain", "Part of the domain text (医療, finance).", _TEXT, entry=EntryTest("domain", "contains")),
     Filter(
         "min_context",
-        "Minimum context length in tokens (8192, 8k, 32,768).",
+        "Minimum context length in tokens of a variant (8192, 8k, 32,768).",
         Parser("int", {"label": "context length", "k": 1024}),
-        entry=EntryTest("context_length", "ge"),
+        # a variant's own context length, else the entry's (an entry without variants: the entry's)
+        variant=VariantTest("context", "ge", fallback=EntryTest("context_length", "ge")),
         metavar="TOKENS",
     ),
 )

@@ -74,6 +74,13 @@ def build_record(catalog: Catalog, entry: LoadedEntry, order: int) -> dict[str, 
         current = catalog.sections.get(current.parent) if current.parent else None
     groups = license_groups(catalog, data)
     variants: list[dict[str, Any]] = []
+    # The license every variant shares when the entry has no scoped license: its license (when it has one)
+    # and the class of its licenses together. With scoped licenses a variant without its own license has
+    # none: the search then judges it by the entry's license groups.
+    scoped = any(ref.scope is not None for ref in data.licenses)
+    shared_ids = [ref.id for ref in data.licenses if ref.id]
+    shared_license = shared_ids[0] if not scoped and len(data.licenses) == 1 and shared_ids else None
+    shared_class = groups[0] if not scoped and data.licenses else None
     for position, variant in enumerate(data.variants):
         size = data.parameters_of(variant)
         own = catalog.licenses.get(variant.license) if variant.license else None
@@ -84,10 +91,11 @@ def build_record(catalog: Catalog, entry: LoadedEntry, order: int) -> dict[str, 
                 "size": variant.size or data.size,
                 "params": size.total if size else None,
                 "active": (size.active if size.active is not None else size.total) if size else None,
+                "context": variant.context_length or data.context_length,
                 "repo": variant.repo,
                 "aliases": list(variant.aliases),
-                "license": variant.license,
-                "commercial": own.commercial if own else None,
+                "license": variant.license or shared_license,
+                "commercial": own.commercial if own else shared_class,
             }
         )
     if not variants and data.size:
@@ -100,10 +108,11 @@ def build_record(catalog: Catalog, entry: LoadedEntry, order: int) -> dict[str, 
                 "size": data.size,
                 "params": size.total,
                 "active": size.active if size.active is not None else size.total,
+                "context": data.context_length,
                 "repo": None,
                 "aliases": [],
-                "license": None,
-                "commercial": None,
+                "license": shared_license,
+                "commercial": shared_class,
             }
         )
     developers: list[dict[str, Any]] = []

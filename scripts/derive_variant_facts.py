@@ -1,0 +1,37 @@
+"""Derive per-variant facts of the shipped catalog from the texts it already holds, with the importer's own
+rules (kept so that the step can be reviewed and repeated; from then on the TOML files are edited):
+
+- the context length of each variant from the entry's `context` text (`7b, 13b: 4,096<br>70b: 8,192`).
+
+    python scripts/derive_variant_facts.py [CATALOG_DIR]
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ja_llm.catalog.location import shipped_catalog
+from ja_llm.catalog.toml import dumps, read_toml
+from ja_llm.files import atomic_write
+from ja_llm.importer.build import bind_variant_contexts
+
+
+def main() -> int:
+    root = Path(sys.argv[1]) if len(sys.argv) > 1 else shipped_catalog()
+    lang = read_toml(root / "catalog.toml")[0]["languages"][0]
+    changed = 0
+    for path in sorted((root / "models").rglob("*.toml")):
+        data, text = read_toml(path)
+        bind_variant_contexts(data, lang)
+        new = dumps(data)
+        if new != text:
+            atomic_write(path, new)
+            changed += 1
+            print(f"{path.relative_to(root)}")
+    print(f"{changed} entries changed", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
