@@ -1,7 +1,8 @@
 """Derive per-variant facts of the shipped catalog from the texts it already holds, with the importer's own
 rules (kept so that the step can be reviewed and repeated; from then on the TOML files are edited):
 
-- the context length of each variant from the entry's `context` text (`7b, 13b: 4,096<br>70b: 8,192`).
+- the context length of each variant from the entry's `context` text (`7b, 13b: 4,096<br>70b: 8,192`);
+- the size of each variant whose entry states none, from its label or repo name (`ruri-v3-30m`).
 
     python scripts/derive_variant_facts.py [CATALOG_DIR]
 """
@@ -14,7 +15,7 @@ from pathlib import Path
 from ja_llm.catalog.location import shipped_catalog
 from ja_llm.catalog.toml import dumps, read_toml
 from ja_llm.files import atomic_write
-from ja_llm.importer.build import bind_variant_contexts
+from ja_llm.importer.build import bind_variant_contexts, bind_variant_sizes
 
 
 def main() -> int:
@@ -24,6 +25,7 @@ def main() -> int:
     for path in sorted((root / "models").rglob("*.toml")):
         data, text = read_toml(path)
         bind_variant_contexts(data, lang)
+        bind_variant_sizes(data, lang)
         new = dumps(data)
         if new != text:
             atomic_write(path, new)

@@ -18,6 +18,7 @@ from ..errors import ImportInvalid, OutputExists
 from ..files import atomic_write, staged_directory
 from ..model.inline import plain
 from ..model.schema import Entry, Footnote, License, LicensesFile, Organization, Section
+from ..model.sizes import parse_size
 from ..model.vocab import KIND_FOLDERS, POSITIONAL_COLUMNS, column_key_for, kind_for, normalize_header, slugify
 from . import cells as C
 from .document import ParsedDoc, ParsedSection, Row, Skip, parse_document
@@ -372,6 +373,7 @@ class EntryBuilder:
         if entry.get("variants_style") == "parens":
             entry.pop("variants_style")
         bind_variant_contexts(entry, base_lang)
+        bind_variant_sizes(entry, base_lang)
         if footnotes:
             entry["footnotes"] = footnotes
         if extra:
@@ -737,6 +739,23 @@ def bind_variant_contexts(entry: dict[str, Any], lang: str) -> None:
     for index, length in C.variant_contexts(text, labels).items():
         if length != entry.get("context_length"):
             variants[index]["context_length"] = length
+
+
+def bind_variant_sizes(entry: dict[str, Any], lang: str) -> None:
+    """Give each variant without a size the one its label or repo name states (`ruri-v3-30m`), when the
+    entry states none (an entry's size is the default of its variants) -- or when the entry's size is that
+    of one expert of the mixture the name states (`8x7B` under an entry of `7b`: the entry's size came from
+    its dense base model, as for Rakuten AI 2.0)."""
+    entry_size = parse_size(entry["size"]).total if entry.get("size") else None
+    for variant in entry.get("variants") or []:
+        if variant.get("size"):
+            continue
+        size = C.size_in_name(plain(_text_of(variant.get("label"), lang)), variant.get("repo"))
+        if size is None:
+            continue
+        expert = size.split("x", 1)[1] if "x" in size else None
+        if entry_size is None or (expert is not None and parse_size(expert).total == entry_size):
+            variant["size"] = size
 
 
 def _text_of(value: Any, lang: str) -> str:
