@@ -433,8 +433,9 @@ def search_command(
 def show_command(entry_id: str, data: Path | None, lang: str | None, as_json: bool) -> None:
     """Show one entry: its fields, variants, licenses (with commercial use) and links.
 
-    ENTRY_ID is the entry's file path without .toml (`models/sb-intuitions/sarashina2-8x70b`) or its
-    unambiguous end (`sarashina2-8x70b`).
+    ENTRY_ID is the entry's file path without .toml (`models/sb-intuitions/sarashina2-8x70b`), its
+    unambiguous end (`sarashina2-8x70b`), or the Hugging Face repo id of one of its variants, former ids
+    included (`sbintuitions/sarashina2-7b`). Variants show their size, context and license.
     """
     from .search.show import entry_json, entry_text
 

@@ -36,7 +36,9 @@ class Catalog:
     warnings: list[Problem] = field(default_factory=list)
 
     def entry(self, entry_id: str) -> LoadedEntry:
-        """An entry by id (`models/llm-jp/llm-jp-3-172b`) or by its unambiguous id tail (`llm-jp/llm-jp-3-172b`)."""
+        """An entry by id (`models/llm-jp/llm-jp-3-172b`), by its unambiguous id tail (`llm-jp/llm-jp-3-172b`),
+        or by a Hugging Face repo id of one of its variants, former ids included (`cl-tohoku/bert-base-japanese`).
+        An ambiguous tail names every candidate with its id."""
         key = entry_id.strip().removesuffix(".toml").strip("/")
         if key in self.entries:
             return self.entries[key]
@@ -44,7 +46,11 @@ class Catalog:
         if len(matches) == 1:
             return matches[0]
         if matches:
-            raise EntryNotFound(f"{entry_id!r} is ambiguous: " + ", ".join(m.id for m in matches[:5]))
+            candidates = "; ".join(f"{m.id} ({m.kind_folder[:-1]})" for m in matches)
+            raise EntryNotFound(f"{entry_id!r} is ambiguous: {candidates}; give the whole id")
+        by_repo = [e for e in self.entries.values() if key.lower() in (r.lower() for r in self.repos(e))]
+        if len(by_repo) == 1:
+            return by_repo[0]
         tails = {i.rsplit("/", 1)[-1]: i for i in self.entries}
         close = difflib.get_close_matches(key.rsplit("/", 1)[-1], list(tails), n=3, cutoff=0.6)
         suggestion = f" (did you mean {', '.join(tails[c] for c in close)}?)" if close else ""

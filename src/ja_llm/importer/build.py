@@ -6,7 +6,7 @@ import hashlib
 import html
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -111,6 +111,13 @@ class Registry:
         self.orgs[key] = Organization(id=org_id, name=name)
         self.org_ids.add(org_id)
         return org_id
+
+    def license_id(self, name: str) -> str | None:
+        """The id of the registered license with this name (or alias), None when none has it."""
+        lic = self.license_by_name.get(_license_key(name))
+        if lic is not None:
+            self.used_licenses.add(lic.id)
+        return lic.id if lic is not None else None
 
     def license_ref(self, names: dict[str, str]) -> dict[str, Any]:
         for name in names.values():
@@ -374,6 +381,7 @@ class EntryBuilder:
             entry.pop("variants_style")
         bind_variant_contexts(entry, base_lang)
         bind_variant_sizes(entry, base_lang)
+        bind_variant_licenses(entry, base_lang, self.registry.license_id)
         if footnotes:
             entry["footnotes"] = footnotes
         if extra:
@@ -442,7 +450,9 @@ class EntryBuilder:
             note = texts({lang: p.note for lang, p in langs.items()})
             if scope is not None:
                 ref["scope"] = scope
-            if note is not None:
+            if note == "(?)":  # the list is not sure of it
+                ref["uncertain"] = True
+            elif note is not None:
                 ref["note"] = note
             if ref.get("text") is None and "id" not in ref:
                 continue
@@ -756,6 +766,60 @@ def bind_variant_sizes(entry: dict[str, Any], lang: str) -> None:
         expert = size.split("x", 1)[1] if "x" in size else None
         if entry_size is None or (expert is not None and parse_size(expert).total == entry_size):
             variant["size"] = size
+
+
+_SCOPE_NOISE = re.compile(r"モデル|models?\b|のみ|\bonly\b", re.IGNORECASE)
+_GROUP_NOTE = re.compile(r"^[(（]\s*(?P<scope>[^()（）]+?)\s*モデル(?:は|のみ)\s*(?P<license>[^()（）]+?)\s*[)）]$")
+_DEFAULT_SCOPES = ({"base"}, {"ベース"})
+
+
+def _words(text: str) -> set[str]:
+    return {word for word in re.split(r"[-_\s./()（）,]+", text.lower()) if word}
+
+
+def bind_variant_licenses(entry: dict[str, Any], lang: str, license_id: Callable[[str], str | None]) -> None:
+    """Bind licenses that name variants to those variants (their `license`): a scoped license
+    (`instructモデル: CC BY-NC-SA 4.0`) to the variants whose label or repo name has every word of the scope,
+    `base` to those no other scope names; a note naming a group (`(NC モデルは CC BY-NC 4.0)`, `(dpo モデルのみ
+    CC BY 4.0)`) to that group, with the registered license it names (`license_id(name)`). When a variant
+    would get two licenses, nothing is bound: the search then judges its entry by all its licenses."""
+    variants = entry.get("variants") or []
+    if len(variants) < 2:
+        return
+    words = [
+        _words(plain(_text_of(v.get("label"), lang))) | _words((v.get("repo") or "").rsplit("/", 1)[-1])
+        for v in variants
+    ]
+    claims: dict[int, str] = {}
+    defaults: list[str] = []
+
+    def claim(tokens: set[str], lid: str) -> bool:
+        matched = [i for i, have in enumerate(words) if tokens and tokens <= have]
+        for i in matched:
+            if claims.get(i, lid) != lid:
+                return False
+            claims[i] = lid
+        return True
+
+    for ref in entry.get("licenses") or []:
+        lid = ref.get("id")
+        if ref.get("scope") is not None and lid:
+            tokens = _words(_SCOPE_NOISE.sub(" ", plain(_text_of(ref["scope"], lang))))
+            if tokens in _DEFAULT_SCOPES and not any(tokens <= have for have in words):
+                defaults.append(lid)
+            elif not claim(tokens, lid):
+                return
+        note = _GROUP_NOTE.match(plain(_text_of(ref.get("note"), lang)).strip())
+        if note:
+            named = license_id(note.group("license"))
+            if named and not claim(_words(note.group("scope")), named):
+                return
+    if len(defaults) > 1:
+        return
+    for i in range(len(variants)):
+        lid = claims.get(i) or (defaults[0] if defaults else None)
+        if lid:
+            variants[i]["license"] = lid
 
 
 def _text_of(value: Any, lang: str) -> str:

@@ -502,8 +502,21 @@ class LicenseRef(Strict):
     )
     note: Text | None = Field(
         default=None,
-        description="A remark after the name: `(?)`, `(CC BY-NC 4.0 for the NC models)`.",
-        json_schema_extra={"description_ja": "ライセンス名の後の補足: `(?)`, `(NC モデルは CC BY-NC 4.0)`。"},
+        description="A remark after the name: `(CC BY-NC 4.0 for the NC models)`.",
+        json_schema_extra={"description_ja": "ライセンス名の後の補足: `(NC モデルは CC BY-NC 4.0)`。"},
+    )
+    uncertain: bool = Field(
+        default=False,
+        description=(
+            "The list is not sure of this license (it writes `(?)` after it): `--commercial` does not count on "
+            "it (its class is taken as unknown)."
+        ),
+        json_schema_extra={
+            "description_ja": (
+                "一覧がこのライセンスに確信を持っていない（後ろに `(?)` と書く）。`--commercial` はこれを頼りにしない"
+                "（区分を不明として扱う）。"
+            )
+        },
     )
 
 

@@ -198,6 +198,8 @@ class CellRenderer:
             piece = self.license_name(ref)
             if ref.scope is not None:
                 piece = f"{self.t(ref.scope, 'license scope')}: {piece}"
+            if ref.uncertain:
+                piece = f"{piece} (?)"
             if ref.note is not None:
                 piece = f"{piece} {self.t(ref.note, 'license note')}"
             if index == 0:

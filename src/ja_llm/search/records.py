@@ -41,8 +41,10 @@ def _texts_of(value: Any, languages: list[str]) -> dict[str, str]:
 
 
 def _license_class(catalog: Catalog, ref: LicenseRef) -> str:
+    """The commercial-use class of a license as the entry states it; `unknown` for one the list is not
+    sure of (`(?)`) or that is not in the registry."""
     lic = catalog.licenses.get(ref.id) if ref.id else None
-    return lic.commercial if lic else "unknown"
+    return lic.commercial if lic and not ref.uncertain else "unknown"
 
 
 def _combine(classes: list[str]) -> str:
@@ -129,7 +131,8 @@ def build_record(catalog: Catalog, entry: LoadedEntry, order: int) -> dict[str, 
             {
                 "id": ref.id,
                 "name": _texts(ref.text, languages) if ref.text else (_texts(lic.name, languages) if lic else None),
-                "commercial": lic.commercial if lic else "unknown",
+                "commercial": _license_class(catalog, ref),
+                "uncertain": ref.uncertain,
                 "conditions": _texts(lic.conditions, languages) if lic and lic.conditions else None,
                 "scope": _texts(ref.scope, languages),
             }

@@ -57,6 +57,8 @@ def entry_text(catalog: Catalog, entry: LoadedEntry, lang: str) -> str:
         lic = catalog.licenses.get(ref.id) if ref.id else None
         name = plain(text_in(ref.text, lang)) if ref.text else plain(text_in(lic.name, lang)) if lic else "?"
         commercial = lic.commercial if lic else "unknown"
+        if ref.uncertain:
+            commercial = f"unknown — the list is not sure of this license (?), which says {commercial}"
         scope = f"{plain(text_in(ref.scope, lang))}: " if ref.scope else ""
         conditions = f" — {plain(text_in(lic.conditions, lang))}" if lic and lic.conditions else ""
         lines.append(f"  {'license:':<14} {scope}{name} [commercial use: {commercial}]{conditions}")
@@ -66,7 +68,9 @@ def entry_text(catalog: Catalog, entry: LoadedEntry, lang: str) -> str:
             label = plain(text_in(v.label, lang)) if v.label else ""
             target = hub_url(v.repo) if v.repo else text_in(v.url, lang)
             aliases = f" (formerly {', '.join(v.aliases)})" if v.aliases else ""
-            size = f" [{v.size}]" if v.size else ""
+            facts = [v.size or "", f"context {v.context_length:,}" if v.context_length else "", v.license or ""]
+            shown = ", ".join(fact for fact in facts if fact)
+            size = f" [{shown}]" if shown else ""
             lines.append(f"    - {label}{size} {target}{aliases}".rstrip())
     notes = _notes(catalog, entry, lang)
     if notes:
