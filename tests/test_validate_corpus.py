@@ -234,3 +234,18 @@ def test_problem_lines_have_the_documented_shape(catalog_dir: Path) -> None:
         assert path.endswith(".toml"), line
         assert lineno.isdigit(), line
         assert ": " in rest.strip(), line
+
+
+def test_two_organizations_with_one_name_is_a_warning(catalog_dir: Path) -> None:
+    with (catalog_dir / "organizations.toml").open("a", encoding="utf-8") as handle:
+        handle.write('\n[[organization]]\nid = "acme-inc"\nname = { ja = "アクメ", en = "Acme Inc." }\n')
+    warnings = [str(p) for p in collect(catalog_dir)[1] if p.severity == "warning"]
+    assert any("'acme-inc' has the name of 'acme': one organization, one id" in w for w in warnings), warnings
+
+
+def test_a_size_stated_by_a_label_but_missing_is_a_warning(catalog_dir: Path) -> None:
+    replace(catalog_dir, ALPHA, 'label = "7b"\nsize = "7b"\n', 'label = "base-30m"\n')
+    warnings = [str(p) for p in collect(catalog_dir)[1] if p.severity == "warning"]
+    assert any(
+        "variants.0: warning: the label or repo states a size (30m) that its facts lack" in w for w in warnings
+    ), warnings

@@ -14,8 +14,9 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from ..errors import Problem
-from ..model.inline import footnote_refs, scan_links
+from ..model.inline import footnote_refs, plain, scan_links
 from ..model.schema import Footnote, License, Organization, Section
+from ..model.sizes import size_in_name
 from ..model.vocab import KIND_FOLDERS
 from .core import LoadedEntry
 from .toml import locate
@@ -102,6 +103,7 @@ def check_references(
             seen.add(parent)
             parent = sections[parent].parent
 
+    _check_organization_names(c, root, orgs, texts.get("organizations.toml", ""))
     repo_owner: dict[str, str] = {}
     for entry in entries.values():
         data, text, path = entry.data, entry.text, entry.path
@@ -149,6 +151,9 @@ def check_references(
                 if owner is not None and owner != entry.id:
                     err(("variants", i, "repo"), f"Hugging Face repo {repo!r} is also used by {owner}")
                 repo_owner.setdefault(repo.lower(), entry.id)
+            stated = size_in_name(plain(_label_text(variant.label)), variant.repo)
+            if stated and not (variant.size or data.size):
+                err(("variants", i), f"the label or repo states a size ({stated}) that its facts lack", "warning")
             if variant.repo is None and variant.url is None and data.variants_style != "parens":
                 err(("variants", i), "a variant needs a repo or a url")
         for key, notes in data.footnotes.items():
@@ -156,6 +161,29 @@ def check_references(
                 if note not in footnotes:
                     err(("footnotes", key), f"unknown footnote {note!r}")
         check_texts(c, path, text, data, languages, footnotes)
+
+
+def _label_text(label: str | dict[str, str] | None) -> str:
+    if label is None:
+        return ""
+    return label if isinstance(label, str) else next(iter(label.values()), "")
+
+
+def _check_organization_names(c: Collector, root: Path, orgs: dict[str, Organization], text: str) -> None:
+    """One organization, one id: a name that two organizations share (in any language) is a warning."""
+    seen: dict[str, str] = {}
+    for index, org in enumerate(orgs.values()):
+        names = [org.name] if isinstance(org.name, str) else list(org.name.values())
+        for name in dict.fromkeys(plain(n).casefold() for n in names):
+            other = seen.setdefault(name, org.id)
+            if other != org.id:
+                c.add(
+                    root / "organizations.toml",
+                    locate(text, ("organization", index, "name")),
+                    f"organization.{index}.name",
+                    f"{org.id!r} has the name of {other!r}: one organization, one id (merge them)",
+                    "warning",
+                )
 
 
 _REGISTRY_OF_FIELD = {

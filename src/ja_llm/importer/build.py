@@ -18,7 +18,7 @@ from ..errors import ImportInvalid, OutputExists
 from ..files import atomic_write, staged_directory
 from ..model.inline import plain
 from ..model.schema import Entry, Footnote, License, LicensesFile, Organization, Section
-from ..model.sizes import parse_size
+from ..model.sizes import parse_size, size_in_name
 from ..model.vocab import KIND_FOLDERS, POSITIONAL_COLUMNS, column_key_for, kind_for, normalize_header, slugify
 from . import cells as C
 from .document import ParsedDoc, ParsedSection, Row, Skip, parse_document
@@ -760,7 +760,7 @@ def bind_variant_sizes(entry: dict[str, Any], lang: str) -> None:
     for variant in entry.get("variants") or []:
         if variant.get("size"):
             continue
-        size = C.size_in_name(plain(_text_of(variant.get("label"), lang)), variant.get("repo"))
+        size = size_in_name(plain(_text_of(variant.get("label"), lang)), variant.get("repo"))
         if size is None:
             continue
         expert = size.split("x", 1)[1] if "x" in size else None

@@ -20,7 +20,7 @@ from ..model.inline import (
     strip_trailing_footnotes,
     trailing_footnote,
 )
-from ..model.sizes import looks_like_size, parse_size
+from ..model.sizes import looks_like_size
 from ..model.text import hub_url
 from ..model.vocab import HF_MARKS
 
@@ -53,27 +53,6 @@ def bold_size_in(cell: str) -> str | None:
     for bold in _BOLD.findall(cell):
         if looks_like_size(bold):
             return bold.strip()
-    return None
-
-
-# A parameter count inside a name: `ruri-v3-30m`, `Tanuki-8x8B`, `Qwen3-1.7B` (not `1_6b`: its `6b` follows an
-# underscore; not `32k`, a context; not `A3B` alone, an active count)
-_NAME_SIZE = re.compile(r"(?<![A-Za-z0-9._])(\d+x\d+(?:\.\d+)?[mbtMBT]|\d+(?:\.\d+)?[mbtMBT])(?![A-Za-z0-9])")
-MIN_NAMED_PARAMS = 10e6  # `scratch-2m` names 2M training sentences, not a model of 2M parameters
-
-
-def size_in_name(label: str | None, repo: str | None) -> str | None:
-    """The parameter count a variant's label states, else its repo name (`cl-nagoya/ruri-v3-30m` -> `30m`):
-    only when exactly one count is named and it is a plausible model size."""
-    for name in (label or "", (repo or "").rsplit("/", 1)[-1]):
-        found = {match.lower() for match in _NAME_SIZE.findall(name.replace("**", ""))}
-        if len(found) == 1:
-            size = found.pop()
-            if looks_like_size(size) and parse_size(size).total >= MIN_NAMED_PARAMS:
-                return size
-            return None
-        if found:
-            return None  # two counts in one name: not a statement of its size
     return None
 
 

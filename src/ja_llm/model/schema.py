@@ -708,6 +708,19 @@ class Entry(Strict):
             )
         },
     )
+    developer_text: Text | None = Field(
+        default=None,
+        description=(
+            "The `developer` cell as the list writes it, when it differs from the organizations' names (`EQUES` "
+            "for `eques-inc`, `早大 河原研, ヤフー` for two organizations): the list shows it; `developers` says who."
+        ),
+        json_schema_extra={
+            "description_ja": (
+                "`developer` 列の一覧での書き方が組織名と異なるときのその書き方（`eques-inc` の `EQUES`、2組織の "
+                "`早大 河原研, ヤフー`）。一覧にはこれを表示し、誰かは `developers` が示す。"
+            )
+        },
+    )
     developer_note: Text | None = Field(
         default=None,
         description="For list sections: the developer text as written.",

@@ -180,6 +180,8 @@ class CellRenderer:
         return ""
 
     def developers(self, entry: Entry) -> str:
+        if entry.developer_text is not None:
+            return one_line(self.t(entry.developer_text, "developer")) + self._notes(entry, "developer")
         names = []
         for org_id in entry.developers:
             org = self.catalog.organizations.get(org_id)

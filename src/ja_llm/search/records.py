@@ -124,6 +124,8 @@ def build_record(catalog: Catalog, entry: LoadedEntry, order: int) -> dict[str, 
         names = _texts_of(org.name, languages) if org else dict.fromkeys(languages, dev)
         developers.append({"id": dev, "name": names})
         developer_names += list(dict.fromkeys(names.values()))
+    if data.developer_text is not None:  # the list's own way of writing them is searched too
+        developer_names += [plain(t) for t in dict.fromkeys(_all(data.developer_text)) if t]
     licenses = []
     for ref in data.licenses:
         lic = catalog.licenses.get(ref.id) if ref.id else None
