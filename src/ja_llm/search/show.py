@@ -22,8 +22,10 @@ def _notes(catalog: Catalog, entry: LoadedEntry, lang: str) -> dict[str, str]:
 
 
 def entry_json(catalog: Catalog, entry: LoadedEntry, lang: str) -> dict[str, Any]:
-    """The entry's search record as `--json` gives it, with the texts of its footnotes in `lang`."""
+    """Every fact of the entry: its search record as `search --json` gives it, the entry as stored (every
+    field of the schema, texts in every language), and the texts of its footnotes in `lang`."""
     record = public(build_record(catalog, entry, 0))
+    record["entry"] = entry.data.model_dump(mode="json", exclude_none=True)
     record["notes"] = _notes(catalog, entry, lang)
     return record
 
@@ -42,7 +44,9 @@ def entry_text(catalog: Catalog, entry: LoadedEntry, lang: str) -> str:
         ("base model", plain(text_in(d.base_model, lang)) if d.base_model else None),
         ("context", f"{d.context_length:,}" if d.context_length else None),
         ("domain", plain(text_in(d.domain, lang)) if d.domain else None),
+        ("merged from", plain(text_in(d.merged_from, lang)) if d.merged_from else None),
         ("training data", plain(text_in(d.training_data, lang)) if d.training_data else None),
+        ("platform", plain(text_in(d.platform, lang)) if d.platform else None),
         ("description", plain(text_in(d.description, lang)) if d.description else None),
     ):
         if value:
@@ -61,6 +65,8 @@ def entry_text(catalog: Catalog, entry: LoadedEntry, lang: str) -> str:
             commercial = f"unknown — the list is not sure of this license (?), which says {commercial}"
         scope = f"{plain(text_in(ref.scope, lang))}: " if ref.scope else ""
         conditions = f" — {plain(text_in(lic.conditions, lang))}" if lic and lic.conditions else ""
+        if ref.note:
+            conditions += f" {plain(text_in(ref.note, lang))}"
         lines.append(f"  {'license:':<14} {scope}{name} [commercial use: {commercial}]{conditions}")
     if d.variants:
         lines.append("  variants:")
