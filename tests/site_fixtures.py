@@ -33,7 +33,7 @@ CHROMIUM_ARGS = [
 ]
 
 # the flag filters: present in a query as `--name` (CLI) or `name=1` (site)
-FLAGS = ("hf", "active", "desc")
+FLAGS = ("hf", "active", "include_uncertain", "desc")
 
 
 def chromium_path() -> str:

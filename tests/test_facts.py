@@ -129,6 +129,11 @@ def test_commercial_excludes_the_non_commercial_variants() -> None:
     assert not [f for f in found if f.startswith("karasu:")]  # uncertain
 
 
+def test_include_uncertain_counts_on_licenses_marked_with_a_question_mark() -> None:
+    assert "karasu:7B" not in _ids("--commercial")
+    assert "karasu:7B" in _ids("--commercial", "--include-uncertain")
+
+
 def test_min_context_is_per_variant() -> None:
     found = _ids("--min-context", "8192")
     assert "sarashina2:70b" in found

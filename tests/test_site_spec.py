@@ -21,6 +21,7 @@ from ja_llm.search import query
 from ja_llm.search.query import EntryTest, Filter, Parser, VariantTest
 
 from site_fixtures import (
+    FLAGS,
     build,
     build_fixture_catalog,
     cli_ids,
@@ -53,8 +54,9 @@ COMBINED: list[dict[str, str]] = [
     {"developer": "kumo", "since": "2023", "min_context": "8k", "sort": "year"},
     {"min_params": "100b", "active": "1", "sort": "params"},
     {"q": "ＯＭＥＧＡ", "commercial": "yes"},
+    {"commercial": "yes", "include_uncertain": "1"},
+    {"commercial": "any", "include_uncertain": "1", "active": "1", "max_params": "50b"},
 ]
-FLAGS = ("hf", "active", "desc")
 
 
 @pytest.fixture(scope="module")

@@ -53,6 +53,7 @@ class Catalog(CatalogData):
         desc: bool = False,
         limit: int | None = None,
         active: bool = False,
+        include_uncertain: bool = False,
         lang: str | None = None,
         **filters: Any,
     ) -> list[QueryResult]:
@@ -66,7 +67,8 @@ class Catalog(CatalogData):
             catalog.query("東北大", section="encoder", hf=True)
         """
         records, meta = self.records()
-        query = Query(text, filters, active, sort, desc, limit, lang or self.info.languages[0])
+        switches = ("include_uncertain",) if include_uncertain else ()
+        query = Query(text, filters, active, sort, desc, limit, lang or self.info.languages[0], switches=switches)
         results = []
         for match in run_query(records, meta, query):
             entry = self.entries[match.record["id"]]

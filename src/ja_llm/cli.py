@@ -361,11 +361,39 @@ def filter_options(func: Callable) -> Callable:
     return func
 
 
+def switch_options(func: Callable) -> Callable:
+    """One flag per switch of ja_llm.search.query.SWITCHES (`--active`, `--include-uncertain`), collected
+    into `switches`."""
+    from .search.query import SWITCHES
+
+    def collect(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+        ctx.meta.setdefault("ja_llm_switches", set())
+        if value:
+            ctx.meta["ja_llm_switches"].add(param.name)
+
+    for switch in reversed(SWITCHES):
+        func = click.option(
+            "--" + switch.name.replace("_", "-"),
+            switch.name,
+            is_flag=True,
+            expose_value=False,
+            callback=collect,
+            help=switch.help,
+        )(func)
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        kwargs["switches"] = tuple(sorted(click.get_current_context().meta.get("ja_llm_switches", ())))
+        return func(*args, **kwargs)
+
+    return wrapper
+
+
 @main.command("search")
 @click.argument("query", required=False)
 @data_option
 @filter_options
-@click.option("--active", is_flag=True, help="Compare --min-params/--max-params with active parameters (MoE).")
+@switch_options
 @click.option(
     "--sort",
     "sort",
@@ -382,7 +410,7 @@ def filter_options(func: Callable) -> Callable:
 def search_command(
     query: str | None,
     data: Path | None,
-    active: bool,
+    switches: tuple[str, ...],
     sort: str,
     desc: bool,
     limit: int | None,
@@ -417,7 +445,9 @@ def search_command(
             f"{lang!r} is not a language of this catalog (accepted: {', '.join(languages)})", param_hint="--lang"
         )
     try:
-        matches = run_query(index.records, index.meta, Query(query, filters, active, sort, desc, limit, lang))
+        matches = run_query(
+            index.records, index.meta, Query(query, filters, False, sort, desc, limit, lang, switches=switches)
+        )
     except QueryError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)

@@ -18,7 +18,7 @@ from typing import Any
 from ..catalog.location import shipped_catalog
 from ..catalog.walk import walk_catalog
 
-INDEX_FORMAT = 8  # bump when records change shape
+INDEX_FORMAT = 9  # bump when records change shape
 
 
 class Index:

@@ -46,12 +46,15 @@ def _short_repos(repos: str) -> str:
 
 
 # search machinery, not part of the JSON output
-INTERNAL = ("norm", "order", "bounds")
+INTERNAL = ("norm", "order", "bounds", "commercial_stated")
 
 
 def public(record: dict[str, Any]) -> dict[str, Any]:
     """A record as programs get it from --json (without the fields only the query engine reads)."""
-    return {k: v for k, v in record.items() if k not in INTERNAL}
+    out = {k: v for k, v in record.items() if k not in INTERNAL}
+    if "variants" in out:
+        out["variants"] = [{k: v for k, v in variant.items() if k not in INTERNAL} for variant in out["variants"]]
+    return out
 
 
 def json_of(match: Match) -> dict[str, Any]:

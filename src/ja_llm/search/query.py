@@ -21,8 +21,9 @@ import re
 import unicodedata
 from array import array
 from bisect import bisect_right
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from ..errors import JaLlmError
@@ -56,7 +57,7 @@ class Parser:
     """How a filter's value is read: a named kind (see PARSERS) and the data it needs."""
 
     kind: str
-    data: Mapping[str, Any] = field(default_factory=dict)
+    data: Mapping[str, Any] = dataclass_field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -69,19 +70,43 @@ class EntryTest:
     column: str
     op: str
     exact: str | None = None
+    switched: Mapping[str, str] = dataclass_field(default_factory=dict)  # switch name -> column read instead
 
 
 @dataclass(frozen=True)
 class VariantTest:
     """`field OP value` on each variant; a record passes when one of its variants does, and keeps those.
-    Ops: eq, ge, le, in (the value is a set). `active_field` is read instead with --active; where a variant
-    has no value of its own (None), `fallback` tests the record (a record without variants has one blank
-    variant, so that it is judged by the fallback alone); without a fallback such a variant fails."""
+    Ops: eq, ge, le, in (the value is a set). `switched` names the field read instead while a switch of
+    SWITCHES is on (`active` under --active); where a variant has no value of its own (None), `fallback`
+    tests the record (a record without variants has one blank variant, so that it is judged by the fallback
+    alone); without a fallback such a variant fails."""
 
     field: str
     op: str
-    active_field: str | None = None
+    switched: Mapping[str, str] = dataclass_field(default_factory=dict)  # switch name -> field read instead
     fallback: EntryTest | None = None
+
+
+@dataclass(frozen=True)
+class Switch:
+    """A query-wide option that makes some tests and sort keys read other fields (their `switched`)."""
+
+    name: str
+    help: str
+
+
+SWITCHES: tuple[Switch, ...] = (
+    Switch("active", "Compare --min-params/--max-params (and sort by params) with active parameters (MoE)."),
+    Switch("include_uncertain", "Let --commercial count on licenses the list is not sure of (marked (?))."),
+)
+
+
+def switched(name: str, alternatives: Mapping[str, str], switches: Collection[str]) -> str:
+    """The field (or column) to read: the alternative of the first switch that is on, else `name`."""
+    for switch, other in alternatives.items():
+        if switch in switches:
+            return other
+    return name
 
 
 class Filter:
@@ -124,14 +149,14 @@ class Filter:
             out["variant"] = {
                 "field": test.field,
                 "op": test.op,
-                "active_field": test.active_field,
+                "switched": dict(test.switched),
                 "fallback": _test_of(test.fallback) if test.fallback else None,
             }
         return out
 
 
 def _test_of(test: EntryTest) -> dict[str, Any]:
-    return {"column": test.column, "op": test.op, "exact": test.exact}
+    return {"column": test.column, "op": test.op, "exact": test.exact, "switched": dict(test.switched)}
 
 
 def _jsonable(value: Any) -> Any:
@@ -290,6 +315,7 @@ COLUMNS: dict[str, Callable[[Record], Any]] = {
     "hf": lambda r: r["hf"],
     "context_length": lambda r: r["context_length"] or 0,
     "commercial": lambda r: tuple(r["commercial"]),
+    "commercial_stated": lambda r: tuple(r["commercial_stated"]),
     "entry_licenses": lambda r: tuple(lic["id"] for lic in r["licenses"]),
     "params_min": _bound(0),
     "params_max": _bound(1),
@@ -323,13 +349,21 @@ COLUMN_TYPES = {
     "hf": "flag",
     "context_length": "number",
     "commercial": "list",
+    "commercial_stated": "list",
     "entry_licenses": "list",
     "names": "list",
     "text": "text",
     "sort_name": "lang",
 }
 # Variant fields: numbers (None: no value, stored as NAN) and ids or classes (None: no value of its own).
-VARIANT_FIELDS = {"params": "number", "active": "number", "context": "number", "commercial": "id", "license": "id"}
+VARIANT_FIELDS = {
+    "params": "number",
+    "active": "number",
+    "context": "number",
+    "commercial": "id",
+    "commercial_stated": "id",
+    "license": "id",
+}
 
 
 class Variants:
@@ -468,7 +502,13 @@ FILTERS: tuple[Filter, ...] = (
         "Commercial use allowed: `yes` (default when given alone) or `any` (also admits conditional licenses).",
         Parser("choice", {"values": {"yes": _at_least("yes"), "any": _at_least("conditional")}, "default": "yes"}),
         # a variant's own license decides; a variant without one follows the entry's license groups
-        variant=VariantTest("commercial", "in", fallback=EntryTest("commercial", "intersects")),
+        variant=VariantTest(
+            "commercial",
+            "in",
+            # with --include-uncertain, a license the list is not sure of counts with its stated class
+            switched={"include_uncertain": "commercial_stated"},
+            fallback=EntryTest("commercial", "intersects", switched={"include_uncertain": "commercial_stated"}),
+        ),
         metavar="[yes|any]",
     ),
     Filter(
@@ -482,14 +522,14 @@ FILTERS: tuple[Filter, ...] = (
         "min_params",
         "Minimum parameter count of a variant: 7b, 1.4B, 500m, 110M (MoE by total; --active by active).",
         _SIZE,
-        variant=VariantTest("params", "ge", active_field="active"),
+        variant=VariantTest("params", "ge", switched={"active": "active"}),
         metavar="SIZE",
     ),
     Filter(
         "max_params",
         "Maximum parameter count of a variant (same units as --min-params).",
         _SIZE,
-        variant=VariantTest("params", "le", active_field="active"),
+        variant=VariantTest("params", "le", switched={"active": "active"}),
         metavar="SIZE",
     ),
     Filter("year", "Release year.", _YEAR, entry=EntryTest("year", "eq"), metavar="YEAR"),
@@ -530,12 +570,12 @@ def filter_by_name() -> dict[str, Filter]:
 # --- sort keys and text search ---------------------------------------------------------------------------
 
 # How each sort key is computed: `order` (catalog order), `column` (an entry column; its `missing` value
-# means no value), `variants` (`reduce` over the matching variants' `field`, `active_field` with --active),
+# means no value), `variants` (`reduce` over the matching variants' `field`, or its `switched` one),
 # `lang` (a column of texts per language: the query's language, else the first). Entries without a value
 # come last, in catalog order, also when descending; ties keep catalog order.
 SORTS: dict[str, dict[str, Any]] = {
     "catalog": {"kind": "order"},
-    "params": {"kind": "variants", "field": "params", "active_field": "active", "reduce": "max"},
+    "params": {"kind": "variants", "field": "params", "switched": {"active": "active"}, "reduce": "max"},
     "year": {"kind": "column", "column": "year", "missing": 0},
     "name": {"kind": "lang", "column": "sort_name"},
 }
@@ -553,7 +593,7 @@ def data_columns() -> list[str]:
         if spec.variant and spec.variant.fallback:
             tests.append(spec.variant.fallback)
         for test in tests:
-            columns += [test.column] + ([test.exact] if test.exact else [])
+            columns += [test.column] + ([test.exact] if test.exact else []) + list(test.switched.values())
     columns += [s["column"] for s in SORTS.values() if "column" in s] + [TEXT["column"], TEXT["exact"]]
     return list(dict.fromkeys(columns))
 
@@ -562,9 +602,9 @@ def variant_fields() -> list[str]:
     fields: list[str] = []
     for spec in FILTERS:
         if spec.variant:
-            fields += [spec.variant.field] + ([spec.variant.active_field] if spec.variant.active_field else [])
+            fields += [spec.variant.field, *spec.variant.switched.values()]
     for sort in SORTS.values():
-        fields += [sort[k] for k in ("field", "active_field") if k in sort]
+        fields += ([sort["field"]] if "field" in sort else []) + list(sort.get("switched", {}).values())
     return list(dict.fromkeys(fields))
 
 
@@ -574,6 +614,7 @@ def spec(meta: dict[str, Any]) -> dict[str, Any]:
     vocabularies = sorted({f.parser.data["vocabulary"] for f in FILTERS if "vocabulary" in f.parser.data})
     return {
         "filters": [f.describe() for f in FILTERS],
+        "switches": [{"name": s.name, "help": s.help} for s in SWITCHES],
         "sorts": SORTS,
         "default_sort": DEFAULT_SORT,
         "text": TEXT,
@@ -602,9 +643,19 @@ class Query:
         desc: bool = False,
         limit: int | None = None,
         lang: str = "ja",
+        switches: Collection[str] = (),
     ) -> None:
-        self.text, self.filters, self.active = text, dict(filters or {}), active
+        self.text, self.filters = text, dict(filters or {})
+        # the switches that are on (SWITCHES); `active` is one of them, kept as a parameter of its own
+        self.switches = frozenset(switches) | ({"active"} if active else frozenset())
+        unknown = self.switches - {s.name for s in SWITCHES}
+        if unknown:
+            raise QueryError(f"unknown switch {sorted(unknown)[0]!r} (accepted: {', '.join(s.name for s in SWITCHES)})")
         self.sort, self.desc, self.limit, self.lang = sort, desc, limit, lang
+
+    @property
+    def active(self) -> bool:
+        return "active" in self.switches
 
 
 class Match:
@@ -687,10 +738,12 @@ def _entry_passes(test: EntryTest, item: Any, value: Any) -> bool:
     raise ValueError(f"unknown op {op!r}")
 
 
-def _narrow_variants(c: Compiled, positions: Positions, test: VariantTest, value: Any, active: bool) -> Positions:
+def _narrow_variants(
+    c: Compiled, positions: Positions, test: VariantTest, value: Any, switches: frozenset[str]
+) -> Positions:
     """The variant positions whose own value passes the test (or, without one, whose record passes the
     fallback). Numeric fields hold NAN for no value, which fails every comparison."""
-    name = test.active_field if active and test.active_field else test.field
+    name = switched(test.field, test.switched, switches)
     own = c.variants.field(name)
     op = test.op
     fallback = test.fallback
@@ -705,7 +758,7 @@ def _narrow_variants(c: Compiled, positions: Positions, test: VariantTest, value
             return [j for j in positions if own[j] in value]
         raise ValueError(f"unknown op {op!r}")
     owner = c.variants.owner
-    entry = c.column(fallback.column)
+    entry = c.column(switched(fallback.column, fallback.switched, switches))
     if op == "eq" and fallback.op == "contains":
         return [j for j in positions if (own[j] == value if own[j] is not None else value in entry[owner[j]])]
     if op == "in" and fallback.op == "intersects":
@@ -730,11 +783,16 @@ def _narrow_variants(c: Compiled, positions: Positions, test: VariantTest, value
     ]
 
 
-def _prefilter(c: Compiled, candidates: Positions, test: VariantTest, value: Any, active: bool) -> Positions:
+def _prefilter(
+    c: Compiled, candidates: Positions, test: VariantTest, value: Any, switches: frozenset[str]
+) -> Positions:
     """A cheap necessary condition on the record, derived from the variant test (only serves speed): for
     ge/le, the record's largest/smallest value (a record without variants is left to its blank variant); for
     eq/in, one of the values its variants and fallback hold."""
-    name = test.active_field if active and test.active_field else test.field
+    name = switched(test.field, test.switched, switches)
+    fallback = test.fallback
+    if fallback is not None and fallback.switched:
+        fallback = EntryTest(switched(fallback.column, fallback.switched, switches), fallback.op, fallback.exact)
     if test.op in ("ge", "le") and test.fallback is None:
         bound = f"{name}_{'max' if test.op == 'ge' else 'min'}"
         if bound not in COLUMNS:
@@ -743,8 +801,8 @@ def _prefilter(c: Compiled, candidates: Positions, test: VariantTest, value: Any
         if test.op == "ge":
             return [i for i in candidates if not has[i] or values[i] >= value]
         return [i for i in candidates if not has[i] or values[i] <= value]
-    if test.op in ("eq", "in") and (test.fallback is None or test.fallback.op in ("eq", "contains", "intersects")):
-        present = c.any_of(VariantTest(name, test.op, fallback=test.fallback))
+    if test.op in ("eq", "in") and (fallback is None or fallback.op in ("eq", "contains", "intersects")):
+        present = c.any_of(VariantTest(name, test.op, fallback=fallback))
         if test.op == "eq":
             return [i for i in candidates if value in present[i]]
         return [i for i in candidates if not value.isdisjoint(present[i])]
@@ -759,14 +817,14 @@ def run_query(records: list[Record], meta: dict[str, Any], query: Query) -> list
     little by pausing the collector around the call; the library leaves that to the program.)"""
     parsed = _parsed(query, meta)
     c = compiled(records)
-    active = query.active
+    switches = query.switches
     needle = normalize(query.text) if query.text and query.text.strip() else None
     candidates: Positions = c.text_search(needle) if needle is not None else list(range(len(records)))
     for spec, value in parsed:
         if spec.entry is not None:
             candidates = _narrow_entries(c, candidates, spec.entry, value)
         elif spec.variant is not None:
-            candidates = _prefilter(c, candidates, spec.variant, value, active)
+            candidates = _prefilter(c, candidates, spec.variant, value, switches)
     variant_filters = [(spec.variant, value) for spec, value in parsed if spec.variant is not None]
     if not variant_filters:
         matches = [Match(c, i) for i in candidates]
@@ -776,7 +834,7 @@ def run_query(records: list[Record], meta: dict[str, Any], query: Query) -> list
         # every variant position of the candidates (a record without variants has its blank one)
         positions: Positions = [j for i in candidates for j in range(start[i], start[i + 1])]
         for test, value in variant_filters:
-            positions = _narrow_variants(c, positions, test, value, active)
+            positions = _narrow_variants(c, positions, test, value, switches)
         matches = []
         current, kept = -1, []  # type: tuple[int, list[int]]
         for j in positions:  # positions stay in record order
@@ -836,7 +894,7 @@ def _sort_value(sort: dict[str, Any], query: Query, c: Compiled) -> Callable[[Ma
 
         return text
     if kind == "variants":
-        name = sort["active_field"] if query.active and sort.get("active_field") else sort["field"]
+        name = switched(sort["field"], sort.get("switched", {}), query.switches)
         sizes, start = c.variants.field(name), c.variants.start
         reduce = {"max": max, "min": min}[sort["reduce"]]
 

@@ -40,11 +40,11 @@ def _texts_of(value: Any, languages: list[str]) -> dict[str, str]:
     return {lang: plain(text_in(value, lang)) for lang in languages}
 
 
-def _license_class(catalog: Catalog, ref: LicenseRef) -> str:
+def _license_class(catalog: Catalog, ref: LicenseRef, stated: bool = False) -> str:
     """The commercial-use class of a license as the entry states it; `unknown` for one the list is not
-    sure of (`(?)`) or that is not in the registry."""
+    sure of (`(?)`; with `stated`, its class all the same) or that is not in the registry."""
     lic = catalog.licenses.get(ref.id) if ref.id else None
-    return lic.commercial if lic and not ref.uncertain else "unknown"
+    return lic.commercial if lic and (stated or not ref.uncertain) else "unknown"
 
 
 def _combine(classes: list[str]) -> str:
@@ -52,16 +52,16 @@ def _combine(classes: list[str]) -> str:
     return min(classes, key=lambda c: COMMERCIAL_RANK[c]) if classes else "unknown"
 
 
-def license_groups(catalog: Catalog, entry: Entry) -> list[str]:
+def license_groups(catalog: Catalog, entry: Entry, stated: bool = False) -> list[str]:
     """Commercial-use classes of an entry's license groups.
 
     Licenses without a scope apply together to the whole entry and combine into one class; each
     scoped license (`instruct モデル: CC BY-NC-SA 4.0`) covers only some variants and is a group of its
     own. An entry with no license at all is `unknown`.
     """
-    unscoped = [_license_class(catalog, ref) for ref in entry.licenses if ref.scope is None]
+    unscoped = [_license_class(catalog, ref, stated) for ref in entry.licenses if ref.scope is None]
     groups = [_combine(unscoped)] if unscoped else []
-    groups += [_license_class(catalog, ref) for ref in entry.licenses if ref.scope is not None]
+    groups += [_license_class(catalog, ref, stated) for ref in entry.licenses if ref.scope is not None]
     return groups or ["unknown"]
 
 
@@ -75,6 +75,7 @@ def build_record(catalog: Catalog, entry: LoadedEntry, order: int) -> dict[str, 
         ancestors.append(current.id)
         current = catalog.sections.get(current.parent) if current.parent else None
     groups = license_groups(catalog, data)
+    stated_groups = license_groups(catalog, data, stated=True)  # --include-uncertain reads these
     variants: list[dict[str, Any]] = []
     # The license every variant shares when the entry has no scoped license: its license (when it has one)
     # and the class of its licenses together. With scoped licenses a variant without its own license has
@@ -83,6 +84,7 @@ def build_record(catalog: Catalog, entry: LoadedEntry, order: int) -> dict[str, 
     shared_ids = [ref.id for ref in data.licenses if ref.id]
     shared_license = shared_ids[0] if not scoped and len(data.licenses) == 1 and shared_ids else None
     shared_class = groups[0] if not scoped and data.licenses else None
+    shared_stated = stated_groups[0] if not scoped and data.licenses else None
     for position, variant in enumerate(data.variants):
         size = data.parameters_of(variant)
         own = catalog.licenses.get(variant.license) if variant.license else None
@@ -98,6 +100,7 @@ def build_record(catalog: Catalog, entry: LoadedEntry, order: int) -> dict[str, 
                 "aliases": list(variant.aliases),
                 "license": variant.license or shared_license,
                 "commercial": own.commercial if own else shared_class,
+                "commercial_stated": own.commercial if own else shared_stated,
             }
         )
     if not variants and data.size:
@@ -115,6 +118,7 @@ def build_record(catalog: Catalog, entry: LoadedEntry, order: int) -> dict[str, 
                 "aliases": [],
                 "license": shared_license,
                 "commercial": shared_class,
+                "commercial_stated": shared_stated,
             }
         )
     developers: list[dict[str, Any]] = []
@@ -165,6 +169,7 @@ def build_record(catalog: Catalog, entry: LoadedEntry, order: int) -> dict[str, 
             {ref.id for ref in data.licenses if ref.id} | {v.license for v in data.variants if v.license}
         ),
         "commercial": groups,
+        "commercial_stated": stated_groups,
         "hf": bool(repos) or (data.hf is not None and data.hf.status == "yes"),
         "context_length": data.context_length,
         "architecture": _texts(data.architecture, languages),

@@ -248,6 +248,7 @@ class SiteBuilder:
             title=title,
             intro=self._intro(lang, ctx),
             facets=self.facets(lang),
+            switches=[{"name": s.name, "label": t[s.name]} for s in query.SWITCHES],
             sort_keys=list(query.SORTS),
             rows=rows,
             page_size=PAGE_SIZE,

@@ -306,12 +306,19 @@
     };
   }
 
+  /** The field (or column) a test reads: the alternative of the first switch that is on (`switched`), else
+   * its own (query.switched). */
+  function switched(name, alternatives, switches) {
+    for (var k in alternatives || {}) if (Object.prototype.hasOwnProperty.call(alternatives, k) && switches[k]) return alternatives[k];
+    return name;
+  }
+
   /** The test of a variant filter: a function of (variant position, entry position). */
-  function variantTest(ix, test, value, active) {
-    var own = ix.field(active && test.active_field ? test.active_field : test.field);
+  function variantTest(ix, test, value, switches) {
+    var own = ix.field(switched(test.field, test.switched, switches));
     var op = VARIANT_OPS[test.op];
     var fallback = test.fallback;
-    var col = fallback ? ix.col(fallback.column) : null;
+    var col = fallback ? ix.col(switched(fallback.column, fallback.switched, switches)) : null;
     var fop = fallback ? ENTRY_OPS[fallback.op] : null;
     return function (j, i) {
       var x = own[j];
@@ -332,12 +339,13 @@
       needle: q !== "" && !WS_ONLY.test(q) ? normalize(q) : null,
       entry: [],
       variant: [],
-      active: isOn(state.active),
+      switches: {},
       desc: isOn(state.desc),
       sort: spec.default_sort,
       lang: lang,
       invalid: []
     };
+    for (var s = 0; s < spec.switches.length; s++) pq.switches[spec.switches[s].name] = isOn(state[spec.switches[s].name]);
     var sort = state.sort == null || state.sort === "" ? spec.default_sort : pyStrip(state.sort);
     if (Object.prototype.hasOwnProperty.call(spec.sorts, sort)) pq.sort = sort;
     else pq.invalid.push("sort");
@@ -347,7 +355,7 @@
       if (parsed === UNSET) continue;
       if (parsed === null) pq.invalid.push(filter.name);
       else if (filter.entry) pq.entry.push({ name: filter.name, test: entryTest(ix, filter.entry, parsed) });
-      else pq.variant.push({ name: filter.name, test: variantTest(ix, filter.variant, parsed.value, pq.active) });
+      else pq.variant.push({ name: filter.name, test: variantTest(ix, filter.variant, parsed.value, pq.switches) });
     }
     return pq;
   }
@@ -364,14 +372,14 @@
     }
   };
 
-  /** A variant facet's state for one evaluation: the field it reads under the query's --active. */
+  /** A variant facet's state for one evaluation: the field it reads under the query's switches. */
   function variantFacetRun(ix, facet, pq) {
     var test = facet.filter.variant;
     var run = {
       facet: facet,
       q: -1,
-      own: ix.field(pq.active && test.active_field ? test.active_field : test.field),
-      fcol: test.fallback ? ix.col(test.fallback.column) : null,
+      own: ix.field(switched(test.field, test.switched, pq.switches)),
+      fcol: test.fallback ? ix.col(switched(test.fallback.column, test.fallback.switched, pq.switches)) : null,
       others: -1,
       base: 0,
       ext: NaN,
@@ -382,7 +390,7 @@
     for (var q = 0; q < pq.variant.length; q++) if (pq.variant[q].name === facet.filter.name) run.q = q;
     if (facet.mode === "brute") {
       run.tests = facet.values.map(function (parsed) {
-        return parsed === null ? null : variantTest(ix, test, parsed.value, pq.active);
+        return parsed === null ? null : variantTest(ix, test, parsed.value, pq.switches);
       });
     }
     return run;
@@ -463,7 +471,7 @@
     var sortField = null;
     var reduce = null;
     if (sort.kind === "variants") {
-      sortField = ix.field(pq.active && sort.active_field ? sort.active_field : sort.field);
+      sortField = ix.field(switched(sort.field, sort.switched, pq.switches));
       reduce = REDUCE[sort.reduce];
     }
     var vStart = ix.vStart;
@@ -605,7 +613,13 @@
     var names = ix.filters.map(function (f) {
       return f.name;
     });
-    this.params = ["q"].concat(names, ["sort", "desc", "active"]);
+    this.params = ["q"].concat(
+      names,
+      ["sort", "desc"],
+      ix.spec.switches.map(function (s) {
+        return s.name;
+      })
+    );
     this.controls = new Map();
     for (var k = 0; k < form.elements.length; k++) {
       var el = form.elements[k];
