@@ -58,6 +58,11 @@ FACTS = [
     ("evollm-jp", "v1-7B", "params", 7 * B),
     ("tohokunlp-bert-alpha-500m", "sq4096-alpha", "params", 500 * M),
     ("tohokunlp-bert-alpha-500m", "sq8192-alpha", "params", 500 * M),
+    # Mixtral-8x7B-based (`Mixtral-8x7B-Instruct-v0.1 (**46.7b**)`): 46.7B in total, 12.9B active per token
+    ("abeja-mixtral-8x7b-japanese", "8x7B-v0.1-japanese", "params", 46.7 * B),
+    ("abeja-mixtral-8x7b-japanese", "8x7B-v0.1-japanese", "active", 12.9 * B),
+    ("karakuri-lm-8x7b-instruct-v0.1", "8x7b-instruct-v0.1", "active", 12.9 * B),
+    ("swallow-mx-8x7b", "8x7b-NVE-v0.1", "active", 12.9 * B),
     # contexts: `7b, 13b: 4,096<br>70b: 8,192`, `base: 4,096<br>chat: 32,768`, …
     ("sarashina2", "7b", "context", 4096),
     ("sarashina2", "13b", "context", 4096),
