@@ -68,7 +68,7 @@ def synthetic_catalog(target: Path, count: int) -> None:
     """A catalog of `count` entries made by repeating the shipped entries with unique names and repo ids."""
     from ja_llm.catalog.toml import dumps
 
-    source = ROOT / "src" / "ja_llm" / "data"
+    source = ROOT / "catalog"
     target.mkdir(parents=True)
     for name in ("catalog.toml", "sections.toml", "organizations.toml", "licenses.toml", "footnotes.toml"):
         shutil.copy(source / name, target / name)
