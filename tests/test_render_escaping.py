@@ -73,3 +73,31 @@ def test_hostile_texts_stay_in_their_place(hostile: Catalog, lang: str) -> None:
     # the table of contents has one item per section and no other list item was injected
     items = [t for t in tokens if t.type == "list_item_open"]
     assert len(items) == len(hostile.sections)
+
+
+def test_private_use_and_unassigned_characters_pass_every_stage(tmp_path: Path) -> None:
+    """Characters a font lacks (private use, the last planes, a right-to-left override) in names and texts:
+    validate passes them, and render, build and search handle them (a fuzzing pass once saw build crash)."""
+    from click.testing import CliRunner
+
+    from ja_llm.cli import main
+
+    root = tmp_path / "私用"
+    shutil.copytree(MINI, root)
+    odd = "\ue000\U000f0001\U0010fffd\u202e"
+    _edit(root / "models" / "acme" / "alpha.toml", {"name": f"Al{odd}pha", "architecture": f"Llama{odd}"})
+    orgs, _ = read_toml(root / "organizations.toml")
+    orgs["organization"][0]["name"] = {"ja": f"アクメ{odd}", "en": f"Acme{odd}"}
+    (root / "organizations.toml").write_text(dumps(orgs), encoding="utf-8")
+    runner = CliRunner()
+    for args in (
+        ["validate", "--strict"],
+        ["render", "--lang", "en", "--out", str(tmp_path / "list.md")],
+        ["build", "--out", str(tmp_path / "build")],
+        ["search", "al", "--json"],
+        ["show", "alpha"],
+    ):
+        result = runner.invoke(main, [*args, "--data", str(root)])
+        assert result.exit_code == 0, (args, result.output)
+        assert result.exception is None or isinstance(result.exception, SystemExit), (args, result.exception)
+    assert odd in (tmp_path / "build" / "site" / "models" / "acme" / "alpha" / "index.html").read_text(encoding="utf-8")
