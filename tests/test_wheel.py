@@ -43,6 +43,7 @@ def test_the_installed_wheel_ships_and_searches_the_catalog(tmp_path: Path) -> N
     ).strip()
     assert Path(where).is_relative_to(target), where
     assert Path(where, "catalog.toml").is_file()
+    assert Path(where).parent.joinpath("py.typed").is_file()  # type checkers use the package's hints
     ids = _run(target / "bin" / "ja-llm", "search", "東北大", "--kind", "encoder", "--ids", cwd=tmp_path, env=env)
     assert "models/tohoku-university-nlp-group/tohokuuniversitybert" in ids.splitlines()
     shipped = len(list((ROOT / "catalog" / "models").rglob("*.toml")))
