@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -32,3 +33,19 @@ def browser() -> Iterator[Any]:
         yield shared_browser()
     finally:
         close_shared_browser()
+
+
+@pytest.fixture(scope="session")
+def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The website of the shipped catalog, built once for the session (tests only read it)."""
+    from site_fixtures import build
+
+    return build(None, tmp_path_factory.mktemp("shipped-site") / "サイト")
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The website of the hostile test catalog, built once for the session."""
+    from site_fixtures import HOSTILE_CATALOG, build
+
+    return build(HOSTILE_CATALOG, tmp_path_factory.mktemp("hostile-site") / "サイト")

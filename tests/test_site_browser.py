@@ -30,9 +30,7 @@ from click.testing import CliRunner
 from ja_llm.cli import main
 
 from site_fixtures import (
-    HOSTILE_CATALOG,
     ROOT,
-    build,
     chromium_path,
     cli_args,
     cli_ids,
@@ -63,16 +61,14 @@ def entry_ids() -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    site = build(None, tmp_path_factory.mktemp("browser-site") / "サイト")
-    with serve(site) as url:
+def base_url(shipped_site: Path) -> Iterator[str]:
+    with serve(shipped_site) as url:
         yield url
 
 
 @pytest.fixture(scope="session")
-def hostile_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    site = build(HOSTILE_CATALOG, tmp_path_factory.mktemp("browser-hostile") / "サイト")
-    with serve(site) as url:
+def hostile_url(hostile_site: Path) -> Iterator[str]:
+    with serve(hostile_site) as url:
         yield url
 
 

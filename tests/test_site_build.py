@@ -31,23 +31,14 @@ def catalog() -> Catalog:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory, catalog: Catalog) -> Path:
-    from ja_llm.site import build_site
-
-    out = tmp_path_factory.mktemp("site-build") / "サイト"
-    build_site(catalog, out)
-    return out
+def site(shipped_site: Path) -> Path:
+    return shipped_site
 
 
 @pytest.fixture(scope="module")
 def pages(site: Path) -> dict[str, object]:
     """Every HTML page of the build, parsed once: URL path -> Parsed."""
     return {page_path(site, p): parse(p) for p in html_pages(site)}
-
-
-@pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build(HOSTILE_CATALOG, tmp_path_factory.mktemp("hostile-build") / "サイト")
 
 
 def _language(path: str) -> str:
