@@ -362,31 +362,13 @@ def filter_options(func: Callable) -> Callable:
 
 
 def switch_options(func: Callable) -> Callable:
-    """One flag per switch of ja_llm.search.query.SWITCHES (`--active`, `--include-uncertain`), collected
-    into `switches`."""
+    """One flag per switch of ja_llm.search.query.SWITCHES (`--active`, `--include-uncertain`)."""
     from .search.query import SWITCHES
 
-    def collect(ctx: click.Context, param: click.Parameter, value: bool) -> None:
-        ctx.meta.setdefault("ja_llm_switches", set())
-        if value:
-            ctx.meta["ja_llm_switches"].add(param.name)
-
     for switch in reversed(SWITCHES):
-        func = click.option(
-            "--" + switch.name.replace("_", "-"),
-            switch.name,
-            is_flag=True,
-            expose_value=False,
-            callback=collect,
-            help=switch.help,
-        )(func)
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        kwargs["switches"] = tuple(sorted(click.get_current_context().meta.get("ja_llm_switches", ())))
-        return func(*args, **kwargs)
-
-    return wrapper
+        option = "--" + switch.name.replace("_", "-")
+        func = click.option(option, switch.name, is_flag=True, help=switch.help)(func)
+    return func
 
 
 @main.command("search")
@@ -410,7 +392,6 @@ def switch_options(func: Callable) -> Callable:
 def search_command(
     query: str | None,
     data: Path | None,
-    switches: tuple[str, ...],
     sort: str,
     desc: bool,
     limit: int | None,
@@ -434,7 +415,9 @@ def search_command(
     """
     from .search.index import load_index
     from .search.output import emit
-    from .search.query import Query, QueryError, run_query
+    from .search.query import SWITCHES, Query, QueryError, run_query
+
+    switches = [s.name for s in SWITCHES if filters.pop(s.name)]  # the flags of switch_options
 
     index = load_index(data)
     languages = index.meta["languages"]

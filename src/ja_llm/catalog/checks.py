@@ -17,6 +17,7 @@ from ..errors import Problem
 from ..model.inline import footnote_refs, plain, scan_links
 from ..model.schema import Footnote, License, Organization, Section
 from ..model.sizes import size_in_name
+from ..model.text import text_in
 from ..model.vocab import KIND_FOLDERS
 from .core import LoadedEntry
 from .toml import locate
@@ -151,7 +152,7 @@ def check_references(
                 if owner is not None and owner != entry.id:
                     err(("variants", i, "repo"), f"Hugging Face repo {repo!r} is also used by {owner}")
                 repo_owner.setdefault(repo.lower(), entry.id)
-            stated = size_in_name(plain(_label_text(variant.label)), variant.repo)
+            stated = size_in_name(plain(text_in(variant.label, languages[0])), variant.repo)
             if stated and not (variant.size or data.size):
                 err(("variants", i), f"the label or repo states a size ({stated}) that its facts lack", "warning")
             if variant.repo is None and variant.url is None and data.variants_style != "parens":
@@ -161,12 +162,6 @@ def check_references(
                 if note not in footnotes:
                     err(("footnotes", key), f"unknown footnote {note!r}")
         check_texts(c, path, text, data, languages, footnotes)
-
-
-def _label_text(label: str | dict[str, str] | None) -> str:
-    if label is None:
-        return ""
-    return label if isinstance(label, str) else next(iter(label.values()), "")
 
 
 def _check_organization_names(c: Collector, root: Path, orgs: dict[str, Organization], text: str) -> None:

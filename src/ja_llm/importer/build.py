@@ -19,6 +19,7 @@ from ..files import atomic_write, staged_directory
 from ..model.inline import plain
 from ..model.schema import Entry, Footnote, License, LicensesFile, Organization, Section
 from ..model.sizes import parse_size, size_in_name
+from ..model.text import text_in
 from ..model.vocab import KIND_FOLDERS, POSITIONAL_COLUMNS, column_key_for, kind_for, normalize_header, slugify
 from . import cells as C
 from .document import ParsedDoc, ParsedSection, Row, Skip, parse_document
@@ -744,8 +745,8 @@ def bind_variant_contexts(entry: dict[str, Any], lang: str) -> None:
     cell, variants = entry.get("context"), entry.get("variants") or []
     if not cell or not variants:
         return
-    text = cell if isinstance(cell, str) else cell.get(lang) or next(iter(cell.values()))
-    labels = [plain(_text_of(v.get("label"), lang)) for v in variants]
+    text = text_in(cell, lang)
+    labels = [plain(text_in(v.get("label"), lang)) for v in variants]
     for index, length in C.variant_contexts(text, labels).items():
         if length != entry.get("context_length"):
             variants[index]["context_length"] = length
@@ -760,7 +761,7 @@ def bind_variant_sizes(entry: dict[str, Any], lang: str) -> None:
     for variant in entry.get("variants") or []:
         if variant.get("size"):
             continue
-        size = size_in_name(plain(_text_of(variant.get("label"), lang)), variant.get("repo"))
+        size = size_in_name(plain(text_in(variant.get("label"), lang)), variant.get("repo"))
         if size is None:
             continue
         expert = size.split("x", 1)[1] if "x" in size else None
@@ -787,7 +788,7 @@ def bind_variant_licenses(entry: dict[str, Any], lang: str, license_id: Callable
     if len(variants) < 2:
         return
     words = [
-        _words(plain(_text_of(v.get("label"), lang))) | _words((v.get("repo") or "").rsplit("/", 1)[-1])
+        _words(plain(text_in(v.get("label"), lang))) | _words((v.get("repo") or "").rsplit("/", 1)[-1])
         for v in variants
     ]
     claims: dict[int, str] = {}
@@ -804,12 +805,12 @@ def bind_variant_licenses(entry: dict[str, Any], lang: str, license_id: Callable
     for ref in entry.get("licenses") or []:
         lid = ref.get("id")
         if ref.get("scope") is not None and lid:
-            tokens = _words(_SCOPE_NOISE.sub(" ", plain(_text_of(ref["scope"], lang))))
+            tokens = _words(_SCOPE_NOISE.sub(" ", plain(text_in(ref["scope"], lang))))
             if tokens in _DEFAULT_SCOPES and not any(tokens <= have for have in words):
                 defaults.append(lid)
             elif not claim(tokens, lid):
                 return
-        note = _GROUP_NOTE.match(plain(_text_of(ref.get("note"), lang)).strip())
+        note = _GROUP_NOTE.match(plain(text_in(ref.get("note"), lang)).strip())
         if note:
             named = license_id(note.group("license"))
             if named and not claim(_words(note.group("scope")), named):
@@ -820,12 +821,6 @@ def bind_variant_licenses(entry: dict[str, Any], lang: str, license_id: Callable
         lid = claims.get(i) or (defaults[0] if defaults else None)
         if lid:
             variants[i]["license"] = lid
-
-
-def _text_of(value: Any, lang: str) -> str:
-    if value is None:
-        return ""
-    return value if isinstance(value, str) else value.get(lang) or next(iter(value.values()), "")
 
 
 def _inside(path: Path, folder: Path) -> bool:

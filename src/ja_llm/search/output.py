@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
+from ..model.text import text_in
 from ..model.units import params_range
 from .query import Match
 
@@ -20,20 +21,14 @@ FORMATS = ("table", "json", "csv", "ids")
 COLUMNS = ("id", "name", "year", "developer", "params", "commercial", "repos")
 
 
-def _pick(texts: dict[str, str] | None, lang: str) -> str:
-    if not texts:
-        return ""
-    return texts.get(lang) or next(iter(texts.values()), "")
-
-
 def row_of(match: Match, lang: str) -> dict[str, str]:
     record = match.record
     sizes = params_range(v["params"] for v in (match.variants or record["variants"]))
     return {
         "id": record["id"],
-        "name": _pick(record["name"], lang),
+        "name": text_in(record["name"], lang),
         "year": str(record["year"] or ""),
-        "developer": ", ".join(_pick(d["name"], lang) for d in record["developers"]),
+        "developer": ", ".join(text_in(d["name"], lang) for d in record["developers"]),
         "params": sizes,
         "commercial": "/".join(dict.fromkeys(record["commercial"])),
         "repos": " ".join(record["repos"]),

@@ -223,15 +223,11 @@ class SiteBuilder:
                     "name": plain(self.t(entry.data.name, lang)),
                     "kind": t.get(f"kind_{record['kind']}", record["kind"]),
                     "year": record["year"] or "",
-                    "developers": ", ".join(
-                        d["name"].get(lang) or next(iter(d["name"].values()), "") for d in record["developers"]
-                    ),
+                    "developers": ", ".join(text_in(d["name"], lang) for d in record["developers"]),
                     "params": self.params_text(record),
                     "licenses": [
                         {
-                            "name": plain(
-                                (lic["name"] or {}).get(lang) or next(iter((lic["name"] or {"": ""}).values()), "")
-                            ),
+                            "name": plain(text_in(lic["name"], lang)),
                             "commercial": lic["commercial"],
                             "class_label": t[f"commercial_class_{lic['commercial']}"],
                         }
@@ -479,7 +475,7 @@ class SiteBuilder:
                         "items": [
                             {
                                 "href": self.entry_href(r["id"], lang, ctx),
-                                "name": r["name"].get(lang) or next(iter(r["name"].values())),
+                                "name": text_in(r["name"], lang),
                             }
                             for r in items[:12]
                         ],
@@ -512,7 +508,7 @@ class SiteBuilder:
             "entries": [
                 {
                     "href": self.entry_href(r["id"], lang, ctx),
-                    "name": r["name"].get(lang) or next(iter(r["name"].values())),
+                    "name": text_in(r["name"], lang),
                     "detail": ", ".join(d["name"].get(lang) or "" for d in r["developers"]),
                 }
                 for r in entries
