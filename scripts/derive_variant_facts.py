@@ -18,13 +18,8 @@ from pathlib import Path
 from ja_llm.catalog.location import shipped_catalog
 from ja_llm.catalog.toml import dumps, read_toml
 from ja_llm.files import atomic_write
-from ja_llm.importer.build import (
-    Registry,
-    bind_variant_contexts,
-    bind_variant_licenses,
-    bind_variant_sizes,
-    load_license_registry,
-)
+from ja_llm.importer.build import Registry, load_license_registry
+from ja_llm.importer.variant_facts import bind_variant_contexts, bind_variant_licenses, bind_variant_sizes
 
 
 def main() -> int:
