@@ -47,8 +47,6 @@ FACTS = [
     ("bybert-jp", "100m", "params", 100 * M),
     ("bybert-jp", "v2-100m", "params", 100 * M),
     ("sarashina-embedding-v2", "v2-1b", "params", 1 * B),
-    ("rakuten-ai-2.0", "8x7B", "params", 56 * B),
-    ("rakuten-ai-2.0", "8x7B-instruct", "params", 56 * B),
     ("rakuten-ai-2.0-mini", "mini(1.5b)", "params", 1.5 * B),
     ("plamo-13b", "13b", "params", 13 * B),
     ("plamo-13b", "13b-instruct-nc", "params", 13 * B),
@@ -63,6 +61,19 @@ FACTS = [
     ("abeja-mixtral-8x7b-japanese", "8x7B-v0.1-japanese", "active", 12.9 * B),
     ("karakuri-lm-8x7b-instruct-v0.1", "8x7b-instruct-v0.1", "active", 12.9 * B),
     ("swallow-mx-8x7b", "8x7b-NVE-v0.1", "active", 12.9 * B),
+    # mixtures of experts whose active count the list does not write, from their model cards: RakutenAI-2.0-8x7B
+    # ("8x7B (47B)", "13B active parameters", which also lists Tanuki-8x8B as 47B / 13B active); llm-jp-3-8x1.8b
+    # (activated 2,924,279,808 of 9.3B) and llm-jp-3-8x13b (22B of 73B), which the SIP-jmed 8x13b models continue
+    ("rakuten-ai-2.0", "8x7B", "params", 47 * B),
+    ("rakuten-ai-2.0", "8x7B-instruct", "active", 13 * B),
+    ("tanuki-8-8b", "v1.0", "params", 47 * B),
+    ("tanuki-8-8b", "v1.0-AWQ", "active", 13 * B),
+    ("llm-jp-3-moe", "8x1.8b (9.3b)", "params", 9.3 * B),
+    ("llm-jp-3-moe", "8x1.8b (9.3b)-instruct3", "active", 2.9 * B),
+    ("llm-jp-3-moe", "8x13b (73b)-instruct2", "active", 22 * B),
+    ("llm-jp-3.1", "8x13b (73b)-instruct4", "active", 22 * B),
+    ("sip-med-llm-sip-jmed-llm-3-8x13b-op-4k-base", None, "params", 73 * B),
+    ("sip-med-llm-sip-jmed-llm-3-8x13b-op-4k-base", None, "active", 22 * B),
     # contexts: `7b, 13b: 4,096<br>70b: 8,192`, `base: 4,096<br>chat: 32,768`, …
     ("sarashina2", "7b", "context", 4096),
     ("sarashina2", "13b", "context", 4096),
@@ -165,3 +176,11 @@ def test_one_id_per_organization() -> None:
         "waseda-kawahara-lab",
         "yahoo",
     ]
+
+
+def test_active_compares_the_active_parameters_of_a_mixture() -> None:
+    found = _ids("--max-params", "15b", "--active")
+    assert "rakuten-ai-2.0:8x7B" in found  # 13B of 47B active
+    assert "tanuki-8-8b:v1.0" in found
+    assert "llm-jp-3-moe:8x13b (73b)" not in found  # 22B active
+    assert "rakuten-ai-2.0:8x7B" not in _ids("--max-params", "15b")

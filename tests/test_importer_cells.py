@@ -17,7 +17,8 @@ from ja_llm.importer import cells as C
 from ja_llm.importer import import_list
 from ja_llm.importer.document import parse_document
 from ja_llm.model.inline import split_br
-from ja_llm.model.sizes import parse_size
+from ja_llm.model.sizes import Size, experts_product, parse_size
+from ja_llm.render.cells import bold_size
 
 SOURCES = Path(__file__).parent / "data" / "sources"
 JA_2026 = SOURCES / "2026-08-22" / "README.md"
@@ -714,3 +715,14 @@ def test_import_2026_variants_after_inline_footnote(imported, repo, name, field,
 def test_split_br_sanity() -> None:
     # the helper the parsers build on: <br> variants all split
     assert split_br("a<br>b<br/>c<BR />d") == ["a", "b", "c", "d"]
+
+
+def test_a_mixture_size_with_its_active_count() -> None:
+    assert parse_size("8x13b (73b-A22b)") == Size(73e9, 22e9)
+    assert parse_size("9.3b-A2.9b") == Size(9.3e9, 2.9e9)
+    assert experts_product("8x13b")
+    assert not experts_product("8x13b (73b-A22b)")
+    # the list's label writes the total only; the renderer still bolds it as the list does
+    assert bold_size("8x13b (73b)-instruct2", "73b-A22b") == "8x13b (**73b**)-instruct2"
+    assert bold_size("32b-a3b-base", "32b-a3b") == "**32b-a3b**-base"
+    assert bold_size("8x7B", "8x7b (47b-A13b)") == "8x7B"

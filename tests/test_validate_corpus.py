@@ -249,3 +249,12 @@ def test_a_size_stated_by_a_label_but_missing_is_a_warning(catalog_dir: Path) ->
     assert any(
         "variants.0: warning: the label or repo states a size (30m) that its facts lack" in w for w in warnings
     ), warnings
+
+
+def test_a_size_that_only_multiplies_the_experts_is_a_warning(catalog_dir: Path) -> None:
+    replace(catalog_dir, ALPHA, 'label = "7b"\nsize = "7b"\n', 'label = "8x7b"\nsize = "8x7b"\n')
+    warnings = [str(p) for p in collect(catalog_dir)[1] if p.severity == "warning"]
+    assert any("variants.0.size: warning: 8x7b multiplies the experts" in w for w in warnings), warnings
+    replace(catalog_dir, ALPHA, 'size = "8x7b"\n', 'size = "8x7b (47b-A13b)"\n')
+    warnings = [str(p) for p in collect(catalog_dir)[1] if p.severity == "warning"]
+    assert not any("multiplies the experts" in w for w in warnings), warnings

@@ -16,7 +16,7 @@ from pydantic_core import ErrorDetails
 from ..errors import Problem
 from ..model.inline import footnote_refs, plain, scan_links
 from ..model.schema import Footnote, License, Organization, Section
-from ..model.sizes import size_in_name
+from ..model.sizes import experts_product, size_in_name
 from ..model.text import text_in
 from ..model.vocab import KIND_FOLDERS
 from .core import LoadedEntry
@@ -44,6 +44,11 @@ class Collector:
             message = _message(error)
             self.add(path, locate(text, loc), field_name, message)
 
+
+_EXPERTS_ONLY = (
+    "{} multiplies the experts, more than the mixture's total and without its active count: "
+    "write both, e.g. 8x13b (73b-A22b)"
+)
 
 _UNION_TAGS = {
     "str",
@@ -129,6 +134,8 @@ def check_references(
             for key in data.footnotes:
                 if columns and key not in columns:
                     err(("footnotes", key), f"section {entry_section.id!r} has no column {key!r}")
+        if data.size and experts_product(data.size):
+            err(("size",), _EXPERTS_ONLY.format(data.size), "warning")
         parts = entry.id.split("/")
         if parts[0] == "models" and len(parts) == 3 and data.developers and parts[1] != data.developers[0]:
             err(
@@ -152,6 +159,8 @@ def check_references(
                 if owner is not None and owner != entry.id:
                     err(("variants", i, "repo"), f"Hugging Face repo {repo!r} is also used by {owner}")
                 repo_owner.setdefault(repo.lower(), entry.id)
+            if variant.size and experts_product(variant.size):
+                err(("variants", i, "size"), _EXPERTS_ONLY.format(variant.size), "warning")
             stated = size_in_name(plain(text_in(variant.label, languages[0])), variant.repo)
             if stated and not (variant.size or data.size):
                 err(("variants", i), f"the label or repo states a size ({stated}) that its facts lack", "warning")

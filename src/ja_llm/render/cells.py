@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from ..catalog.core import Catalog
 from ..model.schema import Entry, LicenseRef, Variant
+from ..model.sizes import without_active
 from ..model.text import hub_url, text_in
 from ..model.vocab import HF_MARK_OF
 
@@ -92,10 +93,15 @@ def footnote_refs(ids: list[str]) -> str:
 
 
 def bold_size(label: str, size: str | None) -> str:
-    """A variant label with its size in bold, the way the list writes it (`**172b**-instruct2`)."""
-    if not size or size not in label:
+    """A variant label with its size in bold, the way the list writes it (`**172b**-instruct2`).
+
+    A size with an active count the label does not write (`73b-A22b` in `8x13b (73b)`) bolds its total."""
+    if not size:
         return label
-    return label.replace(size, f"**{size}**", 1)
+    for written in (size, without_active(size)):
+        if written in label:
+            return label.replace(written, f"**{written}**", 1)
+    return label
 
 
 def variant_url(variant: Variant, lang: str) -> str:
