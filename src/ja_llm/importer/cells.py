@@ -62,7 +62,7 @@ def target_of(variant: ParsedVariant) -> str | None:
 
 
 def variant_from_link(link: Link) -> ParsedVariant:
-    label = link.text.replace("**", "").strip()
+    label = link.text.strip()  # as written, bold included: the size below is the fact
     size = None
     for bold in _BOLD.findall(link.text):
         if looks_like_size(bold):

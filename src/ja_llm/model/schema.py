@@ -387,20 +387,29 @@ class Variant(Strict):
 
     label: Text | None = Field(
         default=None,
-        description="The label the list shows, without bold: `172b-instruct2`, `small`.",
-        json_schema_extra={"description_ja": "一覧に表示されるラベル（太字なし）: `172b-instruct2`, `small`。"},
+        description=(
+            "The label the list shows, with its Markdown as written: `**172b**-instruct2`, `150m`, `small`. "
+            "The bold is text; the parameter count is `size`."
+        ),
+        json_schema_extra={
+            "description_ja": (
+                "一覧に表示されるラベル（書かれたままの Markdown）: `**172b**-instruct2`, `150m`, `small`。"
+                "太字は表記であり、パラメータ数は `size` に書く。"
+            )
+        },
     )
     size: NonEmpty | None = Field(
         default=None,
         description=(
-            "The parameter count as written: `7b`, `110m`, `1b(1.4b)` (the number in parentheses is exact), "
-            "`8x70b (465b)` (MoE, 465b in total), `32b-a3b` (32b in total, 3b active). Named sizes like `small` go in "
-            "the label."
+            "The parameter count: `7b`, `110m`, `1b(1.4b)` (the number in parentheses is exact), `8x70b (465b)` "
+            "(MoE, 465b in total), `32b-a3b` (32b in total, 3b active), `8x13b (73b-A22b)` (both, for a mixture "
+            "whose name only multiplies the experts). Named sizes like `small` go in the label."
         ),
         json_schema_extra={
             "description_ja": (
                 "書かれたままのパラメータ数: `7b`, `110m`, `1b(1.4b)`（括弧内が正確な数）、`8x70b (465b)`（MoE、"
-                "括弧内が総数）、`32b-a3b`（総数32b、アクティブ3b）。`small` のような名前だけのサイズはラベルに書く。"
+                "括弧内が総数）、`32b-a3b`（総数32b、アクティブ3b）、`8x13b (73b-A22b)`"
+                "（名前がエキスパート数の積だけの MoE には両方）。`small` のような名前だけのサイズはラベルに書く。"
             )
         },
     )

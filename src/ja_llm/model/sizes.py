@@ -82,17 +82,6 @@ def _parse(text: str) -> Size:
     return size
 
 
-_ACTIVE_SUFFIX = re.compile(rf"\s*-\s*a\s*{_NUM}", re.IGNORECASE)
-
-
-def without_active(text: str) -> str:
-    """A size text without its active count: `73b-A22b` -> `73b`, `8x13b (73b-A22b)` -> `8x13b (73b)`.
-
-    The catalog may add a mixture of experts' active count that the list's label does not write; the
-    renderer still finds the label's size by this form."""
-    return _ACTIVE_SUFFIX.sub("", text)
-
-
 def experts_product(text: str) -> bool:
     """`8x13b` alone: the experts multiplied, more than a mixture's total (its layers share attention and
     embeddings) and no active count. `8x13b (73b-A22b)` gives both exactly."""

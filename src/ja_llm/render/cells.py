@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 
 from ..catalog.core import Catalog
 from ..model.schema import Entry, LicenseRef, Variant
-from ..model.sizes import without_active
 from ..model.text import hub_url, text_in
 from ..model.vocab import HF_MARK_OF
 
@@ -92,18 +91,6 @@ def footnote_refs(ids: list[str]) -> str:
     return "".join(f"[^{ref}]" for ref in ids)
 
 
-def bold_size(label: str, size: str | None) -> str:
-    """A variant label with its size in bold, the way the list writes it (`**172b**-instruct2`).
-
-    A size with an active count the label does not write (`73b-A22b` in `8x13b (73b)`) bolds its total."""
-    if not size:
-        return label
-    for written in (size, without_active(size)):
-        if written in label:
-            return label.replace(written, f"**{written}**", 1)
-    return label
-
-
 def variant_url(variant: Variant, lang: str) -> str:
     if isinstance(variant.url, dict) and lang in variant.url:
         return variant.url[lang]
@@ -113,7 +100,7 @@ def variant_url(variant: Variant, lang: str) -> str:
 
 
 def render_variant(variant: Variant, t: Localizer, text: str | None = None) -> str:
-    label = text if text is not None else bold_size(one_line(t(variant.label)), variant.size)
+    label = text if text is not None else one_line(t(variant.label))
     label = link_label(label)
     url = variant_url(variant, t.lang)
     return f"[{label}]({url})" if url else label
