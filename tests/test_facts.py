@@ -74,6 +74,13 @@ FACTS = [
     ("llm-jp-3.1", "8x13b (73b)-instruct4", "active", 22 * B),
     ("sip-med-llm-sip-jmed-llm-3-8x13b-op-4k-base", None, "params", 73 * B),
     ("sip-med-llm-sip-jmed-llm-3-8x13b-op-4k-base", None, "active", 22 * B),
+    # models built on gpt-oss (21B with 3.6B active, 117B with 5.1B), Qwen3-30B-A3B and DeepSeek-V3 (671B, 37B
+    # active: the RakutenAI-3.0 card)
+    ("gpt-oss-swallow-20b", "20B-RL-v0.1", "params", 21 * B),
+    ("gpt-oss-swallow-20b", "20B-RL-v0.1", "active", 3.6 * B),
+    ("gpt-oss-swallow-120b", "120B-SFT-v0.1", "active", 5.1 * B),
+    ("qwen3-swallow-30b-a3b", "30B-A3B-SFT-v0.2", "active", 3 * B),
+    ("rakuten-ai-3.0", "RakutenAI-3.0", "active", 37 * B),
     # contexts: `7b, 13b: 4,096<br>70b: 8,192`, `base: 4,096<br>chat: 32,768`, …
     ("sarashina2", "7b", "context", 4096),
     ("sarashina2", "13b", "context", 4096),
