@@ -335,3 +335,31 @@ def test_hostile_texts_are_escaped_once(hostile_site: Path) -> None:
             for text in texts:
                 for escaped in ("&lt;", "&quot;", "&#34;"):
                     assert escaped not in text, f"{page}: <{tag}> {text[:120]!r}"
+
+
+def _variant_rows(site: Path, path: str) -> list[list[str]]:
+    """The entry page's variant table as rows of cell texts (header first)."""
+    html = (site / path / "index.html").read_text(encoding="utf-8")
+    table = html[html.index('<table class="variants">') : html.index("</table>", html.index('class="variants"'))]
+    rows = re.findall(r"<tr>(.*?)</tr>", table, re.S)
+    return [
+        [" ".join(re.sub(r"<[^>]+>", " ", cell).split()) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r, re.S)]
+        for r in rows
+    ]
+
+
+def test_entry_pages_show_each_variants_own_facts(site: Path) -> None:
+    # per-variant license and class (`instructモデル: CC BY-NC-SA 4.0`), context and the active count of a mixture
+    rows = _variant_rows(site, "en/models/stockmark/stockmark-13b")
+    assert rows[0] == ["Name", "Parameters", "Context length", "License", "Repository"]
+    assert rows[1][3] == "MIT commercial use"
+    assert rows[2][3] == "CC BY-NC-SA 4.0 non-commercial"
+    rows = _variant_rows(site, "models/research-and-development-center-for-large-language-models/llm-jp-3-moe")
+    assert rows[1][:3] == ["8x1.8b ( 9.3b )", "9.3B（アクティブ 2.9B）", "4,096"]
+    rows = _variant_rows(site, "en/models/sb-intuitions/sarashina2")
+    assert [row[2] for row in rows[1:]] == ["4,096", "4,096", "8,192"]
+    # the list's `(?)`: the class is unknown and the page says why
+    rows = _variant_rows(site, "en/models/lightblue/karasu")
+    assert rows[1][2] == "Apache 2.0 unknown (marked ? in the list: uncertain)"
+    # no empty column: an entry without contexts has no context column
+    assert "Context length" not in rows[0]

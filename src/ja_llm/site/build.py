@@ -415,24 +415,7 @@ class SiteBuilder:
         for key, value in data.extra.items():
             header = next((c.header for c in section.columns if c.key == key), key) if section else key
             field(plain(self.t(header, lang)) or key, inline(self.t(value, lang), notes, links))
-        variants = []
-        for variant in data.variants:
-            size = data.parameters_of(variant)
-            url = (variant.url if isinstance(variant.url, str) else self.t(variant.url, lang)) if variant.url else None
-            href = url or (f"https://huggingface.co/{variant.repo}" if variant.repo else None)
-            variants.append(
-                {
-                    "label": inline(self.t(variant.label, lang)) if variant.label else "",
-                    "size": variant.size or "",
-                    "params": format_params(size.total)
-                    + (f" (active {format_params(size.active)})" if size and size.active else "")
-                    if size
-                    else "",
-                    "href": href if href and safe_url(href) else None,
-                    "target": variant.repo or url or "",
-                    "aliases": ", ".join(variant.aliases),
-                }
-            )
+        variants, columns = self.variant_rows(entry, record, lang)
         for refs in data.footnotes.values():
             for ref in refs:
                 notes.number(ref)
@@ -451,10 +434,44 @@ class SiteBuilder:
             fields=fields,
             licenses=licenses,
             variants=variants,
+            variant_columns=columns,
             notes=note_texts,
             related=self.related(record, lang, ctx),
         )
         self.pages[path + "index.html"] = html
+
+    def variant_rows(
+        self, entry: LoadedEntry, record: dict[str, Any], lang: str
+    ) -> tuple[list[dict[str, Any]], list[str]]:
+        """Each variant with the facts the search decides by (the record's: parameters, active count, context,
+        license and its class), and the columns that have a value for at least one variant."""
+        t = ui(lang)
+        rows = []
+        for variant, facts in zip(entry.data.variants, record["variants"], strict=False):
+            url = (variant.url if isinstance(variant.url, str) else self.t(variant.url, lang)) if variant.url else None
+            href = url or (f"https://huggingface.co/{variant.repo}" if variant.repo else None)
+            params = format_params(facts["params"]) if facts["params"] else ""
+            if params and facts["active"] and facts["active"] != facts["params"]:
+                params = t["active_params"].format(total=params, n=format_params(facts["active"]))
+            license_ = self.catalog.licenses.get(facts["license"]) if facts["license"] else None
+            commercial = facts["commercial"]
+            rows.append(
+                {
+                    "label": inline(self.t(variant.label, lang)) if variant.label else "",
+                    "params": params,
+                    "context": f"{facts['context']:,}" if facts["context"] else "",
+                    "license": plain(self.t(license_.name, lang)) if license_ else "",
+                    "commercial": commercial or "",
+                    "class_label": t[f"commercial_class_{commercial}"] if commercial else "",
+                    "uncertain": commercial != facts["commercial_stated"],
+                    "href": href if href and safe_url(href) else None,
+                    "target": variant.repo or url or "",
+                    "aliases": ", ".join(variant.aliases),
+                }
+            )
+        wanted = {"params": "params", "context": "context", "license": "class_label", "repo": "target"}
+        columns = ["label"] + [name for name, key in wanted.items() if any(row[key] for row in rows)]
+        return rows, columns
 
     def related(self, record: dict[str, Any], lang: str, ctx: dict[str, Any]) -> list[dict[str, Any]]:
         t = ui(lang)
