@@ -191,3 +191,13 @@ def test_active_compares_the_active_parameters_of_a_mixture() -> None:
     assert "tanuki-8-8b:v1.0" in found
     assert "llm-jp-3-moe:8x13b (73b)" not in found  # 22B active
     assert "rakuten-ai-2.0:8x7B" not in _ids("--max-params", "15b")
+
+
+def test_license_classes_follow_the_license_texts() -> None:
+    # Japanese Stable VLM: its card leaves commercial use to a paid membership, so the license grants none
+    found = [r["id"] for r in _run("search", "--commercial", "any", "--json")]
+    assert "models/stability-ai/japanese-stable-vlm" not in found
+    # PLaMo Community License: commercial use under a revenue limit and registration
+    plamo = _run("search", "--license", "plamo-community", "--json")
+    assert plamo
+    assert {v["commercial"] for r in plamo for v in r["variants"]} == {"conditional"}

@@ -258,3 +258,10 @@ def test_a_size_that_only_multiplies_the_experts_is_a_warning(catalog_dir: Path)
     replace(catalog_dir, ALPHA, 'size = "8x7b"\n', 'size = "8x7b (47b-A13b)"\n')
     warnings = [str(p) for p in collect(catalog_dir)[1] if p.severity == "warning"]
     assert not any("multiplies the experts" in w for w in warnings), warnings
+
+
+def test_a_conditional_license_without_conditions_is_a_warning(catalog_dir: Path) -> None:
+    with (catalog_dir / "licenses.toml").open("a", encoding="utf-8") as handle:
+        handle.write('\n[[license]]\nid = "vague"\nname = "Vague License"\ncommercial = "conditional"\n')
+    warnings = [str(p) for p in collect(catalog_dir)[1] if p.severity == "warning"]
+    assert any("'vague' is conditional but does not say its conditions" in w for w in warnings), warnings

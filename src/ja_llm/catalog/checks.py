@@ -110,6 +110,7 @@ def check_references(
             parent = sections[parent].parent
 
     _check_organization_names(c, root, orgs, texts.get("organizations.toml", ""))
+    _check_license_conditions(c, root, licenses, texts.get("licenses.toml", ""))
     repo_owner: dict[str, str] = {}
     for entry in entries.values():
         data, text, path = entry.data, entry.text, entry.path
@@ -188,6 +189,19 @@ def _check_organization_names(c: Collector, root: Path, orgs: dict[str, Organiza
                     f"{org.id!r} has the name of {other!r}: one organization, one id (merge them)",
                     "warning",
                 )
+
+
+def _check_license_conditions(c: Collector, root: Path, licenses: dict[str, License], text: str) -> None:
+    """A `conditional` license says in `conditions` what its conditions are (the rule in CONTRIBUTING)."""
+    for index, lic in enumerate(licenses.values()):
+        if lic.commercial == "conditional" and not lic.conditions:
+            c.add(
+                root / "licenses.toml",
+                locate(text, ("license", index, "commercial")),
+                f"license.{index}.conditions",
+                f"{lic.id!r} is conditional but does not say its conditions (add `conditions`)",
+                "warning",
+            )
 
 
 _REGISTRY_OF_FIELD = {

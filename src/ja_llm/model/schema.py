@@ -329,8 +329,29 @@ class License(Strict):
     )
     conditions: Text | None = Field(
         default=None,
-        description="A short note on the conditions of commercial use (for `conditional`).",
-        json_schema_extra={"description_ja": "商用利用の条件の短い説明（`conditional` のとき）。"},
+        description=(
+            "One line on what a commercial user must know: the conditions of a `conditional` license, or what "
+            "decides a `yes` or `no` one when it is not plain."
+        ),
+        json_schema_extra={
+            "description_ja": (
+                "商用利用者が知るべきことの1行: `conditional` の条件、または `yes`/`no` の判断が自明でないときの根拠。"
+            )
+        },
+    )
+    checked: str | None = Field(
+        default=None,
+        pattern=r"^\d{4}-\d{2}-\d{2}$",
+        description=(
+            "The date (`2026-11-29`) the class and `conditions` were last checked clause by clause against the "
+            "license's own text at `url`; absent when they were not (a summary or model card only)."
+        ),
+        json_schema_extra={
+            "description_ja": (
+                "分類と `conditions` を `url` のライセンス本文と条項ごとに照合した最後の日付（`2026-11-29`）。"
+                "本文で確認していない（要約やモデルカードのみ）場合は書かない。"
+            )
+        },
     )
     aliases: list[NonEmpty] = Field(
         default=[],

@@ -67,6 +67,8 @@ def entry_text(catalog: Catalog, entry: LoadedEntry, lang: str) -> str:
         conditions = f" — {plain(text_in(lic.conditions, lang))}" if lic and lic.conditions else ""
         if ref.note:
             conditions += f" {plain(text_in(ref.note, lang))}"
+        if lic and lic.checked:
+            conditions += f" (checked against the license text {lic.checked})"
         lines.append(f"  {'license:':<14} {scope}{name} [commercial use: {commercial}]{conditions}")
     if d.variants:
         lines.append("  variants:")

@@ -201,6 +201,7 @@ class SiteBuilder:
                     "commercial": commercial,
                     "class_label": t[f"commercial_class_{commercial}"],
                     "conditions": plain(self.t(lic.conditions, lang)) if lic and lic.conditions else None,
+                    "checked": t["license_checked"].format(date=lic.checked) if lic and lic.checked else None,
                 }
             )
         return rows
