@@ -215,7 +215,7 @@ def test_search_exact_name_ranks_first() -> None:
     assert any(item["name"]["ja"] == "Sarashina2" for item in everything)
     items = _json(run("search", "Sarashina2", "--json"))
     assert len(items) > 1
-    assert items[0]["name"] == {"ja": "Sarashina2", "en": "Sarashina2"}
+    assert items[0]["name"] == {"ja": "Sarashina2", "en": "Sarashina2", "fr": "Sarashina2"}
     assert items[0]["id"] == OTHER_ENTRY
 
 

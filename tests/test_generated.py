@@ -19,13 +19,14 @@ LISTS = ROOT / "list"
 def test_committed_lists_are_current() -> None:
     result = CliRunner().invoke(main, ["build", "--check", "--lists", str(LISTS)])
     assert result.exit_code == 0, result.output
-    assert "2 generated file(s) are current" in result.output
+    assert "3 generated file(s) are current" in result.output
 
 
 def test_readme_links_to_the_generated_lists() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "(list/README.md)" in readme
     assert "(list/en/README.md)" in readme
+    assert "(list/fr/README.md)" in readme
 
 
 def test_check_fails_after_an_unrendered_edit(tmp_path: Path) -> None:
@@ -59,6 +60,7 @@ def test_build_writes_every_language_into_the_output_folder(tmp_path: Path) -> N
     catalog = Catalog.load()
     assert (out / "list" / "README.md").read_text(encoding="utf-8") == render_markdown(catalog, "ja")
     assert (out / "list" / "en" / "README.md").read_text(encoding="utf-8") == render_markdown(catalog, "en")
+    assert (out / "list" / "fr" / "README.md").read_text(encoding="utf-8") == render_markdown(catalog, "fr")
 
 
 def test_missing_translation_renders_japanese_with_a_marker(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ other request is aborted and reported) and that records console errors, page err
 dialogs; a test on the normal site fails at teardown when any of them happened.
 
 The client-side contract (src/ja_llm/site/assets/app.js): `form#facets` with controls named like the CLI
-filters, `tbody#entry-rows > tr[data-id]` rows hidden with `hidden`, `#result-count`, `a#lang-switch`,
+filters, `tbody#entry-rows > tr[data-id]` rows hidden with `hidden`, `#result-count`, `a.lang-switch`,
 `#reset-filters`; after each update `document.documentElement.dataset.ready === "1"` and
 `window.__jaLlm = {lastUpdateMs, matches, shown}`; the state is the URL's query string. The index shows the
 first `<tbody data-page-size>` matches (`shown`) until `#show-all` is clicked; without JavaScript every row
@@ -303,33 +303,43 @@ def test_loading_a_url_restores_the_filters(page: Any, base_url: str) -> None:
 
 
 def test_the_language_switch_keeps_the_filters(page: Any, base_url: str) -> None:
+    """ja -> en -> fr -> ja: each language link carries the filters, including a change made on the way."""
     params = {"developer": "sb-intuitions", "year": "2025"}
     open_index(page, base_url + "?" + query_string(params))
     before = visible_ids(page)
     assert before
-    href = page.get_attribute("a#lang-switch", "href") or ""
+    assert page.locator("a.lang-switch").count() == 2  # every other language
+    href = page.get_attribute("a.lang-switch[hreflang=en]", "href") or ""
     assert urlsplit(href).path == "en/", href
     assert query_of(href) == query_of(page.url) == {"developer": ["sb-intuitions"], "year": ["2025"]}
 
-    page.click("a#lang-switch")
+    page.click("a.lang-switch[hreflang=en]")
     page.wait_for_url(lambda url: urlsplit(url).path == "/en/")
     wait_ready(page)
-    assert urlsplit(page.url).path == "/en/"
     assert query_of(page.url) == {"developer": ["sb-intuitions"], "year": ["2025"]}
     assert page.get_attribute("html", "lang") == "en"
     assert visible_ids(page) == before
     assert page.input_value("select[name=developer]") == "sb-intuitions"
 
-    # the switch follows later changes too, and leads back
+    # the links follow later changes too
     update(page, lambda: page.select_option("select[name=year]", "2024"))
-    back = page.get_attribute("a#lang-switch", "href") or ""
-    assert urlsplit(back).path == "../"
-    assert query_of(back) == {"developer": ["sb-intuitions"], "year": ["2024"]}
+    href = page.get_attribute("a.lang-switch[hreflang=fr]", "href") or ""
+    assert urlsplit(href).path == "../fr/"
+    assert query_of(href) == {"developer": ["sb-intuitions"], "year": ["2024"]}
     shown = visible_ids(page)
-    page.click("a#lang-switch")
+    page.click("a.lang-switch[hreflang=fr]")
+    page.wait_for_url(lambda url: urlsplit(url).path == "/fr/")
+    wait_ready(page)
+    assert page.get_attribute("html", "lang") == "fr"
+    assert visible_ids(page) == shown
+    assert page.input_value("select[name=year]") == "2024"
+    assert page.locator("label[for=f-developer]").text_content() == "Développeur"
+
+    back = page.get_attribute("a.lang-switch[hreflang=ja]", "href") or ""
+    assert urlsplit(back).path == "../"
+    page.click("a.lang-switch[hreflang=ja]")
     page.wait_for_url(lambda url: urlsplit(url).path == "/")
     wait_ready(page)
-    assert urlsplit(page.url).path == "/"
     assert page.get_attribute("html", "lang") == "ja"
     assert visible_ids(page) == shown
     assert_listed(page, cli_ids({"developer": "sb-intuitions", "year": "2024"}))
@@ -352,14 +362,14 @@ PARITY = [
 ]
 
 
-@pytest.mark.parametrize("lang", ["ja", "en"])
+@pytest.mark.parametrize("lang", ["ja", "en", "fr"])
 @pytest.mark.parametrize("params", PARITY, ids=lambda p: query_string(p))
 def test_site_and_cli_list_the_same_entries(page: Any, base_url: str, params: dict[str, str], lang: str) -> None:
     result = CliRunner().invoke(main, ["search", *cli_args(params), "--ids", "--lang", lang])
     assert result.exit_code == 0, result.output
     expected = result.stdout.split()
     assert expected, f"the query {params} should find something"
-    open_index(page, base_url + ("en/" if lang == "en" else "") + "?" + query_string(params))
+    open_index(page, base_url + ("" if lang == "ja" else f"{lang}/") + "?" + query_string(params))
     assert_listed(page, expected)
     assert query_of(page.url) == {name: [value] for name, value in params.items()}  # the state stays in the URL
     for name, value in params.items():
@@ -395,7 +405,7 @@ def test_an_entry_page_shows_its_variants_and_licenses(page: Any, base_url: str)
     assert "Sparse Upcycling で学習" in body
     assert "ライセンス" in body
 
-    page.click("a#lang-switch")
+    page.click("a.lang-switch[hreflang=en]")
     page.wait_for_url(re.compile(r"/en/" + re.escape(ENTRY) + "/$"))
     assert page.get_attribute("html", "lang") == "en"
     assert page.locator('table.variants a[href="https://huggingface.co/sbintuitions/sarashina2-8x70b"]').count() == 1

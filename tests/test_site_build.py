@@ -41,29 +41,32 @@ def pages(site: Path) -> dict[str, object]:
     return {page_path(site, p): parse(p) for p in html_pages(site)}
 
 
+LANGUAGES = Catalog.load().info.languages
+PREFIXES = ["" if i == 0 else f"{lang}/" for i, lang in enumerate(LANGUAGES)]  # the first language at the root
+
+
 def _language(path: str) -> str:
-    return "en" if path.startswith("en/") else "ja"
+    return next((lang for lang in LANGUAGES[1:] if path.startswith(f"{lang}/")), LANGUAGES[0])
 
 
 # --- pages -------------------------------------------------------------------------------------------------
 
 
-def test_every_entry_has_a_page_in_both_languages_at_its_id(site: Path, catalog: Catalog) -> None:
+def test_every_entry_has_a_page_in_every_language_at_its_id(site: Path, catalog: Catalog) -> None:
     missing = [
         f"{prefix}{entry_id}/index.html"
         for entry_id in catalog.entries
-        for prefix in ("", "en/")
+        for prefix in PREFIXES
         if not (site / prefix / entry_id / "index.html").is_file()
     ]
     assert not missing, missing[:10]
-    assert (site / ENTRY / "index.html").is_file()
-    assert (site / "en" / ENTRY / "index.html").is_file()
-    for section_id in catalog.sections:
-        assert (site / "sections" / section_id / "index.html").is_file(), section_id
-        assert (site / "en" / "sections" / section_id / "index.html").is_file(), section_id
-    for fixed in ("", "benchmarks/", "papers/", "about/"):
-        assert (site / fixed / "index.html").is_file(), fixed
-        assert (site / "en" / fixed / "index.html").is_file(), fixed
+    assert PREFIXES == ["", "en/", "fr/"]
+    for prefix in PREFIXES:
+        assert (site / prefix / ENTRY / "index.html").is_file()
+        for section_id in catalog.sections:
+            assert (site / prefix / "sections" / section_id / "index.html").is_file(), section_id
+        for fixed in ("", "benchmarks/", "papers/", "about/"):
+            assert (site / prefix / fixed / "index.html").is_file(), fixed
 
 
 def test_every_page_has_a_title_a_description_and_its_language(pages: dict) -> None:
@@ -79,12 +82,12 @@ def test_every_page_has_a_title_a_description_and_its_language(pages: dict) -> N
 def test_titles_and_descriptions_of_the_main_pages_differ(pages: dict) -> None:
     """The index, about, benchmarks and papers pages, an entry page and a section page: all different."""
     sample = ["", "about/", "benchmarks/", "papers/", ENTRY + "/", "sections/generative/"]
-    for prefix in ("", "en/"):
+    for prefix in PREFIXES:
         titles = [pages[prefix + p].title for p in sample]
         descriptions = [pages[prefix + p].meta("description")[0] for p in sample]
         assert len(set(titles)) == len(sample), titles
         assert len(set(descriptions)) == len(sample), descriptions
-    assert pages[""].title != pages["en/"].title
+    assert len({pages[prefix].title for prefix in PREFIXES}) == len(PREFIXES)
 
 
 def _duplicates(pages: dict, value) -> dict[str, list[str]]:
@@ -202,13 +205,13 @@ def test_anchor_links_of_catalog_texts_resolve(pages: dict, site: Path) -> None:
 
 
 def test_index_pages_list_every_entry(pages: dict, catalog: Catalog) -> None:
-    for path in ("", "en/"):
+    for path in PREFIXES:
         rows = pages[path].row_ids
         assert len(rows) == len(catalog.entries), path
         assert len(set(rows)) == len(rows)
         assert set(rows) == set(catalog.entries)
         assert pages[path].meta_http_equiv("Content-Security-Policy") == [CSP]
-    assert pages[""].row_ids == pages["en/"].row_ids
+    assert pages[""].row_ids == pages["en/"].row_ids == pages["fr/"].row_ids
 
 
 def test_entries_json_has_every_entry_in_row_order(site: Path, pages: dict, catalog: Catalog) -> None:
@@ -363,3 +366,14 @@ def test_entry_pages_show_each_variants_own_facts(site: Path) -> None:
     assert rows[1][2] == "Apache 2.0 unknown (marked ? in the list: uncertain)"
     # no empty column: an entry without contexts has no context column
     assert "Context length" not in rows[0]
+
+
+def test_french_pages_show_the_french_texts_and_words(site: Path) -> None:
+    page = (site / "fr" / "models" / "stockmark" / "japanesenewsxlnet" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="fr">' in page
+    assert "Articles sur l'économie en japonais (3M articles)" in page  # the entry's text in French
+    assert "Données d&#39;entraînement" in page  # the site's own word, from ui/fr.toml
+    assert 'hreflang="ja" lang="ja">日本語</a>' in page  # every other language, named in itself
+    assert 'hreflang="en" lang="en">English</a>' in page
+    index = (site / "fr" / "index.html").read_text(encoding="utf-8")
+    assert "Catalogue des LLM japonais" in index

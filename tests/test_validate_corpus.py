@@ -265,3 +265,30 @@ def test_a_conditional_license_without_conditions_is_a_warning(catalog_dir: Path
         handle.write('\n[[license]]\nid = "vague"\nname = "Vague License"\ncommercial = "conditional"\n')
     warnings = [str(p) for p in collect(catalog_dir)[1] if p.severity == "warning"]
     assert any("'vague' is conditional but does not say its conditions" in w for w in warnings), warnings
+
+
+def test_translation_coverage_and_the_languages_that_must_be_complete(catalog_dir: Path) -> None:
+    from click.testing import CliRunner
+
+    from ja_llm.cli import main
+
+    replace(catalog_dir, "organizations.toml", 'name = { ja = "アクメ", en = "Acme" }', 'name = { ja = "アクメ" }')
+    replace(catalog_dir, "catalog.toml", 'languages = ["ja", "en"]', 'languages = ["ja", "en"]\ncomplete = ["ja"]')
+    catalog, problems = collect(catalog_dir)
+    assert catalog is not None
+    assert not [p for p in problems if "missing translation" in p.message]  # en need not be complete
+    assert catalog.coverage.missing == {"en": 1}
+    assert catalog.coverage.percent("ja") == 100.0
+    assert catalog.coverage.percent("en") < 100.0
+    runner = CliRunner()
+    result = runner.invoke(main, ["validate", "--strict", "--data", str(catalog_dir)])
+    assert result.exit_code == 0, result.output
+    assert f"translations of {catalog.coverage.texts} texts: ja 100.0%, en " in result.output
+    assert "(1 missing)" in result.output
+    # --complete makes a language required for this run: --strict then fails on the missing text
+    result = runner.invoke(main, ["validate", "--strict", "--complete", "en", "--data", str(catalog_dir)])
+    assert result.exit_code == 1
+    assert "organization.0.name: warning: missing translation: en" in result.output
+    # complete names a language of the list
+    replace(catalog_dir, "catalog.toml", 'complete = ["ja"]', 'complete = ["de"]')
+    assert any("de: not in languages" in line for line in messages(catalog_dir))

@@ -145,15 +145,24 @@ def import_command(
 @main.command("validate")
 @data_option
 @click.option("--strict", is_flag=True, help="Fail on warnings too (missing translations, unclosed links).")
+@click.option(
+    "--complete",
+    "complete",
+    multiple=True,
+    metavar="LANG",
+    help="A language every text must have (repeatable): its missing translations are warnings. "
+    "Default: catalog.toml's `complete`, else every language.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print problems only, no summary.")
 @handle_errors
-def validate_command(data: Path | None, strict: bool, quiet: bool) -> None:
+def validate_command(data: Path | None, strict: bool, complete: tuple[str, ...], quiet: bool) -> None:
     """Check the catalog and print every problem as `path:line: field: message`.
 
     Checks the schema (unknown keys are errors), references to sections, organizations, licenses and
     footnotes, duplicate ids, Hugging Face repo ids used by two entries, malformed repo ids and URLs,
-    unparseable sizes and missing translations (warnings). Exit 1 on any error (or warning with
-    --strict). It never writes.
+    unparseable sizes and missing translations (warnings, for the languages that must be complete), and
+    reports the translation coverage of every language. Exit 1 on any error (or warning with --strict):
+    `--strict --complete fr` fails while a French text is missing. It never writes.
     """
     from collections import Counter
 
@@ -161,7 +170,14 @@ def validate_command(data: Path | None, strict: bool, quiet: bool) -> None:
     from .catalog.location import shipped_catalog
 
     root = data or shipped_catalog()
-    catalog, problems = collect(root)
+    catalog, problems = collect(root, complete=complete or None)
+    if catalog is not None:
+        unknown = [lang for lang in complete if lang not in catalog.info.languages]
+        if unknown:
+            raise click.BadParameter(
+                f"{', '.join(unknown)}: not a language of this catalog (it has {', '.join(catalog.info.languages)})",
+                param_hint="--complete",
+            )
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
     for problem in problems:
@@ -180,6 +196,15 @@ def validate_command(data: Path | None, strict: bool, quiet: bool) -> None:
                 f"{root}: {len(catalog.entries)} entries ({', '.join(f'{k} {n}' for k, n in kinds.most_common())}), "
                 f"{variants} variants, {repos} Hugging Face repos, {len(catalog.sections)} sections, "
                 f"{len(catalog.organizations)} organizations, {len(catalog.licenses)} licenses"
+            )
+            coverage = catalog.coverage
+            click.echo(
+                f"translations of {coverage.texts} texts: "
+                + ", ".join(
+                    f"{lang} {coverage.percent(lang):.1f}%"
+                    + (f" ({coverage.missing[lang]} missing)" if coverage.missing.get(lang) else "")
+                    for lang in catalog.info.languages
+                )
             )
         click.echo(
             f"{len(errors)} error(s), {len(warnings)} warning(s)" + (" (--strict)" if strict and warnings else "")

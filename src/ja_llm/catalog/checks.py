@@ -19,7 +19,7 @@ from ..model.schema import Footnote, License, Organization, Section
 from ..model.sizes import experts_product, size_in_name
 from ..model.text import text_in
 from ..model.vocab import KIND_FOLDERS
-from .core import LoadedEntry
+from .core import Coverage, LoadedEntry
 from .toml import locate
 
 
@@ -27,6 +27,18 @@ class Collector:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.problems: list[Problem] = []
+        self.complete: set[str] | None = None  # languages whose missing texts are warnings (None: every one)
+        self.coverage = Coverage()
+
+    def count_text(self, value: str | dict[str, str], languages: list[str]) -> list[str]:
+        """Count one text for the coverage; the languages it must have and lacks."""
+        self.coverage.texts += 1
+        if isinstance(value, str):
+            return []
+        missing = [lang for lang in languages if lang not in value]
+        for lang in missing:
+            self.coverage.missing[lang] = self.coverage.missing.get(lang, 0) + 1
+        return [lang for lang in missing if self.complete is None or lang in self.complete]
 
     def rel(self, path: Path) -> str:
         try:
@@ -162,7 +174,7 @@ def check_references(
                 repo_owner.setdefault(repo.lower(), entry.id)
             if variant.size and experts_product(variant.size):
                 err(("variants", i, "size"), _EXPERTS_ONLY.format(variant.size), "warning")
-            stated = size_in_name(plain(text_in(variant.label, languages[0])), variant.repo)
+            stated = size_in_name(plain(text_in(variant.label, languages[0] if languages else "")), variant.repo)
             if stated and not (variant.size or data.size):
                 err(("variants", i), f"the label or repo states a size ({stated}) that its facts lack", "warning")
             if variant.repo is None and variant.url is None and data.variants_style != "parens":
@@ -286,6 +298,9 @@ def check_texts(
         ):
             continue
         findings = _text_findings(value, languages, footnotes)
+        required = c.count_text(value, languages)
+        if required:
+            findings.insert(0, ("missing translation: " + ", ".join(required), "warning"))
         if findings:
             full = prefix + loc
             where = locate(text, full)
@@ -318,9 +333,6 @@ def _text_findings(
     found: list[tuple[str, str]] = []
     values = [value] if isinstance(value, str) else list(value.values())
     if isinstance(value, dict):
-        missing = [lang for lang in languages if lang not in value]
-        if missing:
-            found.append(("missing translation: " + ", ".join(missing), "warning"))
         unknown = [lang for lang in value if lang not in languages]
         if unknown:
             found.append(("language not declared in catalog.toml: " + ", ".join(unknown), "warning"))

@@ -25,6 +25,17 @@ class LoadedEntry:
 
 
 @dataclass
+class Coverage:
+    """How many of the catalog's texts each language has (a plain string counts for every language)."""
+
+    texts: int = 0
+    missing: dict[str, int] = field(default_factory=dict)  # language -> texts without it
+
+    def percent(self, lang: str) -> float:
+        return 100.0 * (self.texts - self.missing.get(lang, 0)) / self.texts if self.texts else 100.0
+
+
+@dataclass
 class Catalog:
     root: Path
     info: ListInfo
@@ -34,6 +45,8 @@ class Catalog:
     footnotes: dict[str, Footnote]
     entries: dict[str, LoadedEntry]
     warnings: list[Problem] = field(default_factory=list)
+    ui: dict[str, dict[str, str]] = field(default_factory=dict)  # language -> the site's words (ui/<lang>.toml)
+    coverage: Coverage = field(default_factory=Coverage)  # translations per language
 
     def entry(self, entry_id: str) -> LoadedEntry:
         """An entry by id (`models/llm-jp/llm-jp-3-172b`), by its unambiguous id tail (`llm-jp/llm-jp-3-172b`),

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TypeVar, overload
 
@@ -16,7 +17,7 @@ from .core import Catalog, LoadedEntry
 from .location import shipped_catalog
 from .toml import TomlSyntaxError, locate, read_toml
 from .walk import ENTRY_FOLDERS as WALKED_FOLDERS
-from .walk import walk_catalog
+from .walk import UI_FOLDER, walk_catalog
 
 ENTRY_FOLDERS = tuple(sorted(set(KIND_FOLDERS.values())))
 assert ENTRY_FOLDERS == WALKED_FOLDERS, "the walk and the kinds must name the same entry folders"
@@ -37,12 +38,16 @@ def _read_model(collector: Collector, path: Path, model: type[BaseModel]) -> tup
 
 
 @overload
-def collect(root: Path) -> tuple[Catalog | None, list[Problem]]: ...
+def collect(root: Path, *, complete: Sequence[str] | None = None) -> tuple[Catalog | None, list[Problem]]: ...
 @overload
-def collect(root: Path, cls: type[C]) -> tuple[C | None, list[Problem]]: ...
-def collect(root: Path, cls: type[Catalog] = Catalog) -> tuple[Catalog | None, list[Problem]]:
+def collect(root: Path, cls: type[C], *, complete: Sequence[str] | None = None) -> tuple[C | None, list[Problem]]: ...
+def collect(
+    root: Path, cls: type[Catalog] = Catalog, *, complete: Sequence[str] | None = None
+) -> tuple[Catalog | None, list[Problem]]:
     """Read and check a catalog folder: the catalog (None when a registry file is unusable) and every problem.
-    `cls` is the class of the catalog made (a subclass of Catalog, such as the API's)."""
+    `cls` is the class of the catalog made (a subclass of Catalog, such as the API's). A text missing in a
+    language of `complete` (default: catalog.toml's `complete`, else every language) is a warning; the
+    others are counted in the catalog's `coverage`."""
     root = Path(root)
     if not root.is_dir() or not (root / "catalog.toml").is_file():
         raise CatalogNotFound(f"{root}: not a catalog folder (no catalog.toml)")
@@ -85,7 +90,8 @@ def collect(root: Path, cls: type[Catalog] = Catalog) -> tuple[Catalog | None, l
     walk = walk_catalog(root)
     for rel, message in walk.problems:
         c.add(root / rel, 0, "(file)", message)
-    for path in (root / rel for rel, _ in walk.files if "/" in rel):
+    ui_files = [root / rel for rel, _ in walk.files if rel.startswith(UI_FOLDER + "/")]
+    for path in (root / rel for rel, _ in walk.files if "/" in rel and not rel.startswith(UI_FOLDER + "/")):
         entry_id = path.relative_to(root).with_suffix("").as_posix()
         entry, text = _read_model(c, path, Entry)
         if isinstance(entry, Entry):
@@ -99,7 +105,11 @@ def collect(root: Path, cls: type[Catalog] = Catalog) -> tuple[Catalog | None, l
                 "unknown catalog file (entries live in " + ", ".join(f"{f}/" for f in ENTRY_FOLDERS) + ")",
             )
 
-    languages = list(info.languages) if info else ["ja"]
+    languages = list(info.languages) if info else []
+    if complete is not None:
+        c.complete = set(complete)
+    elif info is not None and info.complete is not None:
+        c.complete = set(info.complete)
     # A registry file that failed to load is reported once; references to it are not checked.
     unusable = {name for name, model in loaded.items() if model is None and (root / name).exists()}
     check_references(c, root, sections, orgs, licenses, footnotes, entries, texts, languages, unusable)
@@ -115,12 +125,42 @@ def collect(root: Path, cls: type[Catalog] = Catalog) -> tuple[Catalog | None, l
         for index, item in enumerate(items.values()):
             check_texts(c, root / name, texts.get(name, ""), item, languages, footnotes, prefix=(key, index))
 
+    ui = _read_ui(c, root, ui_files, languages)
     errors = [p for p in c.problems if p.severity == "error"]
-    catalog = cls(root, info, sections, orgs, licenses, footnotes, entries) if info and not errors else None
+    catalog = cls(root, info, sections, orgs, licenses, footnotes, entries, ui=ui) if info and not errors else None
     problems = sorted(set(c.problems), key=lambda p: (p.path, p.line, p.field, p.message))
     if catalog is not None:
         catalog.warnings = [p for p in problems if p.severity == "warning"]
+        catalog.coverage = c.coverage
     return catalog, problems
+
+
+def _read_ui(c: Collector, root: Path, paths: list[Path], languages: list[str]) -> dict[str, dict[str, str]]:
+    """`ui/<lang>.toml`: the website's interface words in a language, flat `key = "text"` lines that add to or
+    replace the site's own (a language the site does not ship is then a data change)."""
+    ui: dict[str, dict[str, str]] = {}
+    for path in paths:
+        lang = path.stem
+        rel = path.relative_to(root).as_posix()
+        if path.parent != root / UI_FOLDER or path.suffix != ".toml":
+            c.add(path, 0, "(file)", f"{rel}: the interface words live in {UI_FOLDER}/<language>.toml")
+            continue
+        if lang not in languages:
+            c.add(path, 0, "(file)", f"{lang!r} is not a language of the list (catalog.toml languages)")
+            continue
+        try:
+            data, text = read_toml(path)
+        except TomlSyntaxError as exc:
+            c.add(path, exc.line, "(file)", exc.message)
+            continue
+        words = {}
+        for key, value in data.items():
+            if isinstance(value, str) and value.strip():
+                words[key] = value
+            else:
+                c.add(path, locate(text, (key,)), key, "expected a non-empty string (the word shown)")
+        ui[lang] = words
+    return ui
 
 
 def _unique(c: Collector, path: Path, text: str, key: str, items: list) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 ENTRY_FOLDERS = ("benchmarks", "models", "papers")
+UI_FOLDER = "ui"  # the website's interface words per language (`ui/<lang>.toml`), added to the site's own
 
 
 class Walk(NamedTuple):
@@ -37,11 +38,11 @@ def walk_catalog(root: Path) -> Walk:
             except OSError:
                 is_dir = False
             if is_dir:
-                if rel or entry.name in ENTRY_FOLDERS:
+                if rel or entry.name in (*ENTRY_FOLDERS, UI_FOLDER):
                     scan(entry.path, path)
                 continue
             if not entry.name.endswith(".toml"):
-                if entry.is_symlink() and (rel or entry.name in ENTRY_FOLDERS):
+                if entry.is_symlink() and (rel or entry.name in (*ENTRY_FOLDERS, UI_FOLDER)):
                     problems.append((path, "a symlinked folder is not followed (copy the files instead)"))
                 continue
             try:

@@ -658,9 +658,11 @@ def build_catalog(
     if title is None:  # a list needs a title: the README's file name stands in, with a warning
         title = base.path.stem
         warnings.append(Skip(1, f"no title (a `# ` heading): the title is the file name {title!r}"))
+    names = {lang: name for lang, doc in docs.items() if (name := _own_language_name(doc.preamble))}
     info: dict[str, Any] = {
         "title": title,
         "languages": languages,
+        "language_names": names or None,
         "preamble": texts({lang: "\n".join(_content_lines(doc.preamble)) for lang, doc in docs.items()}),
     }
     licenses = registry.licenses
@@ -714,6 +716,17 @@ def write_catalog(catalog: BuiltCatalog, folder: Path) -> None:
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")  # the schema's Id
 _LANGUAGE_SWITCH = re.compile(r"^\[ .*\]$")  # `[ [**English**](./en/) | 日本語 ]`
 _TOC_ITEM = re.compile(r"^\s*- \[.*\]\(#[^)\s]+\)$")  # `  - [汎用](#generative-general)`
+
+
+def _own_language_name(preamble: list[str]) -> str | None:
+    """The name a README gives its own language: the one item of its language switch that is not a link
+    (`[ [**English**](./en/) | 日本語 ]` -> `日本語`)."""
+    first = next((line.strip() for line in preamble if line.strip()), "")
+    if not _LANGUAGE_SWITCH.match(first):
+        return None
+    items = [item.strip() for item in first[1:-1].split("|")]
+    own = [plain(item).strip() for item in items if "](" not in item and plain(item).strip()]
+    return own[0] if len(own) == 1 else None
 
 
 def _content_lines(preamble: list[str]) -> list[str]:

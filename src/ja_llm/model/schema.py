@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from .sizes import Size, parse_size
 from .vocab import COLUMN_KEYS, COMMERCIAL_CLASSES, HF_STATUSES, KINDS, MODEL_KINDS
@@ -96,13 +96,39 @@ class ListInfo(Strict):
     languages: list[LangCode] = Field(
         min_length=1,
         description=(
-            'The list\'s language codes (`["ja", "en"]`). Every text is written in each of them; a missing translation '
-            "is a warning of `ja-llm validate`."
+            'The list\'s language codes (`["ja", "en", "fr"]`), the main language first: a text missing in a language '
+            "is shown in the first one that has it, in this order."
         ),
         json_schema_extra={
             "description_ja": (
-                'リストの言語コード（`["ja", "en"]`）。すべてのテキストはこれらの言語ごとに書く。翻訳が欠けていると '
-                "`ja-llm validate` が警告する。"
+                'リストの言語コード（`["ja", "en", "fr"]`）。主言語を先頭に書く。ある言語にないテキストは、この順で'
+                "最初にある言語のものを表示する。"
+            )
+        },
+    )
+    language_names: dict[LangCode, NonEmpty] = Field(
+        default={},
+        description=(
+            'Each language\'s name in itself (`{ ja = "日本語", en = "English" }`), shown by the language switches '
+            "of the lists and the site; a language without one shows its code."
+        ),
+        json_schema_extra={
+            "description_ja": (
+                '各言語のその言語での名前（`{ ja = "日本語", en = "English" }`）。'
+                "一覧とサイトの言語切り替えに表示する。ない言語はコードを表示する。"
+            )
+        },
+    )
+    complete: list[LangCode] | None = Field(
+        default=None,
+        description=(
+            "The languages every text must have: a missing translation in one of them is a warning of "
+            "`ja-llm validate` (default: every language). The others are reported as translation coverage."
+        ),
+        json_schema_extra={
+            "description_ja": (
+                "すべてのテキストが揃っているべき言語。これらの言語の翻訳が欠けていると `ja-llm validate` が警告する"
+                "（既定: すべての言語）。それ以外の言語は翻訳率として報告する。"
             )
         },
     )
@@ -120,6 +146,21 @@ class ListInfo(Strict):
         description="Markdown after the last section, before the footnotes." + _RAW_HTML_KEPT,
         json_schema_extra={"description_ja": "最後のセクションの後、脚注の前に置く Markdown。" + _RAW_HTML_KEPT_JA},
     )
+
+    @model_validator(mode="after")
+    def _known_languages(self) -> ListInfo:
+        named = [*self.language_names, *(self.complete or [])]
+        unknown = [lang for lang in dict.fromkeys(named) if lang not in self.languages]
+        if unknown:
+            raise ValueError(f"{', '.join(unknown)}: not in languages {self.languages}")
+        return self
+
+    def name_of(self, lang: str) -> str:
+        """A language's name in itself (its code when the list gives none)."""
+        return self.language_names.get(lang, lang)
+
+    def must_be_complete(self, lang: str) -> bool:
+        return self.complete is None or lang in self.complete
 
 
 # --- sections --------------------------------------------------------------------------------------------

@@ -13,7 +13,10 @@ from ..model.schema import Entry, LicenseRef, Variant
 from ..model.text import hub_url, text_in
 from ..model.vocab import HF_MARK_OF
 
-UNTRANSLATED = '<sup title="untranslated">ja</sup>'
+
+def untranslated(lang: str) -> str:
+    """The mark after a text shown in another language than the list's: that language's code."""
+    return f'<sup title="untranslated">{lang}</sup>'
 
 
 @dataclass
@@ -34,10 +37,11 @@ class Localizer:
             return escape(value)
         if self.lang in value:
             return escape(value[self.lang])
-        text = escape(value.get(self.fallback) or next(iter(value.values()), ""))
-        if self.lang != self.fallback:
+        shown = self.fallback if value.get(self.fallback) else next((k for k, v in value.items() if v), self.fallback)
+        text = escape(value.get(shown, ""))
+        if self.lang != shown:
             self.missing.append(where)
-            return f"{text}{UNTRANSLATED}"
+            return f"{text}{untranslated(shown)}"
         return text
 
 

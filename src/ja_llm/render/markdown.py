@@ -18,7 +18,6 @@ from ..model.schema import Section
 from ..model.text import text_in
 from .cells import CellRenderer, Localizer, block_safe, escape_cell, link_label, one_line, variant_url
 
-LANGUAGE_NAMES = {"ja": "日本語", "en": "English", "fr": "Français", "zh": "中文", "ko": "한국어"}
 # A footnote reference; `[^1]:` at the start of a line is a definition, elsewhere (`Instruction Tuning[^11]:`)
 # it is a reference followed by a colon.
 _FOOTNOTE_REF = re.compile(r"(?m)(?<!^)\[\^([^\[\]\s]+)\]|\[\^([^\[\]\s]+)\](?!:)")
@@ -81,7 +80,7 @@ def render_markdown(catalog: Catalog, lang: str) -> str:
     here = posixpath.dirname(list_path(lang, languages))
     links = []
     for other in languages:
-        name = LANGUAGE_NAMES.get(other, other)
+        name = catalog.info.name_of(other)
         if other == lang:
             links.append(name)
         else:

@@ -31,7 +31,7 @@ from ..model.units import format_params, params_range
 from ..search import query
 from ..search.records import build_meta, build_records
 from .html import FootnoteRefs, LinkMap, block, inline, plain, safe_url
-from .i18n import ui
+from .i18n import Interface
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -93,6 +93,7 @@ class SiteBuilder:
             for section_id in record["sections"]:
                 self.by_section.setdefault(section_id, []).append(record)
         self.env = _environment()
+        self.ui = Interface(catalog)
         self.pages: dict[str, str] = {}  # path -> html
 
     # --- helpers ---------------------------------------------------------------------------------------
@@ -106,8 +107,7 @@ class SiteBuilder:
         root = "../" * depth
         base = _lang_base(lang, self.languages)
         inner = path[len(base) :] if base and path.startswith(base) else path
-        other = next((other for other in self.languages if other != lang), lang)
-        t = ui(lang)
+        t = self.ui(lang)
         return {
             "lang": lang,
             "root": root,
@@ -116,12 +116,14 @@ class SiteBuilder:
             "csp": CSP,
             "page_title": f"{title} — {t['site_name']}" if title != t["site_name"] else title,
             "description": description[:300],
-            "switch_href": root + _lang_base(other, self.languages) + inner,
-            "switch_lang": other,
             "alternates": [
-                {"lang": other_lang, "href": root + _lang_base(other_lang, self.languages) + inner}
-                for other_lang in self.languages
-                if other_lang != lang
+                {
+                    "lang": other,
+                    "name": self.catalog.info.name_of(other),
+                    "href": root + _lang_base(other, self.languages) + inner,
+                }
+                for other in self.languages
+                if other != lang
             ],
         }
 
@@ -182,7 +184,7 @@ class SiteBuilder:
     def license_rows(
         self, entry: LoadedEntry, lang: str, notes: FootnoteRefs | None, links: LinkMap | None = None
     ) -> list[dict[str, Any]]:
-        t = ui(lang)
+        t = self.ui(lang)
         rows = []
         for ref in entry.data.licenses:
             lic = self.catalog.licenses.get(ref.id) if ref.id else None
@@ -210,7 +212,7 @@ class SiteBuilder:
 
     def index_page(self, lang: str) -> None:
         path = _lang_base(lang, self.languages)
-        t = ui(lang)
+        t = self.ui(lang)
         info = self.catalog.info
         title = plain(self.t(info.title, lang))
         ctx = self.context(lang, path, title, t["about_intro"] + " " + title)
@@ -265,7 +267,7 @@ class SiteBuilder:
     def facets(self, lang: str) -> list[dict[str, Any]]:
         """The index page's controls, one per filter that has one (in the order of FILTERS): `select` with
         options (value, label) or `checkbox`."""
-        t = ui(lang)
+        t = self.ui(lang)
         out = []
         for spec in query.FILTERS:
             kind = spec.parser.kind
@@ -293,7 +295,7 @@ class SiteBuilder:
 
     def _catalog_options(self, source: str, lang: str) -> list[dict[str, str]]:
         """The options of a facet whose values come from the catalog."""
-        t = ui(lang)
+        t = self.ui(lang)
         records = self.records
         if source == "sections":
             kinds = list(dict.fromkeys(r["kind"] for r in records))
@@ -359,7 +361,7 @@ class SiteBuilder:
     def entry_page(self, entry: LoadedEntry, lang: str) -> None:
         record = self.by_id[entry.id]
         data = entry.data
-        t = ui(lang)
+        t = self.ui(lang)
         path = _lang_base(lang, self.languages) + entry.id + "/"
         name = plain(self.t(data.name, lang))
         title = self.titles[lang].get(entry.id)
@@ -446,7 +448,7 @@ class SiteBuilder:
     ) -> tuple[list[dict[str, Any]], list[str]]:
         """Each variant with the facts the search decides by (the record's: parameters, active count, context,
         license and its class), and the columns that have a value for at least one variant."""
-        t = ui(lang)
+        t = self.ui(lang)
         rows = []
         for variant, facts in zip(entry.data.variants, record["variants"], strict=False):
             url = (variant.url if isinstance(variant.url, str) else self.t(variant.url, lang)) if variant.url else None
@@ -475,7 +477,7 @@ class SiteBuilder:
         return rows, columns
 
     def related(self, record: dict[str, Any], lang: str, ctx: dict[str, Any]) -> list[dict[str, Any]]:
-        t = ui(lang)
+        t = self.ui(lang)
         groups = []
         seen: dict[str, dict[str, Any]] = {}
         for dev in record["developers"]:
@@ -506,7 +508,7 @@ class SiteBuilder:
         title = self.section_title(section_id, lang)
         trail = self.section_path(section_id, lang)
         count = len(self.by_section.get(section_id, []))
-        ctx = self.context(lang, path, trail, f"{trail}: {ui(lang)['result_many'].replace('{n}', str(count))}")
+        ctx = self.context(lang, path, trail, f"{trail}: {self.ui(lang)['result_many'].replace('{n}', str(count))}")
         self.pages[path + "index.html"] = self.env.get_template("section.html.j2").render(
             **ctx,
             title=title,
@@ -543,7 +545,7 @@ class SiteBuilder:
 
     def kind_page(self, kind: str, folder: str, lang: str) -> None:
         """The benchmarks or papers page: every section of that kind with its entries."""
-        t = ui(lang)
+        t = self.ui(lang)
         path = _lang_base(lang, self.languages) + f"{folder}/"
         title = t[folder]
         ctx = self.context(lang, path, title, title)
@@ -554,7 +556,7 @@ class SiteBuilder:
         )
 
     def about_page(self, lang: str) -> None:
-        t = ui(lang)
+        t = self.ui(lang)
         path = _lang_base(lang, self.languages) + "about/"
         ctx = self.context(lang, path, t["about"], t["about_intro"])
         info = self.catalog.info

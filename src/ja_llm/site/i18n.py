@@ -1,186 +1,45 @@
 """The website's own interface words (labels, buttons, headings) per language.
 
-The catalog's texts come from the catalog; these are only the words of the site's chrome. A language
-missing here falls back to English.
+The words are data: `ui/<lang>.toml` beside this module for the languages the site ships, and a catalog's own
+`ui/<lang>.toml` (loaded with the catalog) that adds a language or replaces words. No code here names a
+language: a word a language lacks is taken from the first language of the catalog that has it, so adding a
+language to a catalog is a data change. The catalog's texts come from the catalog; these are only the words
+of the site's chrome.
 """
 
 from __future__ import annotations
 
-UI: dict[str, dict[str, str]] = {
-    "ja": {
-        "site_name": "日本語LLMカタログ",
-        "search": "検索",
-        "search_placeholder": "モデル名・開発元・リポジトリ・学習データ",
-        "filters": "絞り込み",
-        "reset": "条件をクリア",
-        "remove": "（解除）",
-        "any": "すべて",
-        "section": "分類",
-        "commercial": "商用利用",
-        "commercial_yes": "可",
-        "commercial_any": "可または条件付き",
-        "license": "ライセンス",
-        "min_params": "パラメータ数（以上）",
-        "max_params": "パラメータ数（以下）",
-        "year": "公開年",
-        "developer": "開発元",
-        "arch": "アーキテクチャ",
-        "domain": "ドメイン",
-        "min_context": "コンテキスト長（以上）",
-        "hf": "Hugging Face に重みあり",
-        "active": "MoE はアクティブパラメータで比較",
-        "include_uncertain": "「(?)」付きのライセンスも商用利用可として数える",
-        "sort": "並び順",
-        "sort_catalog": "カタログ順",
-        "sort_params": "パラメータ数",
-        "sort_year": "公開年",
-        "sort_name": "名前",
-        "desc": "降順",
-        "result_one": "{n} 件",
-        "result_many": "{n} 件",
-        "name": "名前",
-        "kind": "種類",
-        "params": "パラメータ数",
-        "licenses": "ライセンス",
-        "repos": "Hugging Face",
-        "entries": "エントリー",
-        "home": "一覧",
-        "sections": "分類",
-        "benchmarks": "ベンチマーク",
-        "papers": "論文",
-        "about": "このサイトについて",
-        "variants": "モデル",
-        "label": "名称",
-        "size": "サイズ",
-        "repo": "リポジトリ",
-        "link": "リンク",
-        "context": "コンテキスト長",
-        "active_params": "{total}（アクティブ {n}）",
-        "license_checked": "ライセンス本文と照合: {date}",
-        "uncertain": "（一覧では「?」付き: 不確か）",
-        "training_data": "学習データ",
-        "architecture": "アーキテクチャ",
-        "base_model": "ベースモデル",
-        "merged_from": "マージ元",
-        "description": "説明",
-        "platform": "プラットフォーム",
-        "venue": "会議/ジャーナル",
-        "date": "初出時期",
-        "paper": "論文",
-        "hf_status": "Hugging Face",
-        "notes": "注記",
-        "related": "関連するエントリー",
-        "same_developer": "同じ開発元",
-        "same_base_model": "同じベースモデル",
-        "commercial_class_yes": "商用可",
-        "commercial_class_no": "商用不可",
-        "commercial_class_conditional": "条件付き",
-        "commercial_class_unknown": "不明",
-        "official_page": "公式ページ",
-        "language": "English",
-        "kind_generative": "テキスト生成",
-        "kind_encoder": "エンコーダ",
-        "kind_embedding": "埋め込み",
-        "kind_vision-language": "視覚言語",
-        "kind_speech": "音声",
-        "kind_music": "音楽",
-        "kind_benchmark": "ベンチマーク",
-        "kind_paper": "論文",
-        "kind_other": "その他",
-        "no_js": "JavaScript を有効にすると絞り込みと並べ替えができます。",
-        "about_intro": "このサイトは ja-llm のカタログから生成されています。",
-        "attribution": "データの出典",
-        "untranslated": "未翻訳",
-        "show_all": "{shown} 件を表示中 — {n} 件すべて表示",
-    },
-    "en": {
-        "site_name": "Japanese LLM catalog",
-        "search": "Search",
-        "search_placeholder": "model, developer, repository, training data",
-        "filters": "Filters",
-        "reset": "Clear filters",
-        "remove": "(remove)",
-        "any": "any",
-        "section": "Section",
-        "commercial": "Commercial use",
-        "commercial_yes": "allowed",
-        "commercial_any": "allowed or conditional",
-        "license": "License",
-        "min_params": "Parameters (at least)",
-        "max_params": "Parameters (at most)",
-        "year": "Release year",
-        "developer": "Developer",
-        "arch": "Architecture",
-        "domain": "Domain",
-        "min_context": "Context length (at least)",
-        "hf": "Weights on Hugging Face",
-        "active": "Compare MoE by active parameters",
-        "include_uncertain": "Count licenses marked (?) for commercial use",
-        "sort": "Sort by",
-        "sort_catalog": "catalog order",
-        "sort_params": "parameters",
-        "sort_year": "release year",
-        "sort_name": "name",
-        "desc": "descending",
-        "result_one": "{n} entry",
-        "result_many": "{n} entries",
-        "name": "Name",
-        "kind": "Kind",
-        "params": "Parameters",
-        "licenses": "License",
-        "repos": "Hugging Face",
-        "entries": "Entries",
-        "home": "All entries",
-        "sections": "Sections",
-        "benchmarks": "Benchmarks",
-        "papers": "Papers",
-        "about": "About",
-        "variants": "Models",
-        "label": "Name",
-        "size": "Size",
-        "repo": "Repository",
-        "link": "Link",
-        "context": "Context length",
-        "active_params": "{total} ({n} active)",
-        "license_checked": "checked against the license text on {date}",
-        "uncertain": "(marked ? in the list: uncertain)",
-        "training_data": "Training data",
-        "architecture": "Architecture",
-        "base_model": "Base model",
-        "merged_from": "Merged from",
-        "description": "Description",
-        "platform": "Platform",
-        "venue": "Venue",
-        "date": "Date",
-        "paper": "Paper",
-        "hf_status": "Hugging Face",
-        "notes": "Notes",
-        "related": "Related entries",
-        "same_developer": "Same developer",
-        "same_base_model": "Same base model",
-        "commercial_class_yes": "commercial use",
-        "commercial_class_no": "non-commercial",
-        "commercial_class_conditional": "conditional",
-        "commercial_class_unknown": "unknown",
-        "official_page": "Official page",
-        "language": "日本語",
-        "kind_generative": "Text generation",
-        "kind_encoder": "Encoder",
-        "kind_embedding": "Embedding",
-        "kind_vision-language": "Vision-language",
-        "kind_speech": "Speech",
-        "kind_music": "Music",
-        "kind_benchmark": "Benchmark",
-        "kind_paper": "Paper",
-        "kind_other": "Other",
-        "no_js": "Turn on JavaScript to filter and sort.",
-        "about_intro": "This site is generated from the ja-llm catalog.",
-        "attribution": "Data source",
-        "untranslated": "untranslated",
-        "show_all": "Showing {shown} — show all {n}",
-    },
-}
+import tomllib
+from functools import cache
+from importlib import resources
+
+from ..catalog.core import Catalog
 
 
-def ui(lang: str) -> dict[str, str]:
-    return UI.get(lang, UI["en"])
+@cache
+def shipped_words() -> dict[str, dict[str, str]]:
+    """Language -> the words the site ships for it."""
+    found: dict[str, dict[str, str]] = {}
+    for item in sorted(resources.files(__package__).joinpath("ui").iterdir(), key=lambda i: i.name):
+        if item.name.endswith(".toml"):
+            found[item.name.removesuffix(".toml")] = tomllib.loads(item.read_text(encoding="utf-8"))
+    return found
+
+
+class Interface:
+    """The words of every page of one build: `interface(lang)` is a complete table for `lang`."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        shipped = shipped_words()
+        own = {lang: {**shipped.get(lang, {}), **catalog.ui.get(lang, {})} for lang in catalog.info.languages}
+        # the fallback order: the catalog's languages, then the others the site ships
+        order = [*catalog.info.languages, *(lang for lang in shipped if lang not in catalog.info.languages)]
+        self.tables: dict[str, dict[str, str]] = {}
+        for lang in catalog.info.languages:
+            table: dict[str, str] = {}
+            for source in reversed([lang, *order]):
+                table.update(own.get(source) or shipped.get(source, {}))
+            self.tables[lang] = table
+
+    def __call__(self, lang: str) -> dict[str, str]:
+        return self.tables[lang]

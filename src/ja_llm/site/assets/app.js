@@ -681,14 +681,19 @@
     var targets = form.querySelectorAll("[data-count-of]");
     for (k = 0; k < targets.length; k++) this.countOf.set(targets[k].getAttribute("data-count-of"), targets[k]);
     this.removeHint = form.getAttribute("data-remove-label") || "";
-    this.langSwitch = document.getElementById("lang-switch");
-    if (this.langSwitch) {
-      var href = this.langSwitch.getAttribute("href") || "";
+    // every language link carries the filters along: its path and fragment, with the current query between
+    this.langSwitches = [];
+    var switches = document.querySelectorAll("a.lang-switch");
+    for (k = 0; k < switches.length; k++) {
+      var href = switches[k].getAttribute("href") || "";
       var hash = href.indexOf("#");
-      this.switchHash = hash >= 0 ? href.slice(hash) : "";
       var path = hash >= 0 ? href.slice(0, hash) : href;
       var query = path.indexOf("?");
-      this.switchPath = query >= 0 ? path.slice(0, query) : path;
+      this.langSwitches.push({
+        el: switches[k],
+        path: query >= 0 ? path.slice(0, query) : path,
+        hash: hash >= 0 ? href.slice(hash) : "",
+      });
     }
 
     this.extraBox = document.createElement("div");
@@ -973,7 +978,9 @@
       var template = this.countEl.getAttribute(order.length === 1 ? "data-one" : "data-many");
       if (template !== null) this.countEl.textContent = template.split("{n}").join(String(order.length));
     }
-    if (this.langSwitch) this.langSwitch.setAttribute("href", this.switchPath + (qs ? "?" + qs : "") + this.switchHash);
+    this.langSwitches.forEach(function (link) {
+      link.el.setAttribute("href", link.path + (qs ? "?" + qs : "") + link.hash);
+    });
     var invalid = pq.invalid;
     this.controls.forEach(function (el, name) {
       var bad = invalid.indexOf(name) >= 0;
