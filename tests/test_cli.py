@@ -376,3 +376,31 @@ def test_readme_mentions_every_command() -> None:
     text = README.read_text(encoding="utf-8")
     for name in main.commands:
         assert f"ja-llm {name}" in text, f"README.md does not mention `ja-llm {name}`"
+
+
+def test_import_any_language_as_the_main_text(tmp_path: Path) -> None:
+    sources = Path(__file__).resolve().parent / "data" / "sources" / "2026-08-22"
+    out = tmp_path / "フランス語"
+    result = run(
+        "import",
+        sources / "fr" / "README.md",
+        "--tree",
+        sources,
+        "--translation",
+        f"ja={sources / 'README.md'}",
+        "--out",
+        out,
+    )
+    assert result.exit_code == 0, result.output
+    assert "imported 531 of 531 rows" in result.output
+    assert 'languages = ["fr", "ja"]' in (out / "catalog.toml").read_text(encoding="utf-8")
+    # a README that names no language known to the reference catalog needs --lang
+    plain = tmp_path / "README.md"
+    plain.write_text("# T\n\n[ [**日本語**](../) | Esperanto ]\n\n## S\n\n| a | b |\n|---|---|\n| x | y |\n", "utf-8")
+    result = run("import", plain, "--out", tmp_path / "o")
+    assert_clean_failure(result)
+    assert "cannot tell its language (it calls its language 'Esperanto'" in result.output
+    result = run("import", plain, "--lang", "eo", "--out", tmp_path / "o")
+    assert result.exit_code == 0, result.output
+    result = run("import", plain, "--lang", "eo", "--translation", f"eo={plain}", "--out", tmp_path / "o2")
+    assert_clean_failure(result)

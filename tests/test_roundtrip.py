@@ -1,4 +1,4 @@
-"""Round trip: import an awesome-list README (+ its English twin), render each language back, and check that
+"""Round trip: import an awesome-list README (+ its translations), render each language back, and check that
 the rendered README carries the same information as the source (see tests/roundtrip.py for what "the same"
 means), that rendering is deterministic, that the output is well-formed GFM, and that adding one entry
 changes only that entry's row.
@@ -30,11 +30,24 @@ from ja_llm.render import render_markdown
 from roundtrip import Comparison, compare
 
 DATA = Path(__file__).resolve().parent / "data" / "sources"
-SOURCES: dict[str, dict[str, Path]] = {
-    "2026-08-22": {"ja": DATA / "2026-08-22" / "README.md", "en": DATA / "2026-08-22" / "en" / "README.md"},
+FILES: dict[str, dict[str, Path]] = {
+    "2026-08-22": {
+        "ja": DATA / "2026-08-22" / "README.md",
+        "en": DATA / "2026-08-22" / "en" / "README.md",
+        "fr": DATA / "2026-08-22" / "fr" / "README.md",
+    },
     "2023-10-21": {"ja": DATA / "2023-10-21" / "README.md", "en": DATA / "2023-10-21" / "README_en.md"},
 }
-LANGS = ["ja", "en"]
+# Each import: a version of the list, its main language first, then its translations of the same date. The
+# main text may be any language: the French README alone, or the English one with the others as translations
+# (the English 2026 README has two rows in another order than the Japanese one).
+SOURCES: dict[str, tuple[str, list[str]]] = {
+    "2026-08-22": ("2026-08-22", ["ja", "en", "fr"]),
+    "2023-10-21": ("2023-10-21", ["ja", "en"]),
+    "2026-08-22-fr": ("2026-08-22", ["fr"]),
+    "2026-08-22-en": ("2026-08-22", ["en", "ja", "fr"]),
+}
+CASES = [(name, lang) for name, (_, langs) in SOURCES.items() for lang in langs]
 MIN_ROWS_SAME = 0.99
 MIN_LINKS_KEPT = 0.99
 
@@ -52,21 +65,35 @@ class Imported:
     rendered: dict[str, Path] = field(default_factory=dict)  # language -> rendered README
 
 
-@pytest.fixture(scope="module", params=list(SOURCES))
-def imported(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Imported:
+_IMPORTED: dict[str, Imported] = {}
+
+
+def _import(name: str, tmp_path_factory: pytest.TempPathFactory) -> Imported:
     """Each source imported once (into a folder with a non-ASCII name), and rendered in each language."""
-    name = request.param
-    paths = SOURCES[name]
-    work = tmp_path_factory.mktemp("往復")
-    folder = work / f"カタログ {name}"
-    result = import_list(paths["ja"], {"en": paths["en"]}, folder)
-    catalog = Catalog.load(folder)
-    data = Imported(name, folder, work, catalog, result.report())
-    for lang in LANGS:
-        target = work / f"描画-{lang}.md"
-        target.write_text(render_markdown(catalog, lang), encoding="utf-8")
-        data.rendered[lang] = target
-    return data
+    if name not in _IMPORTED:
+        version, langs = SOURCES[name]
+        paths = FILES[version]
+        work = tmp_path_factory.mktemp("往復")
+        folder = work / f"カタログ {name}"
+        main, *others = langs
+        result = import_list(
+            paths[main], {lang: paths[lang] for lang in others}, folder, tree=paths["ja"].parent
+        )  # the main language is told by the README's own language switch
+        catalog = Catalog.load(folder)
+        assert catalog.info.languages == langs
+        data = Imported(name, folder, work, catalog, result.report())
+        for lang in langs:
+            target = work / f"描画-{lang}.md"
+            target.write_text(render_markdown(catalog, lang), encoding="utf-8")
+            data.rendered[lang] = target
+        _IMPORTED[name] = data
+    return _IMPORTED[name]
+
+
+@pytest.fixture
+def case(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[Imported, str]:
+    name, lang = request.param
+    return _import(name, tmp_path_factory), lang
 
 
 def _write_artifact(name: str, payload: dict) -> None:
@@ -81,10 +108,11 @@ def _write_artifact(name: str, payload: dict) -> None:
 # --- information: the rendered README says what the source says ------------------------------------------
 
 
-@pytest.mark.parametrize("lang", LANGS)
-def test_rendered_readme_carries_the_source_information(imported: Imported, lang: str) -> None:
-    source = SOURCES[imported.source]
-    result: Comparison = compare(source[lang], imported.rendered[lang], source[LANGS[0]].parent)
+@pytest.mark.parametrize("case", CASES, ids=[f"{n}:{lang}" for n, lang in CASES], indirect=True)
+def test_rendered_readme_carries_the_source_information(case: tuple[Imported, str]) -> None:
+    imported, lang = case
+    source = FILES[SOURCES[imported.source][0]]
+    result: Comparison = compare(source[lang], imported.rendered[lang], source["ja"].parent)
     print(f"\n=== round trip {imported.source} {lang}")
     print(result.report())
     _write_artifact(
@@ -109,8 +137,9 @@ def test_rendered_readme_carries_the_source_information(imported: Imported, lang
 # --- determinism ------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("lang", LANGS)
-def test_rendering_twice_gives_identical_bytes(imported: Imported, lang: str) -> None:
+@pytest.mark.parametrize("case", CASES, ids=[f"{n}:{lang}" for n, lang in CASES], indirect=True)
+def test_rendering_twice_gives_identical_bytes(case: tuple[Imported, str]) -> None:
+    imported, lang = case
     first = render_markdown(imported.catalog, lang).encode("utf-8")
     second = render_markdown(imported.catalog, lang).encode("utf-8")
     reloaded = render_markdown(Catalog.load(imported.folder), lang).encode("utf-8")
@@ -122,8 +151,9 @@ def test_rendering_twice_gives_identical_bytes(imported: Imported, lang: str) ->
 # --- well-formed GFM --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("lang", LANGS)
-def test_rendered_markdown_is_valid_gfm(imported: Imported, lang: str) -> None:
+@pytest.mark.parametrize("case", CASES, ids=[f"{n}:{lang}" for n, lang in CASES], indirect=True)
+def test_rendered_markdown_is_valid_gfm(case: tuple[Imported, str]) -> None:
+    imported, lang = case
     text = imported.rendered[lang].read_text(encoding="utf-8")
     lines = text.split("\n")
     tokens = make_parser().parse(text, {})
@@ -174,8 +204,9 @@ def test_rendered_markdown_is_valid_gfm(imported: Imported, lang: str) -> None:
 # --- adding one entry changes only its row ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("lang", LANGS)
-def test_adding_an_entry_adds_only_its_row(imported: Imported, lang: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("case", CASES, ids=[f"{n}:{lang}" for n, lang in CASES], indirect=True)
+def test_adding_an_entry_adds_only_its_row(case: tuple[Imported, str], tmp_path: Path) -> None:
+    imported, lang = case
     folder = tmp_path / "往復カタログ"
     shutil.copytree(imported.folder, folder)
     catalog = imported.catalog
@@ -190,7 +221,8 @@ def test_adding_an_entry_adds_only_its_row(imported: Imported, lang: str, tmp_pa
     data = tomllib.loads(original.path.read_text(encoding="utf-8"))
     section_positions = [e.data.position for e in catalog.entries.values() if e.data.section == original.data.section]
     data["position"] = max(section_positions) + 10
-    data["name"] = {"ja": "往復テストモデル", "en": "Roundtrip Test Model"}
+    names = {"ja": "往復テストモデル", "en": "Roundtrip Test Model", "fr": "Modèle de test aller-retour"}
+    data["name"] = {code: names[code] for code in catalog.info.languages}
     data.pop("anchor", None)
     for index, variant in enumerate(data.get("variants", [])):
         variant.pop("aliases", None)
@@ -215,7 +247,7 @@ def test_adding_an_entry_adds_only_its_row(imported: Imported, lang: str, tmp_pa
     row = added[0]
     assert row.startswith("| ")
     assert row.endswith(" |")
-    assert ("往復テストモデル" if lang == "ja" else "Roundtrip Test Model") in row or "roundtrip-test/model-0" in row
+    assert names[lang] in row or "roundtrip-test/model-0" in row
     # The new row comes right after the last row of the original's section.
     index = after.index(row)
     assert after[index - 1].startswith("|")

@@ -99,6 +99,20 @@ def main() -> None:
     metavar="LANG=PATH",
     help="A translated README of the same list, e.g. en=en/README.md (repeatable).",
 )
+@click.option(
+    "--lang",
+    default=None,
+    metavar="LANG",
+    help="The language SOURCE is written in, the catalog's main language (default: the one its language "
+    "switch names, looked up in the --data catalog's language_names).",
+)
+@click.option(
+    "--tree",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The list's folder: includes (<!--@include: @/parts/x.md-->) resolve inside it, never outside "
+    "(default: SOURCE's folder; give the list's root when SOURCE is a translation such as fr/README.md).",
+)
 @click.option("--out", required=True, type=click.Path(path_type=Path), help="Folder to write the catalog into.")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Write the import report (JSON) here.")
 @click.option("--force", is_flag=True, help="Replace --out if it exists and is not empty.")
@@ -111,9 +125,19 @@ def main() -> None:
 )
 @handle_errors
 def import_command(
-    source: Path, translations: tuple[str, ...], out: Path, report: Path | None, force: bool, data: Path | None
+    source: Path,
+    translations: tuple[str, ...],
+    lang: str | None,
+    tree: Path | None,
+    out: Path,
+    report: Path | None,
+    force: bool,
+    data: Path | None,
 ) -> None:
-    """Import an awesome-japanese-llm README into a new catalog folder.
+    """Import an awesome-japanese-llm README, in any of its languages, into a new catalog folder.
+
+    SOURCE gives the main text; each --translation adds a language, its rows paired with SOURCE's by the
+    links they share, then by their content, then by position (the report lists what stayed unpaired).
 
     Every table row and list item of the content sections is imported or listed in the report
     (rows_imported + len(skipped) == rows_total). The folder is written to a temporary folder first and
@@ -124,14 +148,18 @@ def import_command(
 
     parsed: dict[str, Path] = {}
     for item in translations:
-        lang, sep, path = item.partition("=")
-        lang = lang.strip().lower()  # language codes ignore case: EN is en
-        if not sep or not re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]+)?", lang) or not path:
+        code, sep, path = item.partition("=")
+        code = code.strip().lower()  # language codes ignore case: EN is en
+        if not sep or not re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]+)?", code) or not path:
             raise click.BadParameter(
                 f"{item!r}: expected LANG=PATH with a language code, e.g. en=en/README.md", param_hint="--translation"
             )
-        parsed[lang] = Path(path)
-    result = import_list(source, parsed, out, force=force, data=data)
+        parsed[code] = Path(path)
+    if lang is not None:
+        lang = lang.strip().lower()
+        if not re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]+)?", lang):
+            raise click.BadParameter(f"{lang!r}: expected a language code such as ja, en or fr", param_hint="--lang")
+    result = import_list(source, parsed, out, force=force, data=data, lang=lang, tree=tree)
     if report is not None:
         atomic_write(report, import_report_json(result))
     click.echo(

@@ -59,6 +59,13 @@ class SourceError(JaLlmError):
     hint = "pass the README.md of an awesome-japanese-llm checkout"
 
 
+class ImportLanguages(JaLlmError):
+    """The languages of an import do not add up: the source's language cannot be told, a translation is in
+    the source's language, or the source lies outside the list's folder."""
+
+    hint = "give the source's language with --lang, one --translation LANG=PATH per other language, and --tree"
+
+
 class ImportInvalid(JaLlmError):
     """An import whose result would not pass `ja-llm validate` for a reason no single row explains (a
     registry file); nothing is written."""

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import html
+import itertools
 import json
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..catalog.toml import dumps, read_toml
-from ..errors import ImportInvalid, OutputExists
+from ..errors import ImportInvalid, ImportLanguages, OutputExists
 from ..files import atomic_write, staged_directory
 from ..model.inline import plain
 from ..model.schema import Entry, Footnote, License, LicensesFile, Organization, Section
@@ -23,7 +25,22 @@ from . import cells as C
 from .document import ParsedDoc, ParsedSection, Row, Skip, parse_document
 from .variant_facts import bind_variant_contexts, bind_variant_licenses, bind_variant_sizes
 
-BASE_LANG = "ja"
+
+def latin_share(text: str) -> float:
+    """How much of a text's letters and digits are ASCII once accents are dropped (1.0: `Université`)."""
+    decomposed = "".join(c for c in unicodedata.normalize("NFKD", plain(text)) if not unicodedata.combining(c))
+    alnum = [c for c in decomposed if c.isalnum()]
+    return sum(c.isascii() for c in alnum) / len(alnum) if alnum else 0.0
+
+
+def id_text(values: Mapping[str, str | None]) -> str:
+    """The text an id is made from: the first (in the languages' order) written in Latin letters, so that
+    ids read the same whatever the list's main language; else the most Latin one."""
+    present = [value for value in values.values() if value]
+    for value in present:
+        if latin_share(value) >= 0.9:
+            return value
+    return max(present, key=latin_share, default="")
 
 
 def texts(values: Mapping[str, str | None]) -> str | dict[str, str] | None:
@@ -100,8 +117,8 @@ class Registry:
         key = tuple(sorted((lang, plain(name)) for lang, name in names.items() if name))
         if key in self.orgs:
             return self.orgs[key].id
-        en = names.get("en") or ""
-        base = slugify(plain(en)) or slugify(plain(names.get(BASE_LANG, ""))) or "org-" + _digest(repr(key))
+        ordered = {lang: names.get(lang) for lang in self.languages}
+        base = slugify(plain(id_text(ordered))) or "org-" + _digest(repr(key))
         org_id = base
         n = 2
         while org_id in self.org_ids:
@@ -165,31 +182,62 @@ def pair_sections(base: ParsedDoc, other: ParsedDoc) -> dict[int, int]:
     return {i: by_anchor[s.anchor] for i, s in enumerate(base.sections) if s.anchor in by_anchor}
 
 
-def pair_rows(base: list[Row], other: list[Row]) -> tuple[dict[int, int], list[int]]:
-    """Pair rows by the links they share (best overlap first), then the rest by position."""
-    base_links = [C.links_of_row(r.cells) for r in base]
-    other_links = [C.links_of_row(r.cells) for r in other]
-    candidates = []
-    for i, a in enumerate(base_links):
-        for j, b in enumerate(other_links):
-            if a and b:
-                shared = len(a & b)
-                if shared:
-                    score = shared / len(a | b)
-                    candidates.append((-score, abs(i - j), i, j))
-    candidates.sort()
-    pairs: dict[int, int] = {}
-    used: set[int] = set()
-    for _, _, i, j in candidates:
+_INVARIANT = re.compile(r"\d+(?:[.,]\d+)*[a-zA-Z]*|[A-Za-z][A-Za-z0-9._-]+")
+
+
+def _invariants(cells: list[str]) -> set[str]:
+    """What a row says the same way in every language: numbers, sizes, model and dataset names."""
+    return {token.lower() for cell in cells for token in _INVARIANT.findall(plain(cell))}
+
+
+def _greedy(scores: list[tuple[float, int, int, int]], pairs: dict[int, int], used: set[int]) -> None:
+    for _, _, i, j in sorted(scores):
         if i not in pairs and j not in used:
             pairs[i] = j
             used.add(j)
-    rest_base = [i for i in range(len(base)) if i not in pairs]
-    rest_other = [j for j in range(len(other)) if j not in used]
-    for i, j in zip(rest_base, rest_other, strict=False):
-        # positional pairing only between rows that share no link with anything else
-        pairs[i] = j
-        used.add(j)
+
+
+def pair_rows(base: list[Row], other: list[Row]) -> tuple[dict[int, int], list[int]]:
+    """Pair the rows of a section in two languages: by the links they share (best overlap first), then the
+    rest by their content (the numbers and names a translation keeps), then by position between rows already
+    paired (so that a moved, added or dropped row does not shift the others), unless the two rows have
+    nothing in common. Returns the pairs and the rows of `other` left unpaired."""
+    pairs: dict[int, int] = {}
+    used: set[int] = set()
+    base_links = [C.links_of_row(r.cells) for r in base]
+    other_links = [C.links_of_row(r.cells) for r in other]
+    scores = []
+    for i, a in enumerate(base_links):
+        for j, b in enumerate(other_links):
+            if a and b and (shared := len(a & b)):
+                scores.append((-shared / len(a | b), abs(i - j), i, j))
+    _greedy(scores, pairs, used)
+
+    base_words = [_invariants(r.cells) for r in base]
+    other_words = [_invariants(r.cells) for r in other]
+    scores = []
+    for i in (i for i in range(len(base)) if i not in pairs):
+        for j in (j for j in range(len(other)) if j not in used):
+            a, b = base_words[i], other_words[j]
+            if a and b and (score := len(a & b) / len(a | b)) >= 0.5:
+                scores.append((-score, abs(i - j), i, j))
+    _greedy(scores, pairs, used)
+
+    # by position, inside each gap between paired rows that keep their order
+    anchors = sorted(pairs.items())
+    bounds = [(-1, -1)] + [(i, j) for i, j in anchors] + [(len(base), len(other))]
+    for (i0, j0), (i1, j1) in itertools.pairwise(bounds):
+        if j1 <= j0:
+            continue  # rows that crossed: nothing positional between them
+        rest_base = [i for i in range(i0 + 1, i1) if i not in pairs]
+        rest_other = [j for j in range(j0 + 1, j1) if j not in used]
+        if len(rest_base) == len(rest_other):
+            for i, j in zip(rest_base, rest_other, strict=True):
+                a, b = base_words[i], other_words[j]
+                if a and b and not a & b:
+                    continue  # nothing in common (not even the year): a dropped row and an added one
+                pairs[i] = j
+                used.add(j)
     unpaired_other = [j for j in range(len(other)) if j not in used]
     return pairs, unpaired_other
 
@@ -205,7 +253,7 @@ class SectionPlan:
 
 
 def _column_keys(parsed: dict[str, ParsedSection], kind: str) -> list[str]:
-    base = parsed.get(BASE_LANG) or next(iter(parsed.values()))
+    base = next(iter(parsed.values()))  # the main language's section comes first
     headers = base.headers
     if headers and all(not normalize_header(h) for h in headers) and kind in POSITIONAL_COLUMNS:
         positional = POSITIONAL_COLUMNS[kind]
@@ -221,9 +269,9 @@ def _column_keys(parsed: dict[str, ParsedSection], kind: str) -> list[str]:
                     if key:
                         break
         if key is None or key in keys:
-            english = parsed.get("en")
-            label = english.headers[index] if english and index < len(english.headers) else header
-            key = "x-" + (slugify(plain(label)) or f"column-{index + 1}")
+            in_langs = {lang: sec.headers[index] if index < len(sec.headers) else None for lang, sec in parsed.items()}
+            label = id_text(in_langs)
+            key = "x-" + (slugify(plain(label or header)) or f"column-{index + 1}")
         keys.append(key)
     return keys
 
@@ -232,6 +280,11 @@ class EntryBuilder:
     def __init__(self, registry: Registry, languages: list[str]) -> None:
         self.registry = registry
         self.languages = languages
+
+    def _texts(self, values: Mapping[str, str | None]) -> str | dict[str, str] | None:
+        """texts() over every language of the import: a language whose row is missing has no text (rather
+        than the others' text passing for it)."""
+        return texts({lang: values.get(lang) for lang in self.languages})
 
     def build(self, plan: SectionPlan, rows: dict[str, Row | None], position: int) -> dict[str, Any]:
         lang_cells: dict[str, dict[str, str]] = {}
@@ -245,7 +298,7 @@ class EntryBuilder:
                 lang_cells[lang] = {
                     key: (row.cells[i] if i < len(row.cells) else "") for i, key in enumerate(plan.keys)
                 }
-        base_lang = BASE_LANG if BASE_LANG in lang_cells else next(iter(lang_cells))
+        base_lang = self.languages[0] if self.languages[0] in lang_cells else next(iter(lang_cells))
         base = lang_cells[base_lang]
         entry: dict[str, Any] = {"section": plan.section.id, "position": position}
         footnotes: dict[str, list[str]] = {}
@@ -256,7 +309,7 @@ class EntryBuilder:
             return {lang: cells.get(key, "") for lang, cells in lang_cells.items()}
 
         def text_field(key: str) -> Any:
-            return texts(per_lang(key))
+            return self._texts(per_lang(key))
 
         # Variants: the first column (in a fixed order) whose cell holds a variant list.
         variant_cells: dict[str, C.VariantCell] = {}
@@ -269,8 +322,8 @@ class EntryBuilder:
             entry["variants_in"] = "name"
             entry["variants_style"] = base_name.variants.style
             variant_cells = {lang: n.variants for lang, n in name_cells.items() if n.variants is not None}
-        entry["name"] = texts({lang: n.name for lang, n in name_cells.items()}) or base_name.name
-        url = texts({lang: n.url for lang, n in name_cells.items()})
+        entry["name"] = self._texts({lang: n.name for lang, n in name_cells.items()}) or base_name.name
+        url = self._texts({lang: n.url for lang, n in name_cells.items()})
         if url is not None:
             entry["url"] = url
         if base_name.anchor:
@@ -288,7 +341,7 @@ class EntryBuilder:
             if key == "year":
                 year = C.parse_year(base_cell)
                 if year is None:
-                    extra["year"] = texts(cells)
+                    extra["year"] = self._texts(cells)
                 else:
                     entry["year"] = year
             elif key == "context":
@@ -296,7 +349,7 @@ class EntryBuilder:
                 if length is not None:
                     entry["context_length"] = length
                 if not exact:
-                    entry["context"] = texts(cells)
+                    entry["context"] = self._texts(cells)
             elif key in ("architecture", "base_model"):
                 parsed = {lang: C.split_variants(c) for lang, c in cells.items()}
                 base_parsed = parsed[base_lang]
@@ -305,13 +358,13 @@ class EntryBuilder:
                     entry["variants_in"] = key
                     entry["variants_style"] = "parens"
                     variant_cells = {lang: p for lang, p in parsed.items() if p is not None}
-                    value = texts({lang: (p.text if p else None) for lang, p in parsed.items()})
+                    value = self._texts({lang: (p.text if p else None) for lang, p in parsed.items()})
                     if value is not None:
                         entry[key] = value
                     if base_parsed.footnotes:
                         footnotes[key] = base_parsed.footnotes
                 else:
-                    entry[key] = texts(cells)
+                    entry[key] = self._texts(cells)
             elif key == "developer":
                 entry_devs = self._developers(cells, base_lang)
                 if entry_devs:
@@ -334,13 +387,13 @@ class EntryBuilder:
                     if base_hf.status:
                         hf["status"] = base_hf.status
                 elif base_hf.variants is not None:
-                    hf["note"] = texts(cells)
+                    hf["note"] = self._texts(cells)
                 elif len({p.status for p in parsed_hf.values()}) > 1:
-                    hf["note"] = texts(cells)  # the languages disagree on the mark: keep each cell as written
+                    hf["note"] = self._texts(cells)  # the languages disagree on the mark: keep each cell as written
                 else:
                     if base_hf.status:
                         hf["status"] = base_hf.status
-                    note = texts({lang: p.note for lang, p in parsed_hf.items()})
+                    note = self._texts({lang: p.note for lang, p in parsed_hf.items()})
                     if note is not None:
                         hf["note"] = note
                 if base_hf.footnotes and "note" not in hf:
@@ -403,7 +456,7 @@ class EntryBuilder:
                     labels[lang] = variant.label
                     targets[lang] = C.target_of(variant)
             data: dict[str, Any] = {}
-            label = texts(labels) if len(labels) == len(cells) else variant.label
+            label = self._texts(labels) if len(labels) == len(cells) else variant.label
             if label is not None:
                 data["label"] = label
             if variant.size:
@@ -485,11 +538,21 @@ class EntryBuilder:
 
 
 def import_list(
-    source: Path, translations: dict[str, Path], out: Path, force: bool = False, data: Path | None = None
+    source: Path,
+    translations: dict[str, Path],
+    out: Path,
+    force: bool = False,
+    data: Path | None = None,
+    lang: str | None = None,
+    tree: Path | None = None,
 ) -> ImportResult:
     """Import an awesome-list README (+ translations) into a new catalog folder at `out`.
 
-    License cells are matched against the license registry of the catalog `data` (default: the shipped one).
+    `source` is written in `lang`, the catalog's main language; without `lang`, the language is the one whose
+    name (in the reference catalog's `language_names`) the README's language switch gives for itself. License
+    cells are matched against the license registry of the catalog `data` (default: the shipped one).
+    Includes (`<!--@include: @/parts/x.md-->`) resolve inside `tree`, the list's folder (default: the folder of
+    `source`), and never outside it.
     """
     out = Path(out)
     if out.exists() and not out.is_dir():
@@ -497,16 +560,48 @@ def import_list(
     if out.exists() and any(out.iterdir()) and not force:
         raise OutputExists(f"{out}: exists and is not empty")
     # Includes of the README and of its translations resolve inside the README's folder (the list's tree).
-    tree = source.parent
-    docs: dict[str, ParsedDoc] = {BASE_LANG: parse_document(source)}
-    for lang, path in translations.items():
-        docs[lang] = parse_document(path, tree if _inside(path, tree) else None)
-    languages = [BASE_LANG, *[lang for lang in translations if lang != BASE_LANG]]
+    tree = Path(tree) if tree is not None else source.parent
+    if not _inside(source, tree):
+        raise ImportLanguages(f"{source}: not inside the list's folder {tree}")
+    main_doc = parse_document(source, tree)
+    guessed = None
+    if lang is None:
+        lang, guessed = _language_of(main_doc, source, data)
+    if lang in translations:
+        raise ImportLanguages(f"{lang!r} is the language of {source}; a translation is in another language")
+    docs: dict[str, ParsedDoc] = {lang: main_doc}
+    for other, path in translations.items():
+        docs[other] = parse_document(path, tree if _inside(path, tree) else None)
+    languages = list(docs)
     catalog, result = build_catalog(docs, languages, load_license_registry(data))
+    if guessed:
+        result.warnings.insert(0, Skip(1, guessed))
     with staged_directory(out) as staging:
         write_catalog(catalog, staging)
         _drop_invalid_rows(catalog, result, staging)
     return result
+
+
+def _language_of(doc: ParsedDoc, source: Path, data: Path | None) -> tuple[str, str | None]:
+    """The code of the language a README names itself in its language switch (`… | 日本語 ]`), looked up in
+    the reference catalog's language names; a README that names none is taken to be in the reference
+    catalog's main language (with a warning, the second value)."""
+    from ..catalog.location import shipped_catalog
+
+    own = _own_language_name(doc.preamble)
+    path = (data or shipped_catalog()) / "catalog.toml"
+    info = read_toml(path)[0] if path.is_file() else {}
+    names = info.get("language_names", {})
+    codes = [code for code, name in names.items() if own and plain(name).casefold() == own.casefold()]
+    if not codes and own in info.get("languages", []):
+        codes = [own]  # a list without language names shows the codes
+    if len(codes) == 1:
+        return codes[0], None
+    if own is None and info.get("languages"):
+        main = info["languages"][0]
+        return main, f"{source.name} does not name its language: taken as {main!r}, the main language of {path}"
+    said = f"calls its language {own!r}, which {path} does not name" if own else "does not name its language"
+    raise ImportLanguages(f"{source}: cannot tell its language (it {said}); give it with --lang")
 
 
 def _drop_invalid_rows(catalog: BuiltCatalog, result: ImportResult, folder: Path) -> None:
@@ -547,15 +642,16 @@ class BuiltCatalog:
 def build_catalog(
     docs: dict[str, ParsedDoc], languages: list[str], licenses: list[License] | None = None
 ) -> tuple[BuiltCatalog, ImportResult]:
-    base = docs[BASE_LANG]
+    main = languages[0]
+    base = docs[main]
     registry = Registry(languages, licenses)
     builder = EntryBuilder(registry, languages)
-    section_maps = {lang: pair_sections(base, doc) for lang, doc in docs.items() if lang != BASE_LANG}
+    section_maps = {lang: pair_sections(base, doc) for lang, doc in docs.items() if lang != main}
     skipped = list(base.skipped)
     warnings = list(base.warnings)
     unpaired: dict[str, list[dict]] = {}
     for lang, doc in docs.items():
-        if lang != BASE_LANG:
+        if lang != main:
             warnings.extend(Skip(w.line, f"{lang}: {w.reason}", doc.path.name) for w in doc.warnings + doc.skipped)
 
     sections: list[Section] = []
@@ -563,7 +659,7 @@ def build_catalog(
     used_ids: set[str] = set()
     stack: list[tuple[int, str, str]] = []  # (level, id, kind)
     for index, parsed in enumerate(base.sections):
-        parsed_by_lang = {BASE_LANG: parsed}
+        parsed_by_lang = {main: parsed}
         for lang, mapping in section_maps.items():
             if index in mapping:
                 parsed_by_lang[lang] = docs[lang].sections[mapping[index]]
@@ -571,16 +667,15 @@ def build_catalog(
             stack.pop()
         parent_id = stack[-1][1] if stack else None
         parent_kind = stack[-1][2] if stack else None
-        english = parsed_by_lang.get("en")
-        english_title = plain(english.title) if english else ""
+        latin_title = plain(id_text({lang: p.title for lang, p in parsed_by_lang.items()}))
         anchor = parsed.anchor if parsed.anchor and _ID.match(parsed.anchor) else slugify(parsed.anchor or "")
-        section_id = anchor or slugify(english_title) or slugify(plain(parsed.title))
+        section_id = anchor or slugify(latin_title) or slugify(plain(parsed.title))
         if not section_id or section_id in used_ids:
             section_id = f"{parent_id}-{section_id or index}" if parent_id else f"section-{index}"
         while section_id in used_ids:
             section_id += "-x"
         used_ids.add(section_id)
-        kind = kind_for(section_id, english_title, parent_kind)
+        kind = kind_for(section_id, latin_title, parent_kind)
         columns_keys = _column_keys(parsed_by_lang, kind) if parsed.layout == "table" else []
         columns = []
         for i, key in enumerate(columns_keys):
@@ -607,10 +702,10 @@ def build_catalog(
     entries: dict[str, dict[str, Any]] = {}
     rows_imported = 0
     for plan, _index in plans:
-        base_rows = plan.parsed[BASE_LANG].rows
+        base_rows = plan.parsed[main].rows
         pairings: dict[str, tuple[dict[int, int], list[int]]] = {}
         for lang, parsed in plan.parsed.items():
-            if lang != BASE_LANG:
+            if lang != main:
                 pairings[lang] = pair_rows(base_rows, parsed.rows)
         for lang in languages[1:]:
             if lang not in plan.parsed:
@@ -622,11 +717,11 @@ def build_catalog(
             for j in extra_rows:
                 row = plan.parsed[lang].rows[j]
                 unpaired.setdefault(lang, []).append(
-                    {"line": row.line, "file": docs[lang].path.name, "reason": f"{lang} row with no ja row"}
+                    {"line": row.line, "file": docs[lang].path.name, "reason": f"{lang} row with no {main} row"}
                 )
         position = 0
         for i, row in enumerate(base_rows):
-            rows: dict[str, Row | None] = {BASE_LANG: row}
+            rows: dict[str, Row | None] = {main: row}
             for lang, (pairs, _) in pairings.items():
                 rows[lang] = plan.parsed[lang].rows[pairs[i]] if i in pairs else None
             position += 10
@@ -681,7 +776,7 @@ def build_catalog(
 
 def _entry_path(entry: Entry, kind: str, taken: dict[str, Any]) -> str:
     folder = KIND_FOLDERS.get(kind, "models")
-    name = entry.name if isinstance(entry.name, str) else (entry.name.get("en") or entry.name.get(BASE_LANG) or "")
+    name = entry.name if isinstance(entry.name, str) else id_text(entry.name)
     slug = slugify(plain(name))
     if not slug and entry.variants and entry.variants[0].repo:
         slug = slugify(entry.variants[0].repo.split("/")[-1])

@@ -4,7 +4,10 @@ Hugging Face availability marks, commercial-use classes, and the folders entries
 from __future__ import annotations
 
 import re
+import tomllib
 import unicodedata
+from functools import cache
+from importlib import resources
 
 # Section kinds. Model kinds keep their entries under models/<org>/, the others under their own folder.
 MODEL_KINDS = ("generative", "encoder", "embedding", "vision-language", "speech", "music", "other")
@@ -55,54 +58,14 @@ COLUMN_KEYS = (
     "paper",
 )
 
-# Header texts (normalised: plain, lower case, no footnotes, no spaces) -> column key.
-_HEADER_KEYS: dict[str, str] = {
-    # ja
-    "公開年": "year",
-    "アーキテクチャ": "architecture",
-    "モデル": "architecture",
-    "入出力で扱えるトークン数": "context",
-    "入力で扱えるトークン数": "context",
-    "学習テキスト": "training_data",
-    "学習画像/テキスト": "training_data",
-    "学習コーパス": "training_data",
-    "学習データ": "training_data",
-    "開発元": "developer",
-    "ライセンス": "license",
-    "ライセンス/利用規約": "license",
-    "huggingfaceですぐ使える?": "hf",
-    "ドメイン": "domain",
-    "ベースのllm": "base_model",
-    "ベースのvlm": "base_model",
-    "ベースの英語llm": "base_model",
-    "マージ元のllm(太字は日本語llm)": "merged_from",
-    "マージ元のllm・vlm(太字は日本語llm)": "merged_from",
-    "プラットフォーム": "platform",
-    "説明": "description",
-    "初出時期": "date",
-    "会議/ジャーナル": "venue",
-    "論文": "paper",
-    # en
-    "releaseyear": "year",
-    "architecture": "architecture",
-    "model": "architecture",
-    "maxcontextlength": "context",
-    "maxinputlength": "context",
-    "trainingdata": "training_data",
-    "developer": "developer",
-    "license": "license",
-    "license/termsofuse": "license",
-    "huggingface?": "hf",
-    "domain": "domain",
-    "basemodel": "base_model",
-    "originalmodels(japanesellmsinbold)": "merged_from",
-    "originalmodels(japanesellmsandvlmsinbold)": "merged_from",
-    "platform": "platform",
-    "description": "description",
-    "date": "date",
-    "meeting/journal": "venue",
-    "paper": "paper",
-}
+# The list's column headers per language (data: headers.toml) -> column key, compared as normalize_header does.
+
+
+@cache
+def _header_keys() -> dict[str, str]:
+    table = tomllib.loads(resources.files(__package__).joinpath("headers.toml").read_text(encoding="utf-8"))
+    return {normalize_header(h): key for key, langs in table.items() for headers in langs.values() for h in headers}
+
 
 # Tables whose header row is empty get their column keys from the section kind, by position.
 POSITIONAL_COLUMNS = {"paper": ("name", "date", "venue", "paper")}
@@ -117,8 +80,8 @@ def normalize_header(text: str) -> str:
 
 
 def column_key_for(header: str) -> str | None:
-    """The known column key for a header text (ja or en), or None."""
-    return _HEADER_KEYS.get(normalize_header(header))
+    """The known column key for a header text (in any language of headers.toml), or None."""
+    return _header_keys().get(normalize_header(header))
 
 
 def slugify(text: str, fallback: str = "") -> str:

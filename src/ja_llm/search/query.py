@@ -642,7 +642,7 @@ class Query:
         sort: str = DEFAULT_SORT,
         desc: bool = False,
         limit: int | None = None,
-        lang: str = "ja",
+        lang: str = "",  # the language of the names sorted by (default: each text's first, the main language)
         switches: Collection[str] = (),
     ) -> None:
         self.text, self.filters = text, dict(filters or {})
