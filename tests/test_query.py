@@ -782,3 +782,18 @@ def test_empty_result_table(fixture_root: Path) -> None:
     assert result.exit_code == 0
     assert result.stdout.splitlines()[-1] == "0 entries"
     assert cli_json(fixture_root, "zzz-no-such-thing", []) == []
+
+
+def test_question_several_words_in_any_order_and_field(shipped: Catalog) -> None:
+    """`東北大 BERT`: every word, in any field (developer, name) and any order; full and short forms of an
+    organization's name (東北大学 ↔ 東北大) find the same organization."""
+    tohoku_bert = both(shipped, None, [], "東北大 BERT")
+    assert len(tohoku_bert) >= 5
+    assert set(both(shipped, None, [], "BERT 東北大")) == set(tohoku_bert)
+    assert set(both(shipped, None, [], "tohoku bert")) == set(tohoku_bert)
+    assert set(both(shipped, None, [], "東北大BERT")) <= set(tohoku_bert)  # one word: names that hold it whole
+    for entry_id in tohoku_bert:
+        assert "bert" in shipped.entries[entry_id].text.lower()  # the file names BERT somewhere
+    assert set(both(shipped, None, [], "東北大学")) >= set(both(shipped, None, [], "東北大学 BERT"))
+    assert both(shipped, None, [], "東北大学 BERT")
+    assert both(shipped, None, [], "東北大 zzz-no-such-word") == []

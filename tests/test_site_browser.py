@@ -349,6 +349,9 @@ def test_the_language_switch_keeps_the_filters(page: Any, base_url: str) -> None
 
 PARITY = [
     {"q": "東北大"},
+    {"q": "東北大 BERT"},  # several words: each one, in any field and order
+    {"q": "tohoku bert"},
+    {"q": "BERT 東北大学"},  # an organization's full name (an alias of 東北大)
     {"q": "ＳＢ"},
     {"commercial": "yes", "min_params": "7b"},
     {"section": "encoder", "developer": "東北大", "hf": "1"},

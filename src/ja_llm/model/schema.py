@@ -324,6 +324,19 @@ class Organization(Strict):
         description="The organization's website (an http(s) URL).",
         json_schema_extra={"description_ja": "組織のウェブサイト（http(s) URL）。"},
     )
+    aliases: list[NonEmpty] = Field(
+        default=[],
+        description=(
+            "Other names people search it by: full and short forms (`東北大学` for `東北大`, `NII` for "
+            "`国立情報学研究所`). The search finds the organization's entries by these too."
+        ),
+        json_schema_extra={
+            "description_ja": (
+                "検索で使われる別名: 正式名称と略称（`東北大` に対する `東北大学`、`国立情報学研究所` に対する "
+                "`NII`）。検索はこれらでも組織のエントリを見つける。"
+            )
+        },
+    )
 
 
 class OrganizationsFile(Strict):

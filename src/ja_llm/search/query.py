@@ -582,7 +582,9 @@ SORTS: dict[str, dict[str, Any]] = {
 SORT_KEYS = tuple(SORTS)
 DEFAULT_SORT = "catalog"
 # The text search: a substring of `column`; matches of a name (an item of `exact`) come first.
-TEXT: dict[str, str] = {"column": "text", "exact": "names"}
+# The text search: every word of the query (split at `split`) found in the record's text column, in any
+# field and any order; a record whose names hold the whole query comes first. The site reads this too.
+TEXT: dict[str, str] = {"column": "text", "exact": "names", "split": " "}
 
 
 def data_columns() -> list[str]:
@@ -819,7 +821,12 @@ def run_query(records: list[Record], meta: dict[str, Any], query: Query) -> list
     c = compiled(records)
     switches = query.switches
     needle = normalize(query.text) if query.text and query.text.strip() else None
-    candidates: Positions = c.text_search(needle) if needle is not None else list(range(len(records)))
+    candidates: Positions = list(range(len(records)))
+    if needle is not None:
+        # every word, in any field and any order: `東北大 BERT` finds 東北大's BERT models
+        for word in dict.fromkeys(needle.split(TEXT["split"])):
+            found = set(c.text_search(word))
+            candidates = [i for i in candidates if i in found]
     for spec, value in parsed:
         if spec.entry is not None:
             candidates = _narrow_entries(c, candidates, spec.entry, value)

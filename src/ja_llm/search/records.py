@@ -128,6 +128,7 @@ def build_record(catalog: Catalog, entry: LoadedEntry, order: int) -> dict[str, 
         names = _texts_of(org.name, languages) if org else dict.fromkeys(languages, dev)
         developers.append({"id": dev, "name": names})
         developer_names += list(dict.fromkeys(names.values()))
+        developer_names += [alias for alias in (org.aliases if org else []) if alias not in developer_names]
     if data.developer_text is not None:  # the list's own way of writing them is searched too
         developer_names += [plain(t) for t in dict.fromkeys(_all(data.developer_text)) if t]
     licenses = []

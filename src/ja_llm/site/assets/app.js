@@ -441,11 +441,21 @@
     run.ext = NaN;
   }
 
+  /** Whether a record's search text holds every word of the query. */
+  function containsAll(text, words) {
+    if (typeof text !== "string") return false;
+    for (var w = 0; w < words.length; w++) if (text.indexOf(words[w]) === -1) return false;
+    return true;
+  }
+
   /** The entries that match (in catalog order), the variant sort key of each, and, when `plan` is given, the
    * facet counts: for each option, the entries that would match with that option chosen instead. */
   function evaluate(ix, pq, plan) {
     var n = ix.n;
     var needle = pq.needle;
+    var words = needle === null ? [] : needle.split(ix.spec.text.split).filter(function (w, at, all) {
+      return w !== "" && all.indexOf(w) === at;
+    });
     var texts = ix.col(ix.spec.text.column);
     var filters = pq.entry;
     var m = filters.length;
@@ -483,7 +493,7 @@
     var keySize = new Float64Array(n);
 
     for (var i = 0; i < n; i++) {
-      if (needle !== null && (typeof texts[i] !== "string" || texts[i].indexOf(needle) === -1)) continue;
+      if (needle !== null && !containsAll(texts[i], words)) continue;
       var fail = 0;
       var dead = false;
       for (k = 0; k < m; k++) {
