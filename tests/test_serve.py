@@ -7,8 +7,11 @@ import re
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
+
+import pytest
 
 BIN = Path(sys.executable).parent / "ja-llm"
 
@@ -48,6 +51,19 @@ def test_serve_builds_then_serves_and_reuses_a_current_build(tmp_path: Path) -> 
             assert "Sarashina2-8x70B" in response.read().decode("utf-8")
         with urllib.request.urlopen(url + "assets/app.js", timeout=10) as response:
             assert response.headers["Content-Type"].startswith("text/javascript")
+        # the built site's own 404 page, with a way home in every language
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(url + "no/such/page/", timeout=10)
+        assert missing.value.code == 404
+        body = missing.value.read().decode("utf-8")
+        assert "ページが見つかりません" in body
+        assert 'href="/en/"' in body
+        assert 'href="/fr/"' in body
+        # compressed for a client that accepts gzip (build writes the .gz files)
+        request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.headers["Content-Encoding"] == "gzip"
+            assert response.headers["ETag"]
     finally:
         process.terminate()
         process.wait(timeout=10)

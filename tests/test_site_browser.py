@@ -427,16 +427,32 @@ def test_an_entry_page_shows_its_variants_and_licenses(page: Any, base_url: str)
 def test_without_javascript_every_entry_is_listed(
     new_tab: Callable[..., Tab], base_url: str, entry_ids: list[str]
 ) -> None:
+    """The first page of the list, then the paged lists and the section pages: every entry within three clicks
+    of the index, and no control that needs the script."""
     page = new_tab(java_script_enabled=False).page
     page.goto(base_url)
     rows = page.locator("#entry-rows > tr[data-id]")
     assert rows.count() == len(entry_ids)
-    assert page.locator("#entry-rows > tr[data-id][hidden]").count() == 0
-    assert page.locator("#entry-rows > tr[data-id]:visible").count() == len(entry_ids)
-    assert page.locator("form#facets").is_hidden()
-    assert page.get_attribute("form#facets", "hidden") is not None
-    assert "JavaScript" in page.inner_text("main")  # the <noscript> note
+    page_size = int(page.get_attribute("#entry-rows", "data-page-size") or "0")
+    shown = page.locator("#entry-rows > tr[data-id]:visible")
+    assert shown.count() == min(page_size, len(entry_ids))
+    assert page.locator("form#facets").is_hidden()  # the filters need the script (nojs.css)
+    assert page.locator("#show-all").is_hidden()
+    assert page.locator(".pick").first.is_hidden()
+    assert "JavaScript" in page.inner_text("main")
     assert page.get_attribute("html", "data-ready") is None
+    reached = set(shown.evaluate_all("rows => rows.map(r => r.getAttribute('data-id'))"))
+    pages = page.locator("nav.pages a")
+    assert pages.count() >= 1
+    for href in pages.evaluate_all("links => links.map(a => a.href)"):
+        other = new_tab(java_script_enabled=False).page
+        other.goto(href)
+        for link in other.locator(".section-entries a").evaluate_all("links => links.map(a => a.getAttribute('href'))"):
+            reached.add(re.sub(r"^(\.\./)+", "", link).rstrip("/"))
+    assert reached == set(entry_ids)
+    # every section page is one click away (its entries a second)
+    sections = page.locator(".sections-nav a")
+    assert sections.count() >= 40
     # the rows link to the entry pages, which need no script either
     page.click(f'#entry-rows a[href="{ENTRY}/"]')
     page.wait_for_url(re.compile(re.escape(ENTRY) + "/$"))

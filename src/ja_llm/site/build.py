@@ -9,6 +9,9 @@ Layout (Japanese at the root, other languages under `LANG/`):
     sections/<id>/index.html, benchmarks/, papers/, about/
     data/entries.json                              the query spec (filters, sort keys: search.query.spec)
                                                    and the columns of every entry they read (shared)
+    data/entries/<id>.json                         one entry's facts as `search --json` gives them, with
+                                                   its page in each language (the compare page reads them)
+    compare/index.html, en/compare/…               two to four entries side by side (JavaScript)
     assets/app.js, assets/style.css
 """
 
@@ -29,7 +32,9 @@ from ..files import staged_directory
 from ..model.text import normalize, text_in
 from ..model.units import format_params, params_range
 from ..search import query
+from ..search.output import public
 from ..search.records import build_meta, build_records
+from .compress import precompress
 from .html import FootnoteRefs, LinkMap, block, inline, plain, safe_url
 from .i18n import Interface
 
@@ -37,6 +42,7 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; form-action 'self'"
 )
+COMMERCIAL_SYMBOLS = {"yes": "✓", "conditional": "△", "no": "✗", "unknown": "?"}  # beside the class's words
 PAGE_SIZE = 250  # rows the index shows at a time with JavaScript ("show all" lifts it): laying out
 # a table row costs the browser ~0.15 ms, so thousands of shown rows would make every filter change slow
 PARAM_STEPS = ("100m", "500m", "1b", "3b", "7b", "13b", "30b", "70b", "100b")
@@ -94,6 +100,7 @@ class SiteBuilder:
                 self.by_section.setdefault(section_id, []).append(record)
         self.env = _environment()
         self.ui = Interface(catalog)
+        self._counts: dict[tuple[str, str], int] = {}
         self.pages: dict[str, str] = {}  # path -> html
 
     # --- helpers ---------------------------------------------------------------------------------------
@@ -108,10 +115,21 @@ class SiteBuilder:
         base = _lang_base(lang, self.languages)
         inner = path[len(base) :] if base and path.startswith(base) else path
         t = self.ui(lang)
+        nav = [
+            {"href": root + base + target, "label": t[key], "current": inner == target}
+            for key, target in (
+                ("home", ""),
+                ("compare", "compare/"),
+                ("benchmarks", "benchmarks/"),
+                ("papers", "papers/"),
+                ("about", "about/"),
+            )
+        ]
         return {
             "lang": lang,
             "root": root,
             "home": root + base,
+            "nav": nav,
             "t": t,
             "csp": CSP,
             "page_title": f"{title} — {t['site_name']}" if title != t["site_name"] else title,
@@ -210,12 +228,8 @@ class SiteBuilder:
 
     # --- pages -----------------------------------------------------------------------------------------
 
-    def index_page(self, lang: str) -> None:
-        path = _lang_base(lang, self.languages)
+    def index_rows(self, lang: str, ctx: dict[str, Any]) -> list[dict[str, Any]]:
         t = self.ui(lang)
-        info = self.catalog.info
-        title = plain(self.t(info.title, lang))
-        ctx = self.context(lang, path, title, t["about_intro"] + " " + title)
         rows = []
         for record in self.records:
             entry = self.catalog.entries[record["id"]]
@@ -231,29 +245,87 @@ class SiteBuilder:
                     "licenses": [
                         {
                             "name": plain(text_in(lic["name"], lang)),
+                            "scope": plain(text_in(lic["scope"], lang)) if lic["scope"] else "",
                             "commercial": lic["commercial"],
+                            "symbol": COMMERCIAL_SYMBOLS[lic["commercial"]],
                             "class_label": t[f"commercial_class_{lic['commercial']}"],
+                            "uncertain": lic["uncertain"],
                         }
                         for lic in record["licenses"]
                     ],
-                    "repos": record["repos"][0] + (f" +{len(record['repos']) - 1}" if len(record["repos"]) > 1 else "")
-                    if record["repos"]
-                    else "",
+                    "repo": record["repos"][0] if record["repos"] else "",
+                    "more_repos": max(len(record["repos"]) - 1, 0),
                 }
             )
+        return rows
+
+    def index_page(self, lang: str) -> None:
+        path = _lang_base(lang, self.languages)
+        t = self.ui(lang)
+        info = self.catalog.info
+        title = plain(self.t(info.title, lang))
+        ctx = self.context(lang, path, title, t["about_intro"] + " " + title)
+        rows = self.index_rows(lang, ctx)
         count = len(rows)
+        pages = -(-count // PAGE_SIZE)
         html = self.env.get_template("index.html.j2").render(
             **ctx,
             title=title,
             intro=self._intro(lang, ctx),
             facets=self.facets(lang),
+            filter_labels=json.dumps(
+                {f.name: t.get(f.name, f.name.replace("_", " ")) for f in query.FILTERS}
+                | {s.name: t[s.name] for s in query.SWITCHES},
+                ensure_ascii=False,
+            ),
             switches=[{"name": s.name, "label": t[s.name]} for s in query.SWITCHES],
             sort_keys=list(query.SORTS),
             rows=rows,
             page_size=PAGE_SIZE,
+            show_all_text=t["show_all"].replace("{shown}", str(min(count, PAGE_SIZE))).replace("{n}", str(count)),
             count_text=(t["result_one"] if count == 1 else t["result_many"]).replace("{n}", str(count)),
+            section_links=self.section_links(lang, ctx),
+            pages=[
+                {"number": n, "href": ctx["home"] + (f"page/{n}/" if n > 1 else ""), "current": n == 1}
+                for n in range(1, pages + 1)
+            ]
+            if pages > 1
+            else [],
         )
         self.pages[path + "index.html"] = html
+        for number in range(2, pages + 1):
+            self.list_page(lang, number, pages, rows)
+
+    def list_page(self, lang: str, number: int, pages: int, all_rows: list[dict[str, Any]]) -> None:
+        """Page `number` of the whole list, without JavaScript: the index shows the first page."""
+        t = self.ui(lang)
+        path = _lang_base(lang, self.languages) + f"page/{number}/"
+        title = f"{plain(self.t(self.catalog.info.title, lang))} ({number}/{pages})"
+        ctx = self.context(lang, path, title, title)
+        rows = self.index_rows(lang, ctx)[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+        self.pages[path + "index.html"] = self.env.get_template("list_page.html.j2").render(
+            **ctx,
+            title=title,
+            rows=rows,
+            pages=[
+                {"number": n, "href": ctx["home"] + (f"page/{n}/" if n > 1 else ""), "current": n == number}
+                for n in range(1, pages + 1)
+            ],
+            count_text=t["result_many"].replace("{n}", str(len(all_rows))),
+        )
+
+    def section_links(self, lang: str, ctx: dict[str, Any]) -> list[dict[str, Any]]:
+        """Every section with entries, for browsing without the filters (and without JavaScript)."""
+        return [
+            {
+                "href": self.section_href(sid, lang, ctx),
+                "title": self.section_title(sid, lang),
+                "depth": self._depth(sid),
+                "count": len(self.by_section.get(sid, [])),
+            }
+            for sid in self.catalog.section_order()
+            if self.by_section.get(sid) or self.catalog.sections[sid].intro
+        ]
 
     def _intro(self, lang: str, ctx: dict[str, Any]) -> Markup:
         """The first paragraph of the list's preamble (the rest is on the about page)."""
@@ -268,7 +340,7 @@ class SiteBuilder:
         """The index page's controls, one per filter that has one (in the order of FILTERS): `select` with
         options (value, label) or `checkbox`."""
         t = self.ui(lang)
-        out = []
+        out: list[dict[str, Any]] = []
         for spec in query.FILTERS:
             kind = spec.parser.kind
             label = t.get(spec.name, spec.name.replace("_", " "))
@@ -286,7 +358,25 @@ class SiteBuilder:
                 out.append({"name": spec.name, "label": label, "control": "select", "options": options})
             elif kind == "flag":
                 out.append({"name": spec.name, "label": label, "control": "checkbox", "options": []})
+        # the counts the script shows for the page as it loads (no filter), so that it changes nothing
+        for facet in out:
+            facet["base"] = len(self.records)
+            for option in facet["options"]:
+                option["count"] = self.count_alone(facet["name"], option["value"])
+            if facet["control"] == "checkbox":
+                facet["count"] = self.count_alone(facet["name"], "1")
         return out
+
+    def count_alone(self, name: str, value: str) -> int:
+        """How many entries one filter value keeps on its own (computed by the CLI's engine)."""
+        key = (name, value)
+        if key not in self._counts:
+            try:
+                found = query.run_query(self.records, self.meta, query.Query(None, {name: value}))
+            except query.QueryError:
+                found = []
+            self._counts[key] = len(found)
+        return self._counts[key]
 
     @staticmethod
     def _step_label(value: str) -> str:
@@ -525,14 +615,7 @@ class SiteBuilder:
             "title": self.section_title(section_id, lang) if with_title else None,
             "href": self.section_href(section_id, lang, ctx),
             "intro": block(self.t(section.intro, lang), None, self.links(lang, ctx)) if section.intro else None,
-            "entries": [
-                {
-                    "href": self.entry_href(r["id"], lang, ctx),
-                    "name": text_in(r["name"], lang),
-                    "detail": ", ".join(d["name"].get(lang) or "" for d in r["developers"]),
-                }
-                for r in entries
-            ],
+            "entries": [self._block_item(r, lang, ctx) for r in entries],
             "children": [
                 {
                     "href": self.section_href(c, lang, ctx),
@@ -541,6 +624,21 @@ class SiteBuilder:
                 }
                 for c in children
             ],
+        }
+
+    def _block_item(self, record: dict[str, Any], lang: str, ctx: dict[str, Any]) -> dict[str, Any]:
+        """An entry in a section's list: its name and developers, and the list's own detail of a paper or a
+        benchmark (date, venue, the paper's title, the description)."""
+        data = self.catalog.entries[record["id"]].data
+        links = self.links(lang, ctx)
+        facts = [plain(self.t(value, lang)) for value in (data.date, data.venue) if value]
+        return {
+            "href": self.entry_href(record["id"], lang, ctx),
+            "name": text_in(record["name"], lang),
+            "detail": ", ".join(d["name"].get(lang) or "" for d in record["developers"]),
+            "facts": " · ".join(facts),
+            "paper": inline(self.t(data.paper, lang), None, links) if data.paper else None,
+            "description": inline(self.t(data.description, lang), None, links) if data.description else None,
         }
 
     def kind_page(self, kind: str, folder: str, lang: str) -> None:
@@ -564,7 +662,36 @@ class SiteBuilder:
             **ctx,
             title=t["about"],
             preamble=block(self.t(info.preamble, lang), None, self.links(lang, ctx)) if info.preamble else "",
-            postscript=block(self.t(info.postscript, lang), None, self.links(lang, ctx)) if info.postscript else "",
+        )
+
+    def entry_data(self, record: dict[str, Any]) -> str:
+        """One entry's facts for the compare page: its search record (every variant's parameters, context,
+        license and class; names in every language) and the path of its page in each language."""
+        data = public(record)
+        data["pages"] = {lang: _lang_base(lang, self.languages) + record["id"] + "/" for lang in self.languages}
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+    def not_found_page(self) -> None:
+        """`404.html` at the root, in the main language, with a way home in every language. Its links are
+        absolute from the site's root (a host serves it at any missing path)."""
+        lang = self.languages[0]
+        t = self.ui(lang)
+        ctx = self.context(lang, "", t["not_found"], t["not_found_text"])
+        ctx["root"] = ctx["home"] = "/"
+        ctx["nav"] = [{**item, "href": "/" + item["href"], "current": False} for item in ctx["nav"]]
+        ctx["alternates"] = []
+        homes = [
+            {"lang": other, "href": "/" + _lang_base(other, self.languages), "text": self.ui(other)["not_found_home"]}
+            for other in self.languages
+        ]
+        self.pages["404.html"] = self.env.get_template("404.html.j2").render(**ctx, title=t["not_found"], homes=homes)
+
+    def compare_page(self, lang: str) -> None:
+        t = self.ui(lang)
+        path = _lang_base(lang, self.languages) + "compare/"
+        ctx = self.context(lang, path, t["compare_title"], t["compare_intro"])
+        self.pages[path + "index.html"] = self.env.get_template("compare.html.j2").render(
+            **ctx, title=t["compare_title"], data_root=ctx["root"] + "data/entries/"
         )
 
     def entries_data(self) -> str:
@@ -595,6 +722,7 @@ class SiteBuilder:
         for lang in self.languages:
             self.index_page(lang)
             self.about_page(lang)
+            self.compare_page(lang)
             self.kind_page("benchmark", "benchmarks", lang)
             self.kind_page("paper", "papers", lang)
             for section_id in self.catalog.sections:
@@ -602,6 +730,9 @@ class SiteBuilder:
             for entry in self.catalog.entries.values():
                 self.entry_page(entry, lang)
         self.pages["data/entries.json"] = self.entries_data()
+        self.not_found_page()
+        for record in self.records:
+            self.pages[f"data/entries/{record['id']}.json"] = self.entry_data(record)
         return self.pages
 
 
@@ -616,9 +747,10 @@ def build_site(catalog: Catalog, out: Path) -> int:
                 target.write_text(text, encoding="utf-8")
             assets = resources.files("ja_llm") / "site" / "assets"
             (staging / "assets").mkdir(exist_ok=True)
-            for name in ("app.js", "style.css"):
+            for name in ("app.js", "compare.js", "compare.css", "nojs.css", "style.css"):
                 with resources.as_file(assets / name) as source:
                     shutil.copyfile(source, staging / "assets" / name)
+            precompress(staging)  # `serve` answers with these to a client that accepts gzip
         except OSError as exc:
             raise OutputError(f"{out}: cannot write the site ({exc.strerror or exc})") from None
     return sum(1 for p in pages if p.endswith(".html"))

@@ -105,7 +105,19 @@ def block(text: str | None, notes: FootnoteRefs | None = None, links: LinkMap | 
     text = _BR.sub("  \n", text)
     text = re.sub(r"<!--.*?-->", "", text, flags=re.S)  # comments are the list's, not the reader's
     env = {"links": links}
-    return Markup(_with_footnotes(text, notes, lambda s: _BLOCK.render(s, env)))
+    return Markup(_alerts(_with_footnotes(text, notes, lambda s: _BLOCK.render(s, env))))
+
+
+# GitHub's alert blockquotes (`> [!WARNING]`), which the list uses: a note with its title, not the raw mark
+_ALERT = re.compile(r"<blockquote>\s*<p>\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*(?:<br\s*/?>)?\s*", re.I)
+
+
+def _alerts(html: str) -> str:
+    def note(match: re.Match[str]) -> str:
+        kind = match.group(1).lower()
+        return f'<blockquote class="note note-{kind}" role="note"><p>'
+
+    return _ALERT.sub(note, html)
 
 
 def plain(text: str | None) -> str:

@@ -7,6 +7,14 @@ out are not followed) or to a folder's index.html, else 404; validators (ETag, L
 answers and `Cache-Control: no-cache` (the files are not fingerprinted, so a browser revalidates — cheap
 with 304s); the site's CSP on every answer; no version in the `Server` header; idle connections time out;
 a listen backlog of 128.
+
+Compression: the build writes `<file>.gz` beside each larger text file (compress.py). When the request's
+Accept-Encoding accepts gzip (q-values honoured: `gzip;q=0` refuses it, `*` counts) and that `.gz` is a
+regular file inside the site (the same symlink rule as any file) no older than its file, the answer is the
+`.gz` bytes with `Content-Encoding: gzip`, the file's own Content-Type and an ETag of its own (`-gz` inside
+the quotes); a file with such a `.gz` is always answered with `Vary: Accept-Encoding`. A stale `.gz` (older
+than its file, say after a hand edit) is ignored. A request for `x.html.gz` itself gets that file as it is:
+`application/gzip` bytes, no Content-Encoding.
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ import http.server
 import mimetypes
 import os
 import posixpath
+import re
 import socket
 import stat
 import urllib.parse
@@ -33,8 +42,40 @@ TYPES = {
     ".png": "image/png",
     ".txt": "text/plain; charset=utf-8",
     ".md": "text/markdown; charset=utf-8",
+    ".gz": "application/gzip",  # a `.gz` asked for by name (mimetypes would call `x.html.gz` text/html)
 }
 NOT_FOUND = b"<!doctype html><title>404</title><p>Not found: no page at this address.</p>\n"
+QVALUE = re.compile(r"0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?")  # RFC 9110 §12.4.2
+
+
+def accepts_gzip(header: str | None) -> bool:
+    """Whether an Accept-Encoding value lets us send gzip (RFC 9110 §12.5.3).
+
+    An explicit `gzip` (or its alias `x-gzip`) decides with its q-value; without one, `*` does; with
+    neither, or no header at all, the answer is the plain file. A malformed q-value counts as q=0.
+    """
+    if not header:
+        return False
+    named: list[float] = []
+    wildcard: list[float] = []
+    for item in header.split(","):
+        coding, _, parameters = item.partition(";")
+        coding = coding.strip().lower()
+        if coding in ("gzip", "x-gzip"):
+            named.append(_quality(parameters))
+        elif coding == "*":
+            wildcard.append(_quality(parameters))
+    chosen = named or wildcard
+    return bool(chosen) and max(chosen) > 0
+
+
+def _quality(parameters: str) -> float:
+    for parameter in parameters.split(";"):
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "q":
+            value = value.strip()
+            return float(value) if QVALUE.fullmatch(value) else 0.0
+    return 1.0
 
 
 class SiteHandler(http.server.BaseHTTPRequestHandler):
@@ -77,22 +118,61 @@ class SiteHandler(http.server.BaseHTTPRequestHandler):
             elif path == 400:
                 self._answer(400, b"bad request\n", "text/plain; charset=utf-8", head=head)
             else:
-                self._answer(404, NOT_FOUND, TYPES[".html"], head=head)
+                self._answer(404, self._not_found_page(), TYPES[".html"], head=head)
             return
-        etag = f'"{info.st_size:x}-{info.st_mtime_ns:x}"'
+        kind = TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        packed = self._gzip_beside(path, info)
+        encoded = packed is not None and accepts_gzip(", ".join(self.headers.get_all("Accept-Encoding") or []))
+        if packed is not None and encoded:
+            path, info = packed
+        etag = f'"{info.st_size:x}-{info.st_mtime_ns:x}{"-gz" if encoded else ""}"'
         modified = email.utils.formatdate(info.st_mtime, usegmt=True)
         validators = {"ETag": etag, "Last-Modified": modified, "Cache-Control": "no-cache"}
+        if packed is not None:
+            validators["Vary"] = "Accept-Encoding"  # on the plain answer and the 304s too: caches must know
         if self._not_modified(etag, info.st_mtime):
             self._answer(304, b"", None, validators, head=True)
             return
-        kind = TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        headers = {"Content-Encoding": "gzip", **validators} if encoded else validators
         try:
             handle = open(path, "rb")  # noqa: SIM115 (closed below, after the answer)
         except OSError:
             self._answer(404, NOT_FOUND, TYPES[".html"], head=head)
             return
         with handle:
-            self._answer(200, handle, kind, validators, head, length=info.st_size)
+            self._answer(200, handle, kind, headers, head, length=info.st_size)
+
+    def _not_found_page(self) -> bytes:
+        """The site's own 404.html (written by `build`, in the catalog's languages), else a short page."""
+        page = self.server.site_root / "404.html"
+        try:
+            if page.is_file() and not page.is_symlink():
+                return page.read_bytes()
+        except OSError:
+            pass
+        return NOT_FOUND
+
+    def _gzip_beside(self, path: Path, info: os.stat_result) -> tuple[Path, os.stat_result] | None:
+        """`<path>.gz` and its stat when it is a regular file inside the site, no older than `path`."""
+        packed = self._regular_inside(path.with_name(path.name + ".gz"))
+        if packed is None:
+            return None
+        try:
+            packed_info = packed.stat()
+        except OSError:
+            return None
+        if packed_info.st_mtime_ns < info.st_mtime_ns:
+            return None  # stale: the file changed after the build compressed it
+        return packed, packed_info
+
+    def _regular_inside(self, candidate: Path) -> Path | None:
+        """`candidate` resolved, if that is a regular file inside the site (a symlink may not lead out)."""
+        try:
+            real = candidate.resolve(strict=True)
+            mode = real.stat().st_mode
+        except (OSError, RuntimeError, ValueError):
+            return None
+        return real if real.is_relative_to(self.server.site_root) and stat.S_ISREG(mode) else None
 
     def _resolve(self) -> Path | int:
         """The file a request path names inside the site, or 301 (a folder without its slash), 400 or 404."""
@@ -115,8 +195,8 @@ class SiteHandler(http.server.BaseHTTPRequestHandler):
         if stat.S_ISDIR(mode):
             if not raw.endswith("/"):
                 return 301
-            index = real / "index.html"
-            return index if index.is_file() else 404  # no folder listings
+            # no folder listings; an index.html symlinked out of the site is not followed either
+            return self._regular_inside(real / "index.html") or 404
         return real if stat.S_ISREG(mode) else 404
 
     def _not_modified(self, etag: str, mtime: float) -> bool:

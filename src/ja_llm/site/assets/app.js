@@ -683,7 +683,7 @@
     if (this.showAllButton) {
       this.showAllButton.addEventListener("click", function () {
         app.showAllFor = app.queryString(app.state());
-        app.update(performance.now());
+        app.update(performance.now(), "none");
       });
     }
     // where a checkbox filter's one count goes
@@ -706,12 +706,23 @@
       });
     }
 
-    this.extraBox = document.createElement("div");
-    this.extraBox.className = "extra-filters";
-    this.extraBox.hidden = true;
-    var searchRow = form.querySelector(".search-row");
-    if (searchRow && searchRow.parentNode === form) form.insertBefore(this.extraBox, searchRow.nextSibling);
-    else form.insertBefore(this.extraBox, form.firstChild);
+    // the chips of filters without a control and the notice of values that cannot be used: both are on
+    // the page from the start (hidden), so that showing them moves nothing that was not meant to move
+    this.extraBox = form.querySelector(".extra-filters") || document.createElement("div");
+    this.invalidNote = form.querySelector(".invalid-note");
+    this.invalidTemplate = form.getAttribute("data-invalid") || "";
+    try {
+      this.labels = JSON.parse(form.getAttribute("data-labels") || "{}");
+    } catch (err) {
+      this.labels = {};
+    }
+
+    // entries picked for the compare page (2-4), kept in the address as `pick`
+    this.picks = [];
+    this.compareBar = document.getElementById("compare-bar");
+    this.compareLink = document.getElementById("compare-link");
+    this.compareUrl = main.getAttribute("data-compare") || "compare/";
+    this.typing = false; // a run of typing is one history entry
   }
 
   /** Set the controls from the URL; a select value not among the options gets an option of its own. */
@@ -756,7 +767,31 @@
       }
     }
     this.renderExtras();
+    this.picks = search.getAll("pick").filter(function (id, at, all) {
+      return all.indexOf(id) === at;
+    }).slice(0, 4);
+    this.writePicks();
     return added;
+  };
+
+  /** The pick boxes, and the link to the compare page once two entries are picked. */
+  App.prototype.writePicks = function () {
+    var picks = this.picks;
+    var boxes = this.tbody ? this.tbody.querySelectorAll("input[name=pick]") : [];
+    for (var k = 0; k < boxes.length; k++) {
+      var on = picks.indexOf(boxes[k].value) >= 0;
+      if (boxes[k].checked !== on) boxes[k].checked = on;
+      boxes[k].disabled = !on && picks.length >= 4;
+    }
+    if (!this.compareBar || !this.compareLink) return;
+    this.compareBar.hidden = picks.length < 2;
+    var query = new URLSearchParams();
+    picks.forEach(function (id) {
+      query.append("id", id);
+    });
+    this.compareLink.setAttribute("href", this.compareUrl + "?" + query.toString());
+    var template = this.compareLink.getAttribute("data-template") || "{n}";
+    this.compareLink.textContent = template.split("{n}").join(String(picks.length));
   };
 
   App.prototype.renderExtras = function () {
@@ -767,7 +802,8 @@
       var button = document.createElement("button");
       button.type = "button";
       button.className = "extra-filter";
-      button.textContent = name + ": " + value + " ";
+      var label = Object.prototype.hasOwnProperty.call(self.labels, name) ? self.labels[name] : name;
+      button.textContent = label + ": " + value + " ";
       var cross = document.createElement("span");
       cross.setAttribute("aria-hidden", "true");
       cross.textContent = "\u00d7";
@@ -782,7 +818,8 @@
         var started = performance.now();
         self.extras.delete(name);
         self.renderExtras();
-        self.update(started);
+        self.typing = false;
+        self.update(started, "push");
         // the button is gone: keep the keyboard focus in the form
         var target = self.extraBox.querySelector("button") || self.controls.get("q");
         if (target) target.focus();
@@ -817,6 +854,7 @@
       if (control && control.type === "checkbox" && !isOn(value)) continue;
       out.append(name, value);
     }
+    for (k = 0; k < (this.picks || []).length; k++) out.append("pick", this.picks[k]);
     return out.toString();
   };
 
@@ -964,7 +1002,9 @@
     return { start: start, idx: Int32Array.from(list) };
   }
 
-  App.prototype.update = function (started) {
+  /** Show the filters and the list for the form's state. `how` the address follows: "push" (a change the
+   * reader made: Back undoes it), "replace" (the page as it loads, a run of typing), "none" (Back/Forward). */
+  App.prototype.update = function (started, how) {
     var ix = this.ix;
     var state = this.state();
     var pq = parseState(ix, state, this.lang);
@@ -992,6 +1032,16 @@
       link.el.setAttribute("href", link.path + (qs ? "?" + qs : "") + link.hash);
     });
     var invalid = pq.invalid;
+    if (this.invalidNote) {
+      var note = "";
+      if (invalid.length && this.invalidTemplate) {
+        var bad = invalid[0];
+        var label = Object.prototype.hasOwnProperty.call(this.labels, bad) ? this.labels[bad] : bad;
+        note = this.invalidTemplate.split("{value}").join(state[bad] || "").split("{label}").join(label);
+      }
+      if (this.invalidNote.textContent !== note) this.invalidNote.textContent = note;
+      this.invalidNote.hidden = note === "";
+    }
     this.controls.forEach(function (el, name) {
       var bad = invalid.indexOf(name) >= 0;
       if (bad !== (el.getAttribute("aria-invalid") === "true")) {
@@ -1004,11 +1054,13 @@
     // The address last: it is no DOM write, and Chrome brings the styles up to date when it changes, work
     // the next frame would do anyway (lastUpdateMs ends with the DOM writes).
     var search = qs ? "?" + qs : "";
-    if (search !== location.search) {
+    if (search !== location.search && how !== "none") {
+      var url = location.pathname + search + location.hash;
       try {
-        history.replaceState(history.state, "", location.pathname + search + location.hash);
+        if (how === "push") history.pushState({}, "", url);
+        else history.replaceState(history.state, "", url);
       } catch (err) {
-        // too many replaceState calls (Safari limits them) or a file: URL: the page itself is right
+        // too many history calls (Safari limits them) or a file: URL: the page itself is right
       }
     }
 
@@ -1175,21 +1227,26 @@
     // the ranks of the sorts by a text, computed before any change is timed
     var sorts = this.ix.spec.sorts;
     for (var key in sorts) if (sorts[key].kind === "lang") this.ix.textRanks(sorts[key].column, this.lang);
-    this.form.hidden = false;
     function typed(el) {
       return el && el.tagName.toLowerCase() === "input" && el.type !== "checkbox" && el.type !== "radio";
+    }
+    // a run of typing is one history entry: its first update pushes one, the others replace it
+    function typedUpdate() {
+      self.update(performance.now(), self.typing ? "replace" : "push");
+      self.typing = true;
     }
     function later() {
       clearTimeout(self.timer);
       self.timer = setTimeout(function () {
         self.timer = 0;
-        self.update(performance.now());
+        typedUpdate();
       }, 120);
     }
     function now() {
       clearTimeout(self.timer);
       self.timer = 0;
-      self.update(performance.now());
+      self.typing = false;
+      self.update(performance.now(), "push");
     }
     this.form.addEventListener("input", function (event) {
       // typing: debounced, and not in the middle of an IME composition (kana to kanji)
@@ -1200,10 +1257,17 @@
     });
     this.form.addEventListener("change", function (event) {
       if (typed(event.target)) {
-        if (self.timer) now();
+        if (self.timer) {
+          clearTimeout(self.timer);
+          self.timer = 0;
+          typedUpdate();
+        }
         return;
       }
       now();
+    });
+    this.form.addEventListener("focusout", function (event) {
+      if (typed(event.target)) self.typing = false;
     });
     this.form.addEventListener("submit", function (event) {
       event.preventDefault();
@@ -1215,18 +1279,47 @@
         var started = performance.now();
         clearTimeout(self.timer);
         self.timer = 0;
+        self.typing = false;
         self.reset();
-        self.update(started);
+        self.update(started, "push");
+      });
+    }
+    if (this.tbody) {
+      this.tbody.addEventListener("change", function (event) {
+        var box = event.target;
+        if (!box || box.name !== "pick") return;
+        var at = self.picks.indexOf(box.value);
+        if (box.checked && at < 0 && self.picks.length < 4) self.picks.push(box.value);
+        if (!box.checked && at >= 0) self.picks.splice(at, 1);
+        self.writePicks();
+        self.typing = false;
+        self.update(performance.now(), "push");
       });
     }
     root.addEventListener("popstate", function () {
       var started = performance.now();
       clearTimeout(self.timer);
       self.timer = 0;
+      self.typing = false;
       if (self.readUrl()) self.buildPlan();
-      self.update(started);
+      self.update(started, "none");
     });
-    this.update(performance.now());
+    // the reading position comes back when Back returns here from an entry page
+    function keepScroll() {
+      try {
+        history.replaceState({ scrollY: root.scrollY }, "", location.href);
+      } catch (err) {
+        // nothing to keep
+      }
+    }
+    root.addEventListener("pagehide", keepScroll);
+    this.main.addEventListener("click", function (event) {
+      var link = event.target && event.target.closest ? event.target.closest("a[href]") : null;
+      if (link) keepScroll();
+    });
+    this.update(performance.now(), "replace");
+    var saved = history.state && typeof history.state.scrollY === "number" ? history.state.scrollY : null;
+    if (saved !== null && saved > 0) root.scrollTo(0, saved);
   };
 
   function init() {

@@ -1,0 +1,69 @@
+"""Gzip copies of a built site's text files, written once at build time (`index.html` → `index.html.gz`).
+
+`ja-llm serve` answers a client that accepts gzip with the `.gz` beside a file instead of compressing on
+every request; a static host that knows the convention (nginx `gzip_static`, for one) can do the same.
+Hand-written because the standard library's `gzip` is the whole engine: a walk over the folder, one
+compressed copy per file, nothing a dependency would add. The bytes are reproducible — level 9, no file
+name and mtime 0 in the gzip header — so two builds of the same site give identical `.gz` files.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import shutil
+import stat
+import tempfile
+from pathlib import Path
+
+SUFFIXES = frozenset({".html", ".css", ".js", ".json", ".svg", ".txt", ".xml"})
+MIN_BYTES = 1024  # below this the gzip header and the extra request work outweigh the saving
+LEVEL = 9
+
+
+def precompress(folder: Path) -> int:
+    """Write `<file>.gz` beside every text file of `folder` larger than MIN_BYTES; return how many written.
+
+    Walks without following symlinks, and compresses regular files only (a symlink's target may lie
+    outside the site). A file whose gzip copy would not be smaller gets none. Each `.gz` goes through a
+    temporary file in the same folder and `os.replace`, so a reader never sees half of one. Meant for a
+    freshly built folder: a `.gz` left from an earlier run beside a file that now gets none is not removed
+    (the server ignores a `.gz` older than its file).
+    """
+    written = 0
+    for parent, folders, names in os.walk(folder):
+        folders.sort()
+        for name in sorted(names):
+            path = Path(parent) / name
+            if path.suffix not in SUFFIXES or name.endswith(".gz"):
+                continue
+            info = path.lstat()
+            if not stat.S_ISREG(info.st_mode) or info.st_size <= MIN_BYTES:
+                continue
+            if _write_gzip(path, info):
+                written += 1
+    return written
+
+
+def _write_gzip(path: Path, info: os.stat_result) -> bool:
+    """Compress `path` into `path.gz` (same permission bits); False if that would not save a byte."""
+    target = path.with_name(path.name + ".gz")
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 (renamed or removed below)
+        dir=path.parent, prefix=f".{path.name}.", suffix=".gz.tmp", delete=False
+    )
+    temporary = Path(handle.name)
+    try:
+        # filename="" keeps the temporary file's random name out of the gzip header, mtime=0 the clock
+        with (
+            handle,
+            open(path, "rb") as source,
+            gzip.GzipFile(filename="", mode="wb", fileobj=handle, compresslevel=LEVEL, mtime=0) as packed,
+        ):
+            shutil.copyfileobj(source, packed, 1 << 16)
+        if temporary.stat().st_size >= info.st_size:
+            return False
+        os.chmod(temporary, stat.S_IMODE(info.st_mode))  # NamedTemporaryFile makes 0600; a host must read it
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)  # still there unless renamed: not smaller, or a failure
+    return True
