@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -49,3 +49,37 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from site_fixtures import HOSTILE_CATALOG, build
 
     return build(HOSTILE_CATALOG, tmp_path_factory.mktemp("hostile-site") / "サイト")
+
+
+@pytest.fixture(scope="session")
+def base_url(shipped_site: Path) -> Iterator[str]:
+    """The shipped catalog's site, served on 127.0.0.1 for the browser tests."""
+    from site_fixtures import serve
+
+    with serve(shipped_site) as url:
+        yield url
+
+
+@pytest.fixture
+def new_tab(browser: Any) -> Iterator[Callable[..., Any]]:
+    """Open tabs (site_fixtures.Tab) with options; each must end with no console error, failed request or
+    dialog."""
+    from site_fixtures import Tab
+
+    tabs: list[Tab] = []
+
+    def open_tab(**options: Any) -> Tab:
+        tab = Tab(browser, **options)
+        tabs.append(tab)
+        return tab
+
+    yield open_tab
+    problems = [p for tab in tabs for p in tab.problems()]
+    for tab in tabs:
+        tab.close()
+    assert not problems, "the pages reported problems:\n" + "\n".join(problems)
+
+
+@pytest.fixture
+def page(new_tab: Callable[..., Any]) -> Any:
+    return new_tab().page

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 
@@ -512,3 +512,68 @@ def cli_ids(params: dict[str, str], data: Path | None = None) -> list[str]:
 
 def query_string(params: dict[str, str]) -> str:
     return urlencode(params)
+
+
+# --- browser tabs -------------------------------------------------------------------------------------------
+
+DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+class Tab:
+    """A browser context (only 127.0.0.1 reachable) and its page, with everything that went wrong recorded:
+    console errors (and the script's own `ja-llm:` warnings), page errors, failed or 4xx/5xx responses other
+    than the 404s a test asks for on purpose (`expected_404`), requests elsewhere, dialogs."""
+
+    def __init__(self, browser: Any, **options: Any) -> None:
+        options.setdefault("viewport", DESKTOP)
+        self.context = browser.new_context(**options)
+        self.context.set_default_timeout(15_000)
+        self.console_errors: list[str] = []
+        self.page_errors: list[str] = []
+        self.bad_responses: list[str] = []
+        self.outside: list[str] = []
+        self.dialogs: list[str] = []
+        self.expected_404: set[str] = set()  # URL paths a test asks for on purpose
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda error: self.page_errors.append(str(error)))
+        self.page.on("response", self._response)
+        self.page.on("requestfailed", lambda r: self.bad_responses.append(f"failed {r.url}: {r.failure}"))
+        self.page.on("dialog", self._dialog)
+
+    def _console(self, message: Any) -> None:
+        url = message.location.get("url") or ""
+        if message.text.startswith("Failed to load resource") and urlsplit(url).path in self.expected_404:
+            return
+        if message.type == "error" or (message.type == "warning" and message.text.startswith("ja-llm:")):
+            self.console_errors.append(f"{message.type}: {message.text} ({url})")
+
+    def _response(self, response: Any) -> None:
+        if response.status >= 400 and not (response.status == 404 and urlsplit(response.url).path in self.expected_404):
+            self.bad_responses.append(f"{response.status} {response.url}")
+
+    def _route(self, route: Any) -> None:
+        url = route.request.url
+        if url.startswith("http://127.0.0.1:"):
+            route.continue_()
+        else:
+            self.outside.append(url)
+            route.abort()
+
+    def _dialog(self, dialog: Any) -> None:
+        self.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    def problems(self) -> list[str]:
+        return (
+            [f"console: {e}" for e in self.console_errors]
+            + [f"page error: {e}" for e in self.page_errors]
+            + [f"response: {e}" for e in self.bad_responses if "ERR_ABORTED" not in e]
+            + [f"request outside 127.0.0.1: {u}" for u in self.outside]
+            + [f"dialog: {d}" for d in self.dialogs]
+        )
+
+    def close(self) -> None:
+        self.context.close()

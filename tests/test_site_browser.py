@@ -30,7 +30,10 @@ from click.testing import CliRunner
 from ja_llm.cli import main
 
 from site_fixtures import (
+    DESKTOP,
+    PHONE,
     ROOT,
+    Tab,
     chromium_path,
     cli_args,
     cli_ids,
@@ -39,8 +42,6 @@ from site_fixtures import (
 )
 
 ENTRY = "models/sb-intuitions/sarashina2-8x70b"
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 375, "height": 800}
 HOSTILE = (
     "<script>window.__pwned=1</script>",
     '"><img src=x onerror="window.__pwned=1">',
@@ -61,12 +62,6 @@ def entry_ids() -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def base_url(shipped_site: Path) -> Iterator[str]:
-    with serve(shipped_site) as url:
-        yield url
-
-
-@pytest.fixture(scope="session")
 def hostile_url(hostile_site: Path) -> Iterator[str]:
     with serve(hostile_site) as url:
         yield url
@@ -81,80 +76,6 @@ def test_chromium_is_installed() -> None:
     )
     assert Path(path).is_file(), message
     assert os.access(path, os.X_OK), message
-
-
-class Tab:
-    """A browser context (only 127.0.0.1 reachable) and its page, with everything that went wrong recorded."""
-
-    def __init__(self, browser: Any, **options: Any) -> None:
-        options.setdefault("viewport", DESKTOP)
-        self.context = browser.new_context(**options)
-        self.context.set_default_timeout(15_000)
-        self.console_errors: list[str] = []
-        self.page_errors: list[str] = []
-        self.bad_responses: list[str] = []
-        self.outside: list[str] = []
-        self.dialogs: list[str] = []
-        self.context.route("**/*", self._route)
-        self.page = self.context.new_page()
-        self.page.on("console", self._console)
-        self.page.on("pageerror", lambda error: self.page_errors.append(str(error)))
-        self.page.on(
-            "response", lambda r: self.bad_responses.append(f"{r.status} {r.url}") if r.status >= 400 else None
-        )
-        self.page.on("requestfailed", lambda r: self.bad_responses.append(f"failed {r.url}: {r.failure}"))
-        self.page.on("dialog", self._dialog)
-
-    def _console(self, message: Any) -> None:
-        # errors, and the script's own warnings (`ja-llm: facets unavailable: ...`)
-        if message.type == "error" or (message.type == "warning" and message.text.startswith("ja-llm:")):
-            self.console_errors.append(f"{message.type}: {message.text} ({message.location.get('url')})")
-
-    def _route(self, route: Any) -> None:
-        url = route.request.url
-        if url.startswith("http://127.0.0.1:"):
-            route.continue_()
-        else:
-            self.outside.append(url)
-            route.abort()
-
-    def _dialog(self, dialog: Any) -> None:
-        self.dialogs.append(f"{dialog.type}: {dialog.message}")
-        dialog.dismiss()
-
-    def problems(self) -> list[str]:
-        return (
-            [f"console error: {e}" for e in self.console_errors]
-            + [f"page error: {e}" for e in self.page_errors]
-            + [f"response: {e}" for e in self.bad_responses if "127.0.0.1" in e and "ERR_ABORTED" not in e]
-            + [f"request outside 127.0.0.1: {u}" for u in self.outside]
-            + [f"dialog: {d}" for d in self.dialogs]
-        )
-
-    def close(self) -> None:
-        self.context.close()
-
-
-@pytest.fixture
-def new_tab(browser: Any) -> Iterator[Callable[..., Tab]]:
-    """Open tabs (contexts) with options; each must end with no console error, failed request or dialog."""
-    tabs: list[Tab] = []
-
-    def open_tab(**options: Any) -> Tab:
-        tab = Tab(browser, **options)
-        tabs.append(tab)
-        return tab
-
-    yield open_tab
-    problems = [p for tab in tabs for p in tab.problems()]
-    for tab in tabs:
-        tab.close()
-    assert not problems, "the pages reported problems:\n" + "\n".join(problems)
-
-
-@pytest.fixture
-def page(new_tab: Callable[..., Tab]) -> Any:
-    return new_tab().page
 
 
 # --- helpers -------------------------------------------------------------------------------------------------
@@ -512,12 +433,24 @@ def test_keyboard_reaches_the_search_box_and_the_selects_with_a_visible_focus(pa
 
 
 @pytest.mark.parametrize(
-    "path", ["", "en/", ENTRY + "/", "en/" + ENTRY + "/", "about/", "sections/generative/", "papers/"]
+    "path",
+    [
+        "",
+        "en/",
+        "fr/",
+        ENTRY + "/",
+        "en/" + ENTRY + "/",
+        "fr/" + ENTRY + "/",
+        "about/",
+        "sections/generative/",
+        "papers/",
+        "fr/compare/",
+    ],
 )
-def test_no_horizontal_scroll_at_375px(new_tab: Callable[..., Tab], base_url: str, path: str) -> None:
+def test_no_horizontal_scroll_on_a_phone(new_tab: Callable[..., Tab], base_url: str, path: str) -> None:
     page = new_tab(viewport=PHONE).page
     page.goto(base_url + path)
-    if path in ("", "en/"):
+    if path in ("", "en/", "fr/"):
         wait_ready(page)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"] + 1, f"/{path}: the page is {width}px wide at {PHONE['width']}px"

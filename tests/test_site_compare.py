@@ -15,14 +15,14 @@ The client-side contract: `#compare[data-ready="1"]` after each render; `table.c
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
-from site_fixtures import parse, serve
+from site_fixtures import PHONE, Tab, parse, serve
 
 SARASHINA = "models/sb-intuitions/sarashina2"
 MOE = "models/research-and-development-center-for-large-language-models/llm-jp-3-moe"
@@ -30,17 +30,9 @@ STOCKMARK = "models/stockmark/stockmark-13b"
 THREE = [SARASHINA, MOE, STOCKMARK]
 NAMES = {SARASHINA: "Sarashina2", MOE: "LLM-jp-3 MoE", STOCKMARK: "Stockmark-13b"}
 LANGS = {"ja": "", "en": "en/", "fr": "fr/"}  # language -> its folder
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
 
 
 # --- set-up: the session's site and browser --------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def base_url(shipped_site: Path) -> Iterator[str]:
-    with serve(shipped_site) as url:
-        yield url
 
 
 @pytest.fixture(scope="module")
@@ -48,82 +40,6 @@ def words() -> dict[str, dict[str, str]]:
     from ja_llm.site.i18n import shipped_words
 
     return shipped_words()
-
-
-class Tab:
-    """A browser context (only 127.0.0.1 reachable) and its page, with everything that went wrong recorded."""
-
-    def __init__(self, browser: Any, **options: Any) -> None:
-        options.setdefault("viewport", DESKTOP)
-        self.context = browser.new_context(**options)
-        self.context.set_default_timeout(15_000)
-        self.console_errors: list[str] = []
-        self.bad_responses: list[str] = []
-        self.page_errors: list[str] = []
-        self.outside: list[str] = []
-        self.dialogs: list[str] = []
-        self.expected_404: set[str] = set()  # URL paths a test asks for on purpose
-        self.context.route("**/*", self._route)
-        self.page = self.context.new_page()
-        self.page.on("console", self._console)
-        self.page.on("pageerror", lambda error: self.page_errors.append(str(error)))
-        self.page.on("response", self._response)
-        self.page.on("requestfailed", lambda r: self.bad_responses.append(f"failed {r.url}: {r.failure}"))
-        self.page.on("dialog", self._dialog)
-
-    def _console(self, message: Any) -> None:
-        if message.type in ("error", "warning"):
-            url = message.location.get("url") or ""
-            if message.text.startswith("Failed to load resource") and urlsplit(url).path in self.expected_404:
-                return
-            self.console_errors.append(f"{message.type}: {message.text} ({url})")
-
-    def _response(self, response: Any) -> None:
-        if response.status >= 400 and not (response.status == 404 and urlsplit(response.url).path in self.expected_404):
-            self.bad_responses.append(f"{response.status} {response.url}")
-
-    def _route(self, route: Any) -> None:
-        url = route.request.url
-        if url.startswith("http://127.0.0.1:"):
-            route.continue_()
-        else:
-            self.outside.append(url)
-            route.abort()
-
-    def _dialog(self, dialog: Any) -> None:
-        self.dialogs.append(f"{dialog.type}: {dialog.message}")
-        dialog.dismiss()
-
-    def problems(self) -> list[str]:
-        return (
-            [f"console: {e}" for e in self.console_errors]
-            + [f"page error: {e}" for e in self.page_errors]
-            + [f"response: {e}" for e in self.bad_responses]
-            + [f"request outside 127.0.0.1: {u}" for u in self.outside]
-            + [f"dialog: {d}" for d in self.dialogs]
-        )
-
-
-@pytest.fixture
-def new_tab(browser: Any) -> Iterator[Callable[..., Tab]]:
-    """Open tabs with options; each must end with no console error, failed request or dialog."""
-    tabs: list[Tab] = []
-
-    def open_tab(**options: Any) -> Tab:
-        tab = Tab(browser, **options)
-        tabs.append(tab)
-        return tab
-
-    yield open_tab
-    problems = [p for tab in tabs for p in tab.problems()]
-    for tab in tabs:
-        tab.context.close()
-    assert not problems, "the compare page reported problems:\n" + "\n".join(problems)
-
-
-@pytest.fixture
-def page(new_tab: Callable[..., Tab]) -> Any:
-    return new_tab().page
 
 
 # --- helpers -------------------------------------------------------------------------------------------------
