@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from ja_llm.api import Catalog
@@ -163,6 +163,13 @@ def test_the_importer_takes_any_document(workdir: Path, document: tuple[str, dic
 
 @settings(max_examples=ROUND_TRIPS, **COMMON)  # type: ignore[arg-type]
 @given(document=documents())
+# found by this test: the rule before the footnotes at the end of a last section without rows
+@example(
+    document=(
+        "# \n\n\n\n## \n\n\n## \n\n\n<!--@include: @/parts/a.md-->\n\n## \n\n\n[^1]: Llama\n",
+        {"parts/a.md": "| a | b |\n|---|---|\n|  | x |\n"},
+    )
+)
 def test_import_render_import_is_stable(workdir: Path, document: tuple[str, dict[str, str]]) -> None:
     out = _import(workdir, document)
     if out is None:

@@ -3,9 +3,10 @@ brackets, footnote-reference starts, backticks, pipes, `<`, `*`, nested links) i
 the time of a normal import of the 2026 list, measured side by side in this process (a quadratic scan of
 1 MB would take hours: the bound is generous against noise, not tight).
 
-A whole import is linear too: a 1 MB document of table rows full of each pattern imports within ten times
+A whole import is linear too: a 1 MB document of table rows full of each pattern imports within thirty times
 what a normal import of the same size takes (markdown-it's inline parsing costs up to ~5x more per byte on
-`[` and `[^` runs than on real rows, linearly)."""
+`[` and `[^` runs than on real rows, linearly; the rest of the margin absorbs a busy machine, where a
+measured ratio of 11 was seen — a quadratic import of 1 MB would take hours)."""
 
 from __future__ import annotations
 
@@ -67,4 +68,4 @@ def test_a_megabyte_document_of_a_pattern_imports_in_linear_time(
     started = time.perf_counter()
     import_list(source, {}, tmp_path / "out")
     elapsed = time.perf_counter() - started
-    assert elapsed < 10 * seconds_per_byte * source.stat().st_size + 1, (pattern, elapsed)
+    assert elapsed < 30 * seconds_per_byte * source.stat().st_size + 1, (pattern, elapsed)

@@ -308,9 +308,14 @@ def parse_document(path: Path, root: Path | None = None) -> ParsedDoc:
     for section in doc.sections:
         section.intro = _trim(section.intro)
         section.outro = _trim([line for line in section.outro if not _FOOTNOTE_DEF.match(line)])
-    if doc.footnotes and doc.sections and doc.sections[-1].outro[-1:] == ["---"]:
-        # the rule a rendered list puts before its footnotes (the renderer writes it again)
-        doc.sections[-1].outro = _trim(doc.sections[-1].outro[:-1])
+    if doc.footnotes and doc.sections:
+        # the rule a rendered list puts before its footnotes (the renderer writes it again): at the end of
+        # the last section's text, after its rows or, in a section without rows, its only text
+        last = doc.sections[-1]
+        if last.outro[-1:] == ["---"]:
+            last.outro = _trim(last.outro[:-1])
+        elif not last.outro and last.intro[-1:] == ["---"]:
+            last.intro = _trim(last.intro[:-1])
     return doc
 
 
