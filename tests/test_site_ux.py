@@ -178,3 +178,15 @@ def test_axe_finds_no_violation(page: Any, base_url: str, kind: str, lang: str) 
         for v in results.response["violations"]
     ]
     assert violations == [], "\n".join(violations)
+
+
+def test_matching_variants_are_marked(page: Any, base_url: str) -> None:
+    """`--min-context 8192` keeps Sarashina2 for its 70b only: its row says 1 of 3 models match."""
+    page.goto(base_url + "en/?min_context=8192")
+    ready(page)
+    row = page.locator('#entry-rows > tr[data-id="models/sb-intuitions/sarashina2"]')
+    assert row.is_visible()
+    assert row.locator(".variant-match").inner_text() == "(1 of 3 models match)"
+    page.goto(base_url + "en/")
+    ready(page)
+    assert page.locator(".variant-match").count() == 0

@@ -492,6 +492,7 @@
     var matched = [];
     var keySize = new Float64Array(n);
 
+    var vMatch = new Int32Array(n); // the variants of each entry that pass the variant filters
     for (var i = 0; i < n; i++) {
       if (needle !== null && !containsAll(texts[i], words)) continue;
       var fail = 0;
@@ -522,6 +523,7 @@
           }
           if (failed === 0) {
             vPass = true;
+            vMatch[i]++;
             if (sortField !== null) key = reduce(sortField[j], key);
           }
           if (!facetsHere) continue;
@@ -550,7 +552,7 @@
       }
     }
 
-    var result = { matched: matched, keySize: keySize, facets: null };
+    var result = { matched: matched, keySize: keySize, facets: null, variantMatches: V > 0 ? vMatch : null };
     if (plan) {
       var facets = new Map();
       for (f = 0; f < E; f++) facets.set(entryFacets[f].name, { base: eBase[f], counts: eCounts[f] });
@@ -1022,6 +1024,7 @@
         this.showAllButton.textContent = more.split("{n}").join(String(order.length)).split("{shown}").join(String(limit));
       }
     }
+    this.markVariants(limit < order.length ? order.slice(0, limit) : order, result.variantMatches);
     var rowsWritten = performance.now();
     this.writeFacets(result.facets);
     if (this.countEl) {
@@ -1073,6 +1076,40 @@
       shown: limit,
       phases: { query: queried - started, rows: rowsWritten - queried, rest: started + elapsed - rowsWritten }
     };
+  };
+
+  /** Under a variant filter, an entry with several models says how many match ("2/5 models"). */
+  App.prototype.markVariants = function (shown, matches) {
+    var template = this.tbody ? this.tbody.getAttribute("data-variant-match") : null;
+    var marked = this.marked || (this.marked = new Map());
+    var next = new Map();
+    var vStart = this.ix.vStart;
+    for (var k = 0; matches && template && k < shown.length; k++) {
+      var i = shown[k];
+      var total = vStart[i + 1] - vStart[i];
+      if (total > 1 && matches[i] < total) next.set(i, template.split("{n}").join(String(matches[i])).split("{total}").join(String(total)));
+    }
+    var rowOf = this.rowOf;
+    marked.forEach(function (text, i) {
+      if (!next.has(i) && rowOf[i]) {
+        var old = rowOf[i].querySelector(".variant-match");
+        if (old) old.parentNode.removeChild(old);
+      }
+    });
+    next.forEach(function (text, i) {
+      var row = rowOf[i];
+      if (!row || marked.get(i) === text) return;
+      var cell = row.querySelector("td.params");
+      if (!cell) return;
+      var mark = cell.querySelector(".variant-match");
+      if (!mark) {
+        mark = document.createElement("span");
+        mark.className = "variant-match";
+        cell.appendChild(mark);
+      }
+      mark.textContent = text;
+    });
+    this.marked = next;
   };
 
   App.prototype.writeRows = function (order) {
