@@ -221,3 +221,29 @@ def build_meta(catalog: Catalog) -> dict[str, Any]:
         },
         "developers": {org.id: {"name": _texts(org.name, languages)} for org in catalog.organizations.values()},
     }
+
+
+# --- the parameter-size chart's rule (one definition: the chart draws it, the site and lists cite it) -------
+
+CHART_CLASSES = ("scratch", "open", "closed")  # built from scratch with open weights / open weights / not public
+
+
+def chart_point(record: dict[str, Any]) -> tuple[int, float, str] | str:
+    """Where an entry goes on the parameter-size chart, (release year, largest parameter count, class), or why
+    it is not plotted. Models only: benchmarks and papers are not charted. The class is `scratch` for open
+    weights of a model trained from scratch (a section under one whose id names `scratch`), `open` for other
+    open weights (on the Hugging Face Hub), `closed` for a model whose weights are not public."""
+    if record["kind"] in ("benchmark", "paper"):
+        return "not a model"
+    if not record["year"]:
+        return "no release year"
+    counts = [v["params"] for v in record["variants"] if v["params"]]
+    if not counts:
+        return "no parameter count"
+    if not record["hf"]:
+        kind = "closed"
+    elif any("scratch" in section for section in record["sections"]):
+        kind = "scratch"
+    else:
+        kind = "open"
+    return record["year"], max(counts), kind
