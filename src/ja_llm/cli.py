@@ -374,6 +374,7 @@ def serve_command(data: Path | None, port: int, host: str, out: Path, rebuild: b
     The site is rebuilt when the catalog or ja-llm itself (its version, code, templates) changed since the
     last build.
     """
+    from .catalog.toml import read_toml
     from .site.serve import make_server
     from .site.stamp import is_current
 
@@ -386,7 +387,10 @@ def serve_command(data: Path | None, port: int, host: str, out: Path, rebuild: b
         _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}", "choose another port with --port", code=1)
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{server.server_address[1]}/"
-    click.echo(f"serving {site} at {url} (English: {url}en/) — press Ctrl-C to stop", err=True)
+    info = read_toml(_root(data) / "catalog.toml")[0]
+    names = info.get("language_names", {})
+    others = "; ".join(f"{names.get(lang, lang)}: {url}{lang}/" for lang in info.get("languages", [])[1:])
+    click.echo(f"serving {site} at {url}" + (f" ({others})" if others else "") + " — press Ctrl-C to stop", err=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
