@@ -458,14 +458,17 @@ def search_command(
 ) -> None:
     """Find entries by text and filters.
 
-    QUERY matches names (ja and en), developer names, Hugging Face repo ids, variant labels and training
-    data, ignoring case and full-width/half-width differences (ＳＢ = SB, ｶﾀｶﾅ = カタカナ); exact name
-    matches come first. With no QUERY and no filter, every entry is listed in catalog order.
+    Every word of QUERY must match, in any order and any of: names (in every language), developer names
+    and their full or short forms (東北大学 = 東北大), Hugging Face repo ids, variant labels and training
+    data, ignoring case and full-width/half-width differences (ＳＢ = SB, ｶﾀｶﾅ = カタカナ); entries whose
+    name holds the whole QUERY come first. With no QUERY and no filter, every entry is listed in catalog
+    order.
 
     \b
     Examples:
       ja-llm search --min-params 7b --commercial
       ja-llm search --kind encoder --developer 東北大 --hf
+      ja-llm search 東北大 BERT
       ja-llm search --developer "SB Intuitions" --year 2025
       ja-llm search --kind embedding --min-context 8192
       ja-llm search --base-model qwen3 --sort params --desc

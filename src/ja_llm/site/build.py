@@ -33,7 +33,7 @@ from ..model.text import normalize, text_in
 from ..model.units import format_params, params_range
 from ..search import query
 from ..search.output import public
-from ..search.records import build_meta, build_records
+from ..search.records import build_meta, build_records, chart_point
 from .compress import precompress
 from .html import FootnoteRefs, LinkMap, block, inline, plain, safe_url
 from .i18n import Interface
@@ -686,6 +686,27 @@ class SiteBuilder:
         ]
         self.pages["404.html"] = self.env.get_template("404.html.j2").render(**ctx, title=t["not_found"], homes=homes)
 
+    def chart_page(self, lang: str) -> None:
+        """The parameter-size chart (its files are written by the chart stage into chart/), and the entries
+        it does not plot with the reason (search.records.chart_point, the chart's own rule)."""
+        t = self.ui(lang)
+        path = _lang_base(lang, self.languages) + "chart/"
+        ctx = self.context(lang, path, t["chart_title"], t["chart_intro"])
+        missing = []
+        for record in self.records:
+            point = chart_point(record)
+            if isinstance(point, str) and point != "not a model":
+                missing.append(
+                    {
+                        "href": self.entry_href(record["id"], lang, ctx),
+                        "name": text_in(record["name"], lang),
+                        "reason": t.get("chart_reason_" + point.replace(" ", "_"), point),
+                    }
+                )
+        self.pages[path + "index.html"] = self.env.get_template("chart.html.j2").render(
+            **ctx, title=t["chart_title"], chart=ctx["root"] + f"chart/parameters-{lang}", not_plotted=missing
+        )
+
     def compare_page(self, lang: str) -> None:
         t = self.ui(lang)
         path = _lang_base(lang, self.languages) + "compare/"
@@ -723,6 +744,7 @@ class SiteBuilder:
             self.index_page(lang)
             self.about_page(lang)
             self.compare_page(lang)
+            self.chart_page(lang)
             self.kind_page("benchmark", "benchmarks", lang)
             self.kind_page("paper", "papers", lang)
             for section_id in self.catalog.sections:
