@@ -12,6 +12,7 @@ Layout (Japanese at the root, other languages under `LANG/`):
     data/entries/<id>.json                         one entry's facts as `search --json` gives them, with
                                                    its page in each language (the compare page reads them)
     compare/index.html, en/compare/…               two to four entries side by side (JavaScript)
+    chart/index.html, chart/parameters-<lang>.svg|png  the parameter-size chart (render.chart draws it)
     assets/app.js, assets/style.css
 """
 
@@ -31,6 +32,7 @@ from ..errors import OutputError
 from ..files import staged_directory
 from ..model.text import normalize, text_in
 from ..model.units import format_params, params_range
+from ..render.chart import write_charts
 from ..search import query
 from ..search.output import public
 from ..search.records import build_meta, build_records, chart_point
@@ -772,6 +774,12 @@ def build_site(catalog: Catalog, out: Path) -> int:
             for name in ("app.js", "compare.js", "compare.css", "nojs.css", "style.css"):
                 with resources.as_file(assets / name) as source:
                     shutil.copyfile(source, staging / "assets" / name)
+            languages = list(catalog.info.languages)
+            write_charts(  # the chart page's pictures; a point links to its entry's page
+                catalog,
+                staging / "chart",
+                entry_href=lambda entry_id, lang: "../" + _lang_base(lang, languages) + entry_id + "/",
+            )
             precompress(staging)  # `serve` answers with these to a client that accepts gzip
         except OSError as exc:
             raise OutputError(f"{out}: cannot write the site ({exc.strerror or exc})") from None

@@ -1,0 +1,368 @@
+"""The parameter-size chart: the Japanese models of the catalog by release year and parameter count, over a
+grey background of other models (llm-jp/awesome-japanese-llm's `parameter_size_overview.csv`, copied in
+`reference/`, see its README.md).
+
+What is plotted and in which class is decided by `search.records.chart_point` (one rule: the chart draws it,
+the site and the lists cite it); this module only draws. The catalog knows the year of a release, not its
+month: the points of a year are spread across that year's band in catalog order so that they do not stack,
+and the chart says so. The reference series has full dates.
+
+Output is deterministic (a fixed `svg.hashsalt`, no date in the metadata): two runs give the same bytes.
+The text is drawn with IPAexGothic from matplotlib-fontja (glyph outlines in the SVG, no tofu).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import os
+import re
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import escape
+
+import matplotlib
+from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, NullFormatter, NullLocator
+
+# Importing matplotlib_fontja registers its font with matplotlib (and sets it as the process's default
+# family); the chart names the family explicitly all the same.
+from matplotlib_fontja import get_font_ttf_path  # type: ignore[import-untyped]
+
+from ..catalog.core import Catalog
+from ..errors import OutputError
+from ..files import atomic_write
+from ..search.records import CHART_CLASSES, build_records, chart_point
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
+__all__ = ["FONT_FAMILY", "WORDS", "ChartResult", "chart_file_names", "write_charts"]
+
+FONT_PATH = get_font_ttf_path()
+if not any(font.fname == FONT_PATH for font in font_manager.fontManager.ttflist):
+    font_manager.fontManager.addfont(FONT_PATH)
+FONT_FAMILY = font_manager.FontProperties(fname=FONT_PATH).get_name()  # "IPAexGothic"
+
+# The title, axis labels, note and legend of the chart in each language; a language missing here falls back
+# to the catalog's first language (then English). Data: to move to the site's words later.
+WORDS: dict[str, dict[str, str]] = {
+    "title": {
+        "ja": "日本語LLMのパラメータ数",
+        "en": "Parameter sizes of Japanese LLMs",
+        "fr": "Nombre de paramètres des LLM japonais",
+    },
+    "note": {
+        "ja": "日本語モデルは公開年の枠の中に並べています（公開月は記録していません）",
+        "en": "Japanese models are spread out within their year of release (the month is not recorded)",
+        "fr": "Les modèles japonais sont répartis dans leur année de publication (le mois n'est pas indiqué)",
+    },
+    "x": {"ja": "公開年", "en": "Year of release", "fr": "Année de publication"},
+    "y": {"ja": "パラメータ数（対数目盛）", "en": "Parameters (log scale)", "fr": "Paramètres (échelle logarithmique)"},
+    "scratch": {
+        "ja": "日本語モデル：重み公開、フルスクラッチ学習",
+        "en": "Japanese, open weights, built from scratch",
+        "fr": "Japonais, poids ouverts, entraîné de zéro",
+    },
+    "open": {
+        "ja": "日本語モデル：その他の重み公開モデル",
+        "en": "Japanese, other open weights",
+        "fr": "Japonais, autres poids ouverts",
+    },
+    "closed": {
+        "ja": "日本語モデル：重み非公開",
+        "en": "Japanese, weights not public",
+        "fr": "Japonais, poids non publics",
+    },
+    "reference": {
+        "ja": "日本語以外のモデル：参考、{year}年{month}月まで",
+        "en": "Non-Japanese models for reference, until {year}-{month:02d}",
+        "fr": "Modèles non japonais pour référence, jusqu'à {month:02d}/{year}",
+    },
+    "count": {"ja": "{label}（{count}件）", "en": "{label} ({count})", "fr": "{label} ({count})"},
+}
+
+STYLE = {  # class -> (colour, marker); Okabe-Ito colours, told apart by shape too
+    "scratch": ("#D55E00", "o"),
+    "open": ("#0072B2", "s"),
+    "closed": ("#009E73", "^"),
+}
+REFERENCE_COLOUR = "#BDBDBD"
+POINT_ID = "ja-llm-point-{}"  # the gid of a catalog point's group in the SVG
+REFERENCE_ID = "ja-llm-reference"  # the gid of the reference series' group
+REFERENCE_CSV = "parameter_size_overview.csv"
+BAND = 0.08  # points of a year keep this fraction of the year free on each side
+
+
+def chart_file_names(lang: str) -> tuple[str, str]:
+    """The SVG and PNG file names of a language's chart."""
+    return f"parameters-{lang}.svg", f"parameters-{lang}.png"
+
+
+@dataclass
+class ChartResult:
+    """What write_charts did: the files written (SVG then PNG per language), the ids of the plotted entries
+    and (entry id, reason) for every entry that is not plotted, in catalog order."""
+
+    files: list[Path] = field(default_factory=list)
+    plotted: list[str] = field(default_factory=list)
+    not_plotted: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Point:
+    entry_id: str
+    names: dict[str, str]
+    year: int
+    x: float
+    params: float
+    kind: str
+
+
+def _default_href(entry_id: str, lang: str) -> str:
+    return entry_id + "/"
+
+
+def _words(lang: str, languages: list[str]) -> dict[str, str]:
+    chosen: dict[str, str] = {}
+    for key, texts in WORDS.items():
+        for candidate in (lang, *languages[:1], "en"):
+            if candidate in texts:
+                chosen[key] = texts[candidate]
+                break
+    return chosen
+
+
+def _size_label(value: float) -> str:
+    for unit, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if value >= unit:
+            return f"{value / unit:.3g}{suffix}"
+    return f"{value:.3g}"
+
+
+def _fraction_of_year(day: datetime.date) -> float:
+    start = datetime.date(day.year, 1, 1)
+    length = (datetime.date(day.year + 1, 1, 1) - start).days
+    return day.year + (day - start).days / length
+
+
+def _reference() -> tuple[list[float], list[float], datetime.date]:
+    """The reference series (x as fractional years, parameter counts) and its last date; rows without a
+    parameter count (22 of them) are not drawn."""
+    text = (resources.files(__package__) / "reference" / REFERENCE_CSV).read_text(encoding="utf-8")
+    xs: list[float] = []
+    counts: list[float] = []
+    last = datetime.date.min
+    for row in csv.DictReader(io.StringIO(text)):
+        day = datetime.datetime.strptime(row["Announced"], "%Y/%m/%d").date()
+        billions = float(row["Parameters(B)"] or 0)
+        if billions > 0:
+            xs.append(_fraction_of_year(day))
+            counts.append(billions * 1e9)
+            last = max(last, day)
+    return xs, counts, last
+
+
+def _points(records: list[dict[str, Any]]) -> tuple[list[_Point], list[tuple[str, str]]]:
+    placed: list[tuple[dict[str, Any], tuple[int, float, str]]] = []
+    not_plotted: list[tuple[str, str]] = []
+    for record in records:
+        where = chart_point(record)
+        if isinstance(where, str):
+            not_plotted.append((record["id"], where))
+        else:
+            placed.append((record, where))
+    per_year: dict[int, int] = {}
+    for _, (year, _, _) in placed:
+        per_year[year] = per_year.get(year, 0) + 1
+    seen: dict[int, int] = {}
+    points = []
+    for record, (year, params, kind) in placed:
+        position = seen.get(year, 0)
+        seen[year] = position + 1
+        x = year + BAND + (1 - 2 * BAND) * (position + 0.5) / per_year[year]
+        points.append(_Point(record["id"], dict(record["name"]), year, x, params, kind))
+    return points, not_plotted
+
+
+def _figure(
+    points: list[_Point],
+    hrefs: list[str],
+    reference: tuple[list[float], list[float], datetime.date],
+    words: dict[str, str],
+) -> Figure:
+    """The chart: one scatter per catalog point (its own group and link in the SVG), the reference behind."""
+    ref_x, ref_y, last = reference
+    fig = Figure(figsize=(12, 8.4), layout="constrained")
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    ax.set_yscale("log")
+
+    background = ax.scatter(ref_x, ref_y, s=18, c=REFERENCE_COLOUR, linewidths=0, zorder=2)
+    background.set_gid(REFERENCE_ID)
+    for n, (point, href) in enumerate(zip(points, hrefs, strict=True)):
+        colour, marker = STYLE[point.kind]
+        dot = ax.scatter(
+            [point.x], [point.params], s=64, c=colour, marker=marker, edgecolors="#333333", linewidths=0.7, zorder=3
+        )
+        dot.set_gid(POINT_ID.format(n))
+        dot.set_urls([href])
+
+    years = [int(x) for x in ref_x] + [p.year for p in points]
+    first, end = min(years, default=2020), max(years, default=2020) + 1
+    ax.set_xlim(first, end)
+    ax.xaxis.set_major_locator(FixedLocator(list(range(first, end + 1))))  # year boundaries: the grid
+    ax.xaxis.set_major_formatter(NullFormatter())
+    ax.xaxis.set_minor_locator(FixedLocator([y + 0.5 for y in range(first, end)]))  # labels mid-year
+    ax.xaxis.set_minor_formatter(FuncFormatter(lambda value, _: str(int(value))))
+    ax.tick_params(axis="x", which="minor", length=0, labelsize=11)
+    for year in range(first, end, 2):
+        ax.axvspan(year, year + 1, color="#F4F4F4", zorder=0, linewidth=0)
+
+    counts = ref_y + [p.params for p in points]
+    low, high = min(counts) / 1.8, max(counts) * 1.8
+    ax.set_ylim(low, high)
+    decades = [10.0**k for k in range(16) if low <= 10.0**k <= high]
+    ax.yaxis.set_major_locator(FixedLocator(decades))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: _size_label(value)))
+    ax.yaxis.set_minor_locator(LogLocator(base=10, subs=(2.0, 5.0)) if len(decades) < 8 else NullLocator())
+    ax.yaxis.set_minor_formatter(NullFormatter())
+    ax.tick_params(axis="y", which="major", labelsize=11)
+    ax.grid(True, which="major", color="#CCCCCC", linewidth=0.6, zorder=1)
+    ax.set_axisbelow(True)
+
+    ax.set_xlabel(words["x"], fontsize=12)
+    ax.set_ylabel(words["y"], fontsize=12)
+    fig.suptitle(words["title"], fontsize=17)
+    ax.set_title(words["note"], fontsize=10, color="#444444")
+
+    handles = []
+    for kind in CHART_CLASSES:
+        colour, marker = STYLE[kind]
+        count = sum(1 for p in points if p.kind == kind)
+        handles.append(
+            Line2D(
+                [],
+                [],
+                linestyle="none",
+                marker=marker,
+                markersize=9,
+                markerfacecolor=colour,
+                markeredgecolor="#333333",
+                label=words["count"].format(label=words[kind], count=count),
+            )
+        )
+    handles.append(
+        Line2D(
+            [],
+            [],
+            linestyle="none",
+            marker="o",
+            markersize=6,
+            markerfacecolor=REFERENCE_COLOUR,
+            markeredgewidth=0,
+            label=words["count"].format(
+                label=words["reference"].format(year=last.year, month=last.month), count=len(ref_x)
+            ),
+        )
+    )
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.09), ncols=2, frameon=False, fontsize=11)
+    return fig
+
+
+# a point's group, then (past the marker's <defs> and the clip group) its link; never into another group's
+_LINK = re.compile(r'(<g id="ja-llm-point-(\d+)">(?:(?!<g id=|<a ).)*?<a xlink:href="[^"]*") target="_blank">', re.S)
+
+
+def _add_titles(svg: str, titles: list[str]) -> str:
+    """Give each catalog point's link a <title> (its tooltip and accessible name) and let it open like any
+    other link (matplotlib adds target="_blank"). Every point must be found: matplotlib's SVG is checked."""
+    found: set[int] = set()
+
+    def insert(match: re.Match[str]) -> str:
+        n = int(match.group(2))
+        found.add(n)
+        return f"{match.group(1)}>\n    <title>{escape(titles[n])}</title>"
+
+    svg = _LINK.sub(insert, svg)
+    if found != set(range(len(titles))):
+        raise RuntimeError(f"the chart's SVG has {len(found)} of its {len(titles)} points as links")
+    return svg
+
+
+def _render(
+    points: list[_Point],
+    reference: tuple[list[float], list[float], datetime.date],
+    lang: str,
+    languages: list[str],
+    entry_href: Callable[[str, str], str],
+) -> tuple[str, bytes]:
+    words = _words(lang, languages)
+    rc: dict[RcKeyType, Any] = {
+        "font.family": [FONT_FAMILY],  # one family: a glyph it lacks warns instead of falling back silently
+        "svg.fonttype": "path",  # glyph outlines, not text that needs the font installed
+        "svg.hashsalt": "ja-llm-chart",  # stable ids: identical bytes on every run
+        "axes.unicode_minus": False,
+    }
+    with matplotlib.rc_context(rc):
+        fig = _figure(points, [entry_href(p.entry_id, lang) for p in points], reference, words)
+        svg_buffer = io.StringIO()
+        fig.savefig(svg_buffer, format="svg", metadata={"Date": None, "Title": words["title"], "Language": lang})
+        png_buffer = io.BytesIO()
+        fig.savefig(png_buffer, format="png", dpi=120, metadata={"Software": None})
+    titles = [
+        f"{point.names.get(lang) or point.names[languages[0]]} ({_size_label(point.params)}, {point.year})"
+        for point in points
+    ]
+    return _add_titles(svg_buffer.getvalue(), titles), png_buffer.getvalue()
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    tmp: str | None = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+
+
+def write_charts(catalog: Catalog, folder: Path, entry_href: Callable[[str, str], str] | None = None) -> ChartResult:
+    """Write the parameter-size chart of every language of the catalog into `folder` (created if needed):
+    `parameters-<lang>.svg` and `parameters-<lang>.png` (see chart_file_names), each file atomically.
+
+    In the SVG each catalog point is a link, `entry_href(entry_id, lang)` (default: the entry id and "/"),
+    with a <title> naming the model in that language, its size and year. Embed the SVG inline or with
+    <object> for the links to work (not with <img>). Raises OutputError when the folder cannot be written."""
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)  # first: a folder that cannot be written fails fast
+    except OSError as exc:
+        raise OutputError(f"{folder}: cannot write ({exc.strerror or exc})") from None
+    href = entry_href or _default_href
+    languages = list(catalog.info.languages)
+    points, not_plotted = _points(build_records(catalog))
+    reference = _reference()
+    rendered = {lang: _render(points, reference, lang, languages, href) for lang in languages}
+    result = ChartResult(plotted=[p.entry_id for p in points], not_plotted=not_plotted)
+    for lang, (svg, png) in rendered.items():
+        svg_name, png_name = chart_file_names(lang)
+        atomic_write(folder / svg_name, svg)
+        _write_bytes(folder / png_name, png)
+        result.files += [folder / svg_name, folder / png_name]
+    return result

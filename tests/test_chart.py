@@ -1,0 +1,176 @@
+"""The parameter-size chart (ja_llm.render.chart): one SVG and PNG per language, every plotted entry a titled
+link, the reference series behind, Japanese text in the bundled font, identical bytes on every run."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import matplotlib
+import pytest
+from matplotlib import font_manager
+from matplotlib.figure import Figure
+from matplotlib_fontja import get_font_ttf_path  # type: ignore[import-untyped]
+
+from ja_llm.api import Catalog
+from ja_llm.errors import OutputError
+from ja_llm.render import chart
+from ja_llm.render.chart import FONT_FAMILY, WORDS, ChartResult, chart_file_names, write_charts
+from ja_llm.search.records import build_records, chart_point
+
+# A glyph missing from the chart's font is an error in every test here (matplotlib warns, then draws tofu).
+pytestmark = pytest.mark.filterwarnings("error:Glyph .* missing from font")
+
+MINI = Path(__file__).resolve().parent / "data" / "mini-catalog"
+REFERENCE = Path(chart.__file__).parent / "reference" / "parameter_size_overview.csv"
+SVG = "{http://www.w3.org/2000/svg}"
+XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+
+
+def href(entry_id: str, lang: str) -> str:
+    return f"../{lang}/entries/{entry_id}/?from=chart&lang={lang}"  # a '&' to escape
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Catalog:
+    return Catalog.load()
+
+
+@pytest.fixture(scope="module")
+def written(shipped: Catalog, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ChartResult]:
+    folder = tmp_path_factory.mktemp("図表") / "チャート 出力"
+    return folder, write_charts(shipped, folder, href)
+
+
+def point_links(svg: Path) -> dict[str, str]:
+    """href -> <title> text of every catalog point's link in a chart SVG."""
+    root = ET.parse(svg).getroot()
+    links: dict[str, str] = {}
+    for group in root.iter(f"{SVG}g"):
+        if not group.get("id", "").startswith("ja-llm-point-"):
+            continue
+        anchors = list(group.iter(f"{SVG}a"))
+        assert len(anchors) == 1, group.get("id")
+        title = anchors[0].find(f"{SVG}title")
+        assert title is not None, group.get("id")
+        assert title.text, group.get("id")
+        assert anchors[0].get("target") is None  # opens like any other link of the site
+        links[anchors[0].get(XLINK_HREF) or anchors[0].get("href") or ""] = title.text
+    return links
+
+
+def test_an_svg_and_a_png_per_language(shipped: Catalog, written: tuple[Path, ChartResult]) -> None:
+    folder, result = written
+    expected = [folder / name for lang in shipped.info.languages for name in chart_file_names(lang)]
+    assert result.files == expected
+    assert sorted(p.name for p in folder.iterdir()) == sorted(p.name for p in expected)  # no temporary file left
+    for lang in shipped.info.languages:
+        svg, png = (folder / name for name in chart_file_names(lang))
+        assert svg.name == f"parameters-{lang}.svg"
+        assert png.name == f"parameters-{lang}.png"
+        assert png.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+        root = ET.parse(svg).getroot()
+        assert root.tag == f"{SVG}svg"
+        title = root.find(f"{SVG}title")
+        assert title is not None
+        assert title.text == WORDS["title"][lang]
+        text = svg.read_text(encoding="utf-8")
+        assert "<dc:date>" not in text
+
+
+def test_plotted_and_not_plotted_follow_chart_point(shipped: Catalog, written: tuple[Path, ChartResult]) -> None:
+    _, result = written
+    records = build_records(shipped)
+    assert len(result.plotted) + len(result.not_plotted) == len(records)
+    points = {r["id"]: chart_point(r) for r in records}
+    assert result.plotted == [i for i, p in points.items() if not isinstance(p, str)]
+    assert result.not_plotted == [(i, p) for i, p in points.items() if isinstance(p, str)]
+    assert {reason for _, reason in result.not_plotted} >= {"not a model", "no parameter count"}
+
+
+def test_every_plotted_entry_is_a_titled_link(shipped: Catalog, written: tuple[Path, ChartResult]) -> None:
+    folder, result = written
+    names = {r["id"]: r["name"] for r in build_records(shipped)}
+    for lang in shipped.info.languages:
+        links = point_links(folder / chart_file_names(lang)[0])
+        assert len(links) == len(result.plotted), lang
+        for entry_id in result.plotted:
+            title = links[href(entry_id, lang)]
+            assert title.startswith(names[entry_id][lang] + " ("), (lang, entry_id, title)
+
+
+def test_the_reference_series_is_drawn(written: tuple[Path, ChartResult]) -> None:
+    folder, _ = written
+    with REFERENCE.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 479
+    with_count = [row for row in rows if row["Parameters(B)"]]
+    root = ET.parse(folder / "parameters-en.svg").getroot()
+    groups = [g for g in root.iter(f"{SVG}g") if g.get("id") == "ja-llm-reference"]
+    assert len(groups) == 1
+    assert len(list(groups[0].iter(f"{SVG}use"))) == len(with_count)
+    assert f"({len(with_count)})" in (folder / "parameters-en.svg").read_text(encoding="utf-8")  # its legend
+
+
+def test_japanese_text_is_drawn_with_the_bundled_font(written: tuple[Path, ChartResult]) -> None:
+    folder, _ = written
+    assert FONT_FAMILY == "IPAexGothic"
+    found = font_manager.findfont(font_manager.FontProperties(family=FONT_FAMILY), fallback_to_default=False)
+    assert Path(found) == Path(get_font_ttf_path())
+    for lang in ("ja", "en", "fr"):
+        text = (folder / f"parameters-{lang}.svg").read_text(encoding="utf-8")
+        assert f"<!-- {WORDS['title'][lang]} -->" in text  # the title is drawn as text (glyph outlines)...
+        glyph_fonts = set(re.findall(r'<path id="([A-Za-z][\w]*)-[0-9a-f]+"', text))
+        assert glyph_fonts == {"IPAexGothic"}, glyph_fonts  # ...and every glyph comes from the bundled font
+
+
+def test_a_missing_glyph_would_fail_these_tests() -> None:
+    """The filter of this module catches what tofu would be: a glyph the font lacks."""
+    with matplotlib.rc_context({"font.family": [FONT_FAMILY]}):
+        figure = Figure()
+        figure.text(0.5, 0.5, "\N{SLIGHTLY SMILING FACE}")
+        with pytest.raises(UserWarning, match="missing from font"):
+            figure.savefig(io.StringIO(), format="svg")
+
+
+def test_two_runs_give_identical_bytes(
+    shipped: Catalog, written: tuple[Path, ChartResult], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    first, _ = written
+    again = tmp_path_factory.mktemp("再実行")
+    result = write_charts(shipped, again, href)
+    for path in result.files:
+        assert path.read_bytes() == (first / path.name).read_bytes(), path.name
+
+
+def test_the_mini_catalog(tmp_path: Path) -> None:
+    mini = Catalog.load(MINI)
+    result = write_charts(mini, tmp_path / "ミニ")
+    assert [p.name for p in result.files] == [
+        "parameters-ja.svg",
+        "parameters-ja.png",
+        "parameters-en.svg",
+        "parameters-en.png",
+    ]
+    assert result.plotted == ["models/acme/alpha"]
+    assert result.not_plotted == [("papers/transformer", "not a model")]
+    links = point_links(tmp_path / "ミニ" / "parameters-en.svg")
+    assert list(links) == ["models/acme/alpha/"]  # the default href: the entry id and "/"
+    assert links["models/acme/alpha/"].endswith("(47B, 2024)")
+
+
+def test_an_unwritable_folder_is_an_output_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "ファイル"
+    blocker.write_text("not a folder", encoding="utf-8")
+    with pytest.raises(OutputError, match="cannot write"):
+        write_charts(Catalog.load(MINI), blocker / "charts")
+
+
+def test_words_of_a_missing_language_fall_back_to_the_first_language() -> None:
+    words = chart._words("de", ["en", "ja"])
+    assert words["title"] == WORDS["title"]["en"]
+    assert set(words) == set(WORDS)
+    assert chart._words("de", ["xx"])["title"] == WORDS["title"]["en"]
