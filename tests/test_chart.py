@@ -50,15 +50,14 @@ def point_links(svg: Path) -> dict[str, str]:
     root = ET.parse(svg).getroot()
     links: dict[str, str] = {}
     for group in root.iter(f"{SVG}g"):
-        if not group.get("id", "").startswith("ja-llm-point-"):
+        if not group.get("id", "").startswith("ja-llm-points-"):
             continue
-        anchors = list(group.iter(f"{SVG}a"))
-        assert len(anchors) == 1, group.get("id")
-        title = anchors[0].find(f"{SVG}title")
-        assert title is not None, group.get("id")
-        assert title.text, group.get("id")
-        assert anchors[0].get("target") is None  # opens like any other link of the site
-        links[anchors[0].get(XLINK_HREF) or anchors[0].get("href") or ""] = title.text
+        for anchor in group.iter(f"{SVG}a"):
+            title = anchor.find(f"{SVG}title")
+            assert title is not None, group.get("id")
+            assert title.text, group.get("id")
+            assert anchor.get("target") is None  # opens like any other link of the site
+            links[anchor.get(XLINK_HREF) or anchor.get("href") or ""] = title.text
     return links
 
 

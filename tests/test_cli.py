@@ -7,6 +7,7 @@ import io
 import json
 import re
 import shutil
+import sqlite3
 from pathlib import Path
 
 import click
@@ -404,3 +405,25 @@ def test_import_any_language_as_the_main_text(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     result = run("import", plain, "--lang", "eo", "--translation", f"eo={plain}", "--out", tmp_path / "o2")
     assert_clean_failure(result)
+
+
+def test_export_honours_the_search_filters(tmp_path: Path) -> None:
+    out = tmp_path / "書き出し"
+    out.mkdir()
+    args = ["--commercial", "--min-params", "7b"]
+    ids = run("search", *args, "--ids").output.split()
+    result = run("export", *args, "--format", "csv", "--out", out / "models.csv")
+    assert result.exit_code == 0, result.output
+    with (out / "models.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(dict.fromkeys(row["entry_id"] for row in rows)) == ids
+    assert all(float(row["params"]) >= 7e9 for row in rows)  # the variants the filter kept
+    result = run("export", "--format", "sqlite", "--out", out / "catalog.db", "--developer", "sb-intuitions")
+    assert result.exit_code == 0, result.output
+    assert json.loads((out / "catalog.metadata.json").read_text(encoding="utf-8"))["title"]
+    with sqlite3.connect(out / "catalog.db") as db:
+        developers = {row[0] for row in db.execute("select organization_id from entry_developers")}
+    assert developers == {"sb-intuitions"}
+    bad = run("export", "--format", "json", "--out", out / "api", "--commercial", "maybe")
+    assert bad.exit_code == 2
+    assert not (out / "api").exists()

@@ -10,6 +10,7 @@ import functools
 import json
 import re
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -289,12 +290,17 @@ def _build_all(data: Path | None, out: Path) -> None:
     from .site.build import build_site
     from .site.stamp import write_stamp
 
+    started = time.perf_counter()
     catalog = _load(data)
+    timings: dict[str, float] = {"load": time.perf_counter() - started}
     click.echo(f"building the site of {len(catalog.entries)} entries into {out / 'site'} ...", err=True)
-    pages = build_site(catalog, out / "site")
+    pages = build_site(catalog, out / "site", stage=lambda name: click.echo(f"  {name} ...", err=True), timings=timings)
     write_stamp(out / "site", _root(data))
+    started = time.perf_counter()
     written = write_files(catalog, out / "list")
+    timings["lists"] = time.perf_counter() - started
     click.echo(f"wrote {pages} pages into {out / 'site'} and {len(written)} lists into {out / 'list'}", err=True)
+    click.echo("time: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in timings.items()), err=True)
 
 
 def build_folder_option(help: str) -> Callable[[Callable], Callable]:
@@ -495,6 +501,81 @@ def search_command(
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
     emit(matches, fmt, lang, write=lambda text: click.echo(text, nl=False))
+
+
+@main.command("export")
+@click.argument("query", required=False)
+@data_option
+@filter_options
+@switch_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv", "sqlite", "llms"]),
+    required=True,
+    help="json: a folder with catalog.json, schema.json and entries/<id>.json; csv: one row per variant; "
+    "sqlite: a database with full-text search and its Datasette metadata beside it; llms: llms.txt files.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="The file (csv, sqlite) or folder (json, llms) to write; replaced as a whole, never half-written.",
+)
+@click.option("--lang", default=None, help="Language of the CSV's texts (default: the catalog's first).")
+@click.option("--excel", is_flag=True, help="CSV for Excel: a byte-order mark, CRLF, no formula cells.")
+@handle_errors
+def export_command(
+    query: str | None,
+    data: Path | None,
+    fmt: str,
+    out: Path,
+    lang: str | None,
+    excel: bool,
+    **filters: Any,
+) -> None:
+    """Write the catalog, or the entries a search finds, as data for programs.
+
+    QUERY and every filter work as in `ja-llm search` (with variant filters, each entry keeps only the
+    matching variants). `ja-llm build` writes every export of the whole catalog into the site (api/,
+    catalog.csv, catalog.db, llms.txt); this command writes one, optionally filtered.
+
+    \b
+    Examples:
+      ja-llm export --format csv --out models.csv --commercial --min-params 7b
+      ja-llm export --format sqlite --out catalog.db   # then: datasette catalog.db -m catalog.metadata.json
+      ja-llm export --format json --out api/ --developer sb-intuitions
+    """
+    from .export import write_api, write_csv, write_datasette_metadata, write_llms, write_sqlite
+    from .search.query import SWITCHES, Query, QueryError, run_query
+
+    switches = [s.name for s in SWITCHES if filters.pop(s.name)]
+    catalog = _load(data)
+    selection = None
+    if query or any(value not in (None, False) for value in filters.values()) or switches:
+        from .search.records import build_meta, build_records
+
+        try:
+            selection = run_query(
+                build_records(catalog), build_meta(catalog), Query(query, filters, False, switches=switches)
+            )
+        except QueryError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(2)
+    if fmt == "json":
+        written = write_api(catalog, out, selection)
+    elif fmt == "csv":
+        written = [write_csv(catalog, out, selection, lang=lang, excel=excel)]
+    elif fmt == "sqlite":
+        metadata = out.with_name(out.stem + ".metadata.json")
+        written = [write_sqlite(catalog, out, selection), write_datasette_metadata(catalog, metadata, out.stem)]
+    else:
+        written = write_llms(catalog, out, None, selection)
+    count = len(selection) if selection is not None else len(catalog.entries)
+    click.echo(
+        f"wrote {count} entries: " + ", ".join(str(path) for path in written[:3]) + (" …" if len(written) > 3 else ""),
+        err=True,
+    )
 
 
 @main.command("show")

@@ -13,6 +13,7 @@ Layout (Japanese at the root, other languages under `LANG/`):
                                                    its page in each language (the compare page reads them)
     compare/index.html, en/compare/…               two to four entries side by side (JavaScript)
     chart/index.html, chart/parameters-<lang>.svg|png  the parameter-size chart (render.chart draws it)
+    api/, catalog.csv, catalog.db, metadata.json, llms.txt, …  the data exports (ja_llm.export)
     assets/app.js, assets/style.css
 """
 
@@ -20,6 +21,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -29,6 +32,7 @@ from markupsafe import Markup
 
 from ..catalog.core import Catalog, LoadedEntry
 from ..errors import OutputError
+from ..export import write_all
 from ..files import staged_directory
 from ..model.text import normalize, text_in
 from ..model.units import format_params, params_range
@@ -760,8 +764,23 @@ class SiteBuilder:
         return self.pages
 
 
-def build_site(catalog: Catalog, out: Path) -> int:
-    """Write the whole site into `out` (replaced at the end, never half-written); returns the page count."""
+def build_site(
+    catalog: Catalog, out: Path, stage: Callable[[str], None] | None = None, timings: dict[str, float] | None = None
+) -> int:
+    """Write the whole site into `out` (replaced at the end, never half-written); returns the page count.
+
+    The stages, in order: pages (the HTML of every language), chart (render.chart), exports (ja_llm.export:
+    api/, catalog.csv, catalog.db, llms.txt), gzip (precompressed copies for `serve`). `stage(name)` is told
+    when each starts (progress on a terminal); `timings` receives each one's seconds."""
+    clock = time.perf_counter
+    spent = timings if timings is not None else {}
+
+    def starting(name: str) -> float:
+        if stage is not None:
+            stage(name)
+        return clock()
+
+    started = starting("pages")
     pages = SiteBuilder(catalog).build()
     with staged_directory(Path(out)) as staging:
         try:
@@ -774,13 +793,21 @@ def build_site(catalog: Catalog, out: Path) -> int:
             for name in ("app.js", "compare.js", "compare.css", "nojs.css", "style.css"):
                 with resources.as_file(assets / name) as source:
                     shutil.copyfile(source, staging / "assets" / name)
+            spent["pages"] = clock() - started
+            started = starting("chart")
             languages = list(catalog.info.languages)
             write_charts(  # the chart page's pictures; a point links to its entry's page
                 catalog,
                 staging / "chart",
                 entry_href=lambda entry_id, lang: "../" + _lang_base(lang, languages) + entry_id + "/",
             )
+            spent["chart"] = clock() - started
+            started = starting("exports")
+            write_all(catalog, staging)  # api/, catalog.csv, catalog.db (+ metadata.json), llms.txt
+            spent["exports"] = clock() - started
+            started = starting("gzip")
             precompress(staging)  # `serve` answers with these to a client that accepts gzip
+            spent["gzip"] = clock() - started
         except OSError as exc:
             raise OutputError(f"{out}: cannot write the site ({exc.strerror or exc})") from None
     return sum(1 for p in pages if p.endswith(".html"))
