@@ -3,8 +3,9 @@
 `ja-llm serve` answers a client that accepts gzip with the `.gz` beside a file instead of compressing on
 every request; a static host that knows the convention (nginx `gzip_static`, for one) can do the same.
 Hand-written because the standard library's `gzip` is the whole engine: a walk over the folder, one
-compressed copy per file, nothing a dependency would add. The bytes are reproducible — level 9, no file
-name and mtime 0 in the gzip header — so two builds of the same site give identical `.gz` files.
+compressed copy per file, nothing a dependency would add. The bytes are reproducible — a fixed level, no file
+name and mtime 0 in the gzip header — so two builds of the same site give identical `.gz` files. The files
+are compressed by a small pool of threads (zlib releases the GIL: the build's cores are used).
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ import os
 import shutil
 import stat
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 SUFFIXES = frozenset({".html", ".css", ".js", ".json", ".svg", ".txt", ".xml"})
 MIN_BYTES = 1024  # below this the gzip header and the extra request work outweigh the saving
-LEVEL = 9
+LEVEL = 6  # zlib's default: within a few per cent of 9 at a third of the time
 
 
 def precompress(folder: Path) -> int:
@@ -30,7 +32,7 @@ def precompress(folder: Path) -> int:
     freshly built folder: a `.gz` left from an earlier run beside a file that now gets none is not removed
     (the server ignores a `.gz` older than its file).
     """
-    written = 0
+    todo: list[tuple[Path, os.stat_result]] = []
     for parent, folders, names in os.walk(folder):
         folders.sort()
         for name in sorted(names):
@@ -40,9 +42,9 @@ def precompress(folder: Path) -> int:
             info = path.lstat()
             if not stat.S_ISREG(info.st_mode) or info.st_size <= MIN_BYTES:
                 continue
-            if _write_gzip(path, info):
-                written += 1
-    return written
+            todo.append((path, info))
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        return sum(pool.map(lambda job: _write_gzip(*job), todo))
 
 
 def _write_gzip(path: Path, info: os.stat_result) -> bool:
