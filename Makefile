@@ -56,6 +56,7 @@ bench: $(STAMP) $(CHROMIUM)
 	$(BIN)/python bench/search_bench.py >> bench/.latest.md
 	JA_LLM_CHROMIUM=$(CHROMIUM) $(BIN)/python bench/site_bench.py >> bench/.latest.md
 	$(BIN)/python bench/serve_bench.py >> bench/.latest.md
+	$(BIN)/python bench/build_bench.py >> bench/.latest.md
 	cat bench/.latest.md >> bench/RESULTS.md
 	rm -f bench/.latest.md
 	@echo "appended to bench/RESULTS.md"

@@ -20,7 +20,10 @@ Layout (Japanese at the root, other languages under `LANG/`):
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import shutil
+import sys
 import time
 from collections.abc import Callable
 from importlib import resources
@@ -31,7 +34,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from ..catalog.core import Catalog, LoadedEntry
-from ..errors import OutputError
+from ..errors import JaLlmError, OutputError
 from ..export import write_all
 from ..files import staged_directory
 from ..model.text import normalize, text_in
@@ -764,14 +767,33 @@ class SiteBuilder:
         return self.pages
 
 
+def _start_worker(job: Callable[[Path], None], staging: Path) -> multiprocessing.process.BaseProcess | None:
+    """Run `job(staging)` in a forked process (None where fork is unavailable: the caller runs it itself).
+    An error in it is printed by the child, and its exit code tells the caller."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+
+    def run() -> None:
+        try:
+            job(staging)
+        except (OSError, JaLlmError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            os._exit(1)
+
+    worker = multiprocessing.get_context("fork").Process(target=run, name="ja-llm chart and exports")
+    worker.start()
+    return worker
+
+
 def build_site(
     catalog: Catalog, out: Path, stage: Callable[[str], None] | None = None, timings: dict[str, float] | None = None
 ) -> int:
     """Write the whole site into `out` (replaced at the end, never half-written); returns the page count.
 
-    The stages, in order: pages (the HTML of every language), chart (render.chart), exports (ja_llm.export:
-    api/, catalog.csv, catalog.db, llms.txt), gzip (precompressed copies for `serve`). `stage(name)` is told
-    when each starts (progress on a terminal); `timings` receives each one's seconds."""
+    The stages: pages (the HTML of every language), and at the same time in a second process the chart
+    (render.chart) and the exports (ja_llm.export: api/, catalog.csv, catalog.db, llms.txt); then gzip
+    (precompressed copies for `serve`). `stage(name)` is told when each starts (progress on a terminal);
+    `timings` receives each one's seconds (for the chart and exports: the time still waited for them)."""
     clock = time.perf_counter
     spent = timings if timings is not None else {}
 
@@ -780,10 +802,23 @@ def build_site(
             stage(name)
         return clock()
 
-    started = starting("pages")
-    pages = SiteBuilder(catalog).build()
+    languages = list(catalog.info.languages)
+
+    def pictures_and_data(staging: Path) -> None:
+        write_charts(  # the chart page's pictures; a point links to its entry's page
+            catalog,
+            staging / "chart",
+            entry_href=lambda entry_id, lang: "../" + _lang_base(lang, languages) + entry_id + "/",
+        )
+        write_all(catalog, staging)  # api/, catalog.csv, catalog.db (+ metadata.json), llms.txt
+
     with staged_directory(Path(out)) as staging:
         try:
+            # The chart and the exports are drawn by a second process (forked: it shares the loaded catalog)
+            # while this one renders the pages: the build uses two cores. Without fork, one after the other.
+            worker = _start_worker(pictures_and_data, staging)
+            started = starting("pages")
+            pages = SiteBuilder(catalog).build()
             for path, text in pages.items():
                 target = staging / path
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -794,17 +829,14 @@ def build_site(
                 with resources.as_file(assets / name) as source:
                     shutil.copyfile(source, staging / "assets" / name)
             spent["pages"] = clock() - started
-            started = starting("chart")
-            languages = list(catalog.info.languages)
-            write_charts(  # the chart page's pictures; a point links to its entry's page
-                catalog,
-                staging / "chart",
-                entry_href=lambda entry_id, lang: "../" + _lang_base(lang, languages) + entry_id + "/",
-            )
-            spent["chart"] = clock() - started
-            started = starting("exports")
-            write_all(catalog, staging)  # api/, catalog.csv, catalog.db (+ metadata.json), llms.txt
-            spent["exports"] = clock() - started
+            started = starting("chart and exports")
+            if worker is None:
+                pictures_and_data(staging)
+            else:
+                worker.join()
+                if worker.exitcode != 0:
+                    raise OutputError(f"{out}: drawing the chart or writing the exports failed (see above)")
+            spent["chart and exports (waited)"] = clock() - started
             started = starting("gzip")
             precompress(staging)  # `serve` answers with these to a client that accepts gzip
             spent["gzip"] = clock() - started
