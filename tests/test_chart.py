@@ -56,7 +56,7 @@ def point_links(svg: Path) -> dict[str, str]:
             title = anchor.find(f"{SVG}title")
             assert title is not None, group.get("id")
             assert title.text, group.get("id")
-            assert anchor.get("target") is None  # opens like any other link of the site
+            assert anchor.get("target") == "_top"  # opens in the page that shows the chart, not a new window
             links[anchor.get(XLINK_HREF) or anchor.get("href") or ""] = title.text
     return links
 

@@ -59,6 +59,11 @@ def test_serve_builds_then_serves_and_reuses_a_current_build(tmp_path: Path) -> 
         assert "ページが見つかりません" in body
         assert 'href="/en/"' in body
         assert 'href="/fr/"' in body
+        # the chart's SVG styles itself and runs nothing: its own policy
+        with urllib.request.urlopen(url + "chart/parameters-ja.svg", timeout=10) as response:
+            policy = response.headers["Content-Security-Policy"]
+        assert policy.startswith("default-src 'none'")
+        assert "script-src" not in policy
         # compressed for a client that accepts gzip (build writes the .gz files)
         request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})
         with urllib.request.urlopen(request, timeout=10) as response:

@@ -159,7 +159,7 @@ def test_a_value_that_cannot_be_used_says_so(page: Any, base_url: str) -> None:
     assert not page.locator(".invalid-note").is_visible()
 
 
-PAGES = {"index": "", "entry": ENTRY + "/", "compare": COMPARE, "about": "about/"}
+PAGES = {"index": "", "entry": ENTRY + "/", "compare": COMPARE, "about": "about/", "chart": "chart/"}
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -296,7 +296,8 @@ _ANCHOR = re.compile(r'(<a xlink:href="[^"]*") target="_blank">')
 
 def _add_titles(svg: str, titles: dict[str, list[str]]) -> str:
     """Give each catalog point's link a <title> (its tooltip and accessible name) and let it open like any
-    other link (matplotlib adds target="_blank"). Every point must be found: matplotlib's SVG is checked."""
+    link of the chart page (target _top instead of matplotlib's _blank); the picture fills its frame. Every point
+    must be found: matplotlib's SVG is checked."""
     found = dict.fromkeys(titles, 0)
 
     def group(match: re.Match[str]) -> str:
@@ -308,11 +309,14 @@ def _add_titles(svg: str, titles: dict[str, list[str]]) -> str:
             found[kind] = n + 1
             if n >= len(names):
                 raise RuntimeError(f"the chart's SVG has more {kind} points than the catalog")
-            return f"{link.group(1)}>\n    <title>{escape(names[n])}</title>"
+            # target _top: shown in the site's chart page (an iframe), a point opens its entry in the page
+            return f'{link.group(1)} target="_top">\n    <title>{escape(names[n])}</title>'
 
         return match.group(0).replace(match.group(3), _ANCHOR.sub(anchor, match.group(3)), 1)
 
     svg = _GROUP.sub(group, svg)
+    # as wide as its frame (the viewBox keeps the proportions): the chart page shows it in an iframe
+    svg = re.sub(r'(<svg [^>]*?)width="[^"]*" height="[^"]*"', r'\1width="100%" height="100%"', svg, count=1)
     missing = {kind: len(names) - found[kind] for kind, names in titles.items() if found[kind] != len(names)}
     if missing:
         raise RuntimeError(f"the chart's SVG lacks points of these classes: {missing}")

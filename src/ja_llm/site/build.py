@@ -129,6 +129,7 @@ class SiteBuilder:
             for key, target in (
                 ("home", ""),
                 ("compare", "compare/"),
+                ("chart", "chart/"),
                 ("benchmarks", "benchmarks/"),
                 ("papers", "papers/"),
                 ("about", "about/"),
