@@ -11,6 +11,7 @@ from ja_llm.api import Catalog
 from ja_llm.catalog.location import shipped_catalog
 from ja_llm.cli import main
 from ja_llm.render import render_markdown
+from ja_llm.render.lists import expected_files
 
 ROOT = Path(__file__).resolve().parent.parent
 LISTS = ROOT / "list"
@@ -19,7 +20,7 @@ LISTS = ROOT / "list"
 def test_committed_lists_are_current() -> None:
     result = CliRunner().invoke(main, ["build", "--check", "--lists", str(LISTS)])
     assert result.exit_code == 0, result.output
-    assert "3 generated file(s) are current" in result.output
+    assert "6 generated file(s) are current" in result.output
 
 
 def test_readme_links_to_the_generated_lists() -> None:
@@ -48,6 +49,12 @@ def test_check_fails_after_an_unrendered_edit(tmp_path: Path) -> None:
     assert f"{lists / 'en' / 'README.md'}: differs" in result.output
     assert "ja-llm build --update" in result.output
 
+    # the chart beside the lists is current while it was drawn from the same data
+    assert f"{lists / 'figures' / 'parameters-ja.svg'}" not in result.output
+    entry.write_text(entry.read_text(encoding="utf-8").replace('size = "465b"', 'size = "470b"'), encoding="utf-8")
+    result = runner.invoke(main, ["build", "--check", "--data", str(data), "--lists", str(lists)])
+    assert f"{lists / 'figures' / 'parameters-ja.svg'}: drawn from other data than the catalog's" in result.output
+
     (lists / "en" / "README.md").unlink()
     result = runner.invoke(main, ["build", "--check", "--data", str(data), "--lists", str(lists)])
     assert f"{lists / 'en' / 'README.md'}: missing" in result.output
@@ -58,9 +65,11 @@ def test_build_writes_every_language_into_the_output_folder(tmp_path: Path) -> N
     result = CliRunner().invoke(main, ["build", "--out", str(out)])
     assert result.exit_code == 0, result.output
     catalog = Catalog.load()
-    assert (out / "list" / "README.md").read_text(encoding="utf-8") == render_markdown(catalog, "ja")
-    assert (out / "list" / "en" / "README.md").read_text(encoding="utf-8") == render_markdown(catalog, "en")
-    assert (out / "list" / "fr" / "README.md").read_text(encoding="utf-8") == render_markdown(catalog, "fr")
+    for path, text in expected_files(catalog, out / "list").items():
+        if path.suffix == ".md":
+            assert path.read_text(encoding="utf-8") == text
+    for lang in ("ja", "en", "fr"):
+        assert (out / "list" / "figures" / f"parameters-{lang}.svg").is_file()
 
 
 def test_missing_translation_renders_japanese_with_a_marker(tmp_path: Path) -> None:
@@ -83,7 +92,25 @@ def test_unknown_language_is_a_usage_error() -> None:
     assert "accepted: ja, en" in result.output
 
 
-def test_render_to_stdout_is_the_committed_list() -> None:
+def test_render_to_stdout_is_the_committed_list_without_its_chart() -> None:
     result = CliRunner().invoke(main, ["render", "--lang", "en", "--out", "-"])
     assert result.exit_code == 0
-    assert result.stdout == (LISTS / "en" / "README.md").read_text(encoding="utf-8")
+    committed = (LISTS / "en" / "README.md").read_text(encoding="utf-8")
+    chart = "\n\n![Parameter sizes of Japanese LLMs](../figures/parameters-en.svg)"
+    assert chart in committed
+    assert result.stdout == committed.replace(chart, "", 1)
+
+
+def test_the_lists_show_the_chart_and_an_import_drops_it(tmp_path: Path) -> None:
+    """The committed lists show the chart drawn from the catalog; importing a list does not take that line in
+    as the list's own text (the renderer draws it again)."""
+    text = (LISTS / "README.md").read_text(encoding="utf-8")
+    assert "](figures/parameters-ja.svg)" in text
+    assert "](../figures/parameters-en.svg)" in (LISTS / "en" / "README.md").read_text(encoding="utf-8")
+    assert (LISTS / "figures" / "parameters-fr.svg").read_text(encoding="utf-8").startswith("<?xml")
+    from ja_llm.importer import import_list
+
+    import_list(LISTS / "README.md", {"en": LISTS / "en" / "README.md"}, tmp_path / "再取り込み", lang="ja")
+    preamble = Catalog.load(tmp_path / "再取り込み").info.preamble
+    assert preamble is not None
+    assert "figures/parameters" not in str(preamble)

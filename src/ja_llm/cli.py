@@ -256,7 +256,8 @@ def render_command(data: Path | None, lang: str, out: Path) -> None:
 
     Title, preamble, a table of contents, every section with its columns and rows in catalog order,
     footnotes numbered by first use, and links to the other languages. Texts missing in LANG fall back
-    to Japanese with a marker. Rendering twice gives identical bytes.
+    to the first language that has them, with a marker. Rendering twice gives identical bytes. The
+    committed lists (`ja-llm build --update`) also show the parameter-size chart, drawn beside them.
     """
     from .files import atomic_write
     from .render.markdown import render_markdown

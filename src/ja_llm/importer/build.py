@@ -811,6 +811,7 @@ def write_catalog(catalog: BuiltCatalog, folder: Path) -> None:
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")  # the schema's Id
 _LANGUAGE_SWITCH = re.compile(r"^\[ .*\]$")  # `[ [**English**](./en/) | 日本語 ]`
 _TOC_ITEM = re.compile(r"^\s*- \[.*\]\(#[^)\s]+\)$")  # `  - [汎用](#generative-general)`
+_CHART_LINE = re.compile(r"^!\[[^\]]*\]\((\.\./)*figures/parameters-[A-Za-z-]+\.svg\)$")  # the lists' chart
 
 
 def _own_language_name(preamble: list[str]) -> str | None:
@@ -841,6 +842,10 @@ def _content_lines(preamble: list[str]) -> list[str]:
         end -= 1
     if end < len(lines) and (end == 0 or not lines[end - 1].strip()):
         lines = lines[:end]
+        while lines and not lines[-1].strip():
+            lines.pop()
+    if lines and _CHART_LINE.match(lines[-1].strip()):  # the chart the lists show (drawn again from the data)
+        lines.pop()
         while lines and not lines[-1].strip():
             lines.pop()
     return lines

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import hashlib
 import io
 import os
 import re
@@ -329,6 +330,7 @@ def _render(
     lang: str,
     languages: list[str],
     entry_href: Callable[[str, str], str],
+    png: bool = True,
 ) -> tuple[str, bytes]:
     words = _words(lang, languages)
     rc: dict[RcKeyType, Any] = {
@@ -342,12 +344,56 @@ def _render(
         svg_buffer = io.StringIO()
         fig.savefig(svg_buffer, format="svg", metadata={"Date": None, "Title": words["title"], "Language": lang})
         png_buffer = io.BytesIO()
-        fig.savefig(png_buffer, format="png", dpi=120, metadata={"Software": None})
+        if png:
+            fig.savefig(png_buffer, format="png", dpi=120, metadata={"Software": None})
     titles: dict[str, list[str]] = {kind: [] for kind in CHART_CLASSES if any(p.kind == kind for p in points)}
     for point in points:
         name = point.names.get(lang) or point.names[languages[0]]
         titles[point.kind].append(f"{name} ({_size_label(point.params)}, {point.year})")
     return _add_titles(svg_buffer.getvalue(), titles), png_buffer.getvalue()
+
+
+KEY_MARK = "<!-- ja-llm chart inputs: "  # then the key, then " -->", on the SVG's second line
+
+
+def chart_key(svg: str) -> str | None:
+    """The inputs key an SVG of chart_svgs carries (None: not one of them)."""
+    start = svg.find(KEY_MARK)
+    end = svg.find(" -->", start)
+    return svg[start + len(KEY_MARK) : end] if start >= 0 and end > start else None
+
+
+def chart_line(lang: str, languages: list[str], path: str) -> str:
+    """The Markdown line that shows the chart of `lang` (at `path`) in a list."""
+    return f"![{_words(lang, languages)['title']}]({path})"
+
+
+def chart_svgs(catalog: Catalog, entry_href: Callable[[str, str], str]) -> dict[str, str]:
+    """The chart's SVG in every language of the catalog, for files kept under version control (the committed
+    lists). Each carries a key of what it was drawn from — the points, their titles and links, the reference
+    series, the words, this module's source — so that a check can tell a stale chart from a current one
+    without comparing bytes that another matplotlib version would draw slightly differently."""
+    languages = list(catalog.info.languages)
+    points, _ = _points(build_records(catalog))
+    reference = _reference()
+    source = Path(__file__).read_bytes()
+    out: dict[str, str] = {}
+    for lang in languages:
+        hrefs = [entry_href(p.entry_id, lang) for p in points]
+        inputs = repr(
+            (
+                lang,
+                [(p.entry_id, p.x, p.params, p.kind, p.names) for p in points],
+                hrefs,
+                reference,
+                _words(lang, languages),
+            )
+        )
+        key = hashlib.sha256(inputs.encode("utf-8") + source).hexdigest()[:16]
+        svg, _ = _render(points, reference, lang, languages, entry_href, png=False)
+        head, _, rest = svg.partition("\n")
+        out[lang] = f"{head}\n{KEY_MARK}{key} -->\n{rest}"
+    return out
 
 
 def _write_bytes(path: Path, data: bytes) -> None:

@@ -1,18 +1,59 @@
-"""Generated files that are committed (the Markdown lists): what they should contain, which are stale."""
+"""Generated files that are committed (the Markdown lists and the chart they show): what they should contain,
+which are stale.
+
+The lists show the parameter-size chart (`figures/parameters-<lang>.svg` beside them, drawn by render.chart).
+A chart is current when it was drawn from the current data: its inputs key (render.chart.chart_key) is
+compared, not its bytes, which another version of matplotlib draws slightly differently.
+"""
 
 from __future__ import annotations
 
+import posixpath
 from pathlib import Path
 
 from ..catalog.core import Catalog
 from ..files import write_together
+from ..model.text import hub_url
 from .markdown import list_path, render_markdown
+
+FIGURES = "figures"
+
+
+def _figure(lang: str) -> str:
+    return f"{FIGURES}/parameters-{lang}.svg"
 
 
 def expected_files(catalog: Catalog, lists: Path) -> dict[Path, str]:
     """Every committed generated file under `lists` and the text it must have."""
+    from .chart import chart_line, chart_svgs  # matplotlib: only when the lists are written or checked
+
     languages = list(catalog.info.languages)
-    return {lists / list_path(lang, languages): render_markdown(catalog, lang) for lang in languages}
+
+    def href(entry_id: str, lang: str) -> str:
+        """A point of a committed chart links to the model's Hugging Face page (or its own page)."""
+        entry = catalog.entries[entry_id]
+        repos = catalog.repos(entry)
+        if repos:
+            return hub_url(repos[0])
+        url = entry.data.url
+        return url if isinstance(url, str) else (url or {}).get(lang) or next(iter((url or {}).values()), "")
+
+    files: dict[Path, str] = {}
+    for lang in languages:
+        here = posixpath.dirname(list_path(lang, languages))
+        line = chart_line(lang, languages, posixpath.relpath(_figure(lang), here or "."))
+        files[lists / list_path(lang, languages)] = render_markdown(catalog, lang, chart=line)
+    for lang, svg in chart_svgs(catalog, href).items():
+        files[lists / _figure(lang)] = svg
+    return files
+
+
+def _same(path: Path, current: str, wanted: str) -> bool:
+    if path.suffix == ".svg":
+        from .chart import chart_key
+
+        return chart_key(current) is not None and chart_key(current) == chart_key(wanted)
+    return current == wanted
 
 
 def stale_files(catalog: Catalog, lists: Path) -> list[tuple[Path, str]]:
@@ -21,12 +62,17 @@ def stale_files(catalog: Catalog, lists: Path) -> list[tuple[Path, str]]:
     for path, text in expected_files(catalog, lists).items():
         if not path.is_file():
             stale.append((path, "missing"))
-        elif path.read_text(encoding="utf-8") != text:
-            current = path.read_text(encoding="utf-8").splitlines()
-            wanted = text.splitlines()
-            first_difference = (i + 1 for i, (a, b) in enumerate(zip(current, wanted, strict=False)) if a != b)
-            line = next(first_difference, min(len(current), len(wanted)) + 1)
-            stale.append((path, f"differs from the catalog from line {line} on"))
+            continue
+        current = path.read_text(encoding="utf-8")
+        if _same(path, current, text):
+            continue
+        if path.suffix == ".svg":
+            stale.append((path, "drawn from other data than the catalog's"))
+            continue
+        lines, wanted = current.splitlines(), text.splitlines()
+        first_difference = (i + 1 for i, (a, b) in enumerate(zip(lines, wanted, strict=False)) if a != b)
+        line = next(first_difference, min(len(lines), len(wanted)) + 1)
+        stale.append((path, f"differs from the catalog from line {line} on"))
     return stale
 
 
@@ -34,8 +80,8 @@ JOURNAL = ".ja-llm-update"
 
 
 def write_files(catalog: Catalog, lists: Path) -> list[Path]:
-    """Write the lists of every language as one change (files.write_together): an interrupted update is
-    finished by the next one, so the languages never stay in two different states."""
+    """Write the lists of every language and their charts as one change (files.write_together): an
+    interrupted update is finished by the next one, so the languages never stay in two different states."""
     files = expected_files(catalog, lists)
     write_together(files, lists / JOURNAL)
     return list(files)

@@ -47,8 +47,9 @@ def _environment() -> Environment:
     )
 
 
-def render_markdown(catalog: Catalog, lang: str) -> str:
-    """The complete README for `lang` (a language of the catalog)."""
+def render_markdown(catalog: Catalog, lang: str, chart: str | None = None) -> str:
+    """The complete README for `lang` (a language of the catalog); `chart`: a Markdown line showing the
+    parameter-size chart after the preamble (the committed lists give one: lists.py)."""
     t = Localizer(lang, fallback=catalog.info.languages[0])
     cells = CellRenderer(catalog, t)
     entries_by_section: dict[str, list[LoadedEntry]] = {}
@@ -93,6 +94,7 @@ def render_markdown(catalog: Catalog, lang: str) -> str:
             title=one_line(t(catalog.info.title, "title")),
             language_links="[ " + " | ".join(links) + " ]",
             preamble=t(catalog.info.preamble, "preamble", html=True) if catalog.info.preamble else "",
+            chart=chart or "",
             toc="\n".join(toc),
             sections=sections,
             postscript=t(catalog.info.postscript, "postscript", html=True) if catalog.info.postscript else "",
