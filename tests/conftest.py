@@ -83,3 +83,20 @@ def new_tab(browser: Any) -> Iterator[Callable[..., Any]]:
 @pytest.fixture
 def page(new_tab: Callable[..., Any]) -> Any:
     return new_tab().page
+
+
+@pytest.fixture
+def server(site: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, int]]:
+    """(host, port) of `ja-llm serve`'s server on the requesting module's `site` fixture; idle connections
+    close after a second in these tests."""
+    from urllib.parse import urlsplit
+
+    from ja_llm.site.serve import SiteHandler
+
+    from site_fixtures import serve
+
+    monkeypatch.setattr(SiteHandler, "timeout", 1)
+    with serve(site) as url:
+        port = urlsplit(url).port
+        assert port is not None
+        yield "127.0.0.1", port

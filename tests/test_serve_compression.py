@@ -9,14 +9,12 @@ import gzip
 import http.client
 import os
 import shutil
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from ja_llm.site.compress import MIN_BYTES, precompress
-from ja_llm.site.serve import SiteHandler, accepts_gzip, make_server
+from ja_llm.site.serve import accepts_gzip
 
 PAGE = ("<!doctype html><title>日本語LLM</title>" + "<p>大規模言語モデルの一覧です。</p>\n" * 80).encode()
 SCRIPT = b"// app\n" + b"document.querySelectorAll('tr').forEach((row) => row.hidden = false);\n" * 40
@@ -37,19 +35,6 @@ def site(tmp_path: Path) -> Path:
     (root / "logo.png").write_bytes(IMAGE)
     assert precompress(root) == 3
     return root
-
-
-@pytest.fixture
-def server(site: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, int]]:
-    monkeypatch.setattr(SiteHandler, "timeout", 1)  # idle connections close after a second in these tests
-    httpd = make_server(site, 0, quiet=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield "127.0.0.1", httpd.server_address[1]
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
 
 
 def _get(

@@ -8,12 +8,9 @@ import http.client
 import socket
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from ja_llm.site.serve import SiteHandler, make_server
 
 
 @pytest.fixture
@@ -31,19 +28,6 @@ def site(tmp_path: Path) -> Path:
     (root / "leak.txt").symlink_to(secret)
     (root / "outside").symlink_to(tmp_path)
     return root
-
-
-@pytest.fixture
-def server(site: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, int]]:
-    monkeypatch.setattr(SiteHandler, "timeout", 1)  # idle connections close after a second in these tests
-    httpd = make_server(site, 0, quiet=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield "127.0.0.1", httpd.server_address[1]
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
 
 
 def _get(address: tuple[str, int], path: str, method: str = "GET", headers: dict[str, str] | None = None):
