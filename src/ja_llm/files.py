@@ -48,15 +48,20 @@ def _file_target(path: Path) -> Path:
     return path
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write a file through a temporary file in the same folder, then rename: never half-written."""
+def atomic_write(path: Path, text: str | bytes) -> None:
+    """Write a file (text as UTF-8 with \\n line ends, or bytes as they are) through a temporary file in the
+    same folder, then rename: never half-written."""
     path = _file_target(Path(path))
     tmp: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        if isinstance(text, bytes):
+            with os.fdopen(fd, "wb") as binary:
+                binary.write(text)
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600 files; give the usual permissions
         os.replace(tmp, path)
     except OSError as exc:

@@ -17,9 +17,7 @@ import csv
 import datetime
 import hashlib
 import io
-import os
 import re
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
@@ -396,23 +394,6 @@ def chart_svgs(catalog: Catalog, entry_href: Callable[[str, str], str]) -> dict[
     return out
 
 
-def _write_bytes(path: Path, data: bytes) -> None:
-    tmp: str | None = None
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
-    finally:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
-
-
 def write_charts(catalog: Catalog, folder: Path, entry_href: Callable[[str, str], str] | None = None) -> ChartResult:
     """Write the parameter-size chart of every language of the catalog into `folder` (created if needed):
     `parameters-<lang>.svg` and `parameters-<lang>.png` (see chart_file_names), each file atomically.
@@ -434,6 +415,6 @@ def write_charts(catalog: Catalog, folder: Path, entry_href: Callable[[str, str]
     for lang, (svg, png) in rendered.items():
         svg_name, png_name = chart_file_names(lang)
         atomic_write(folder / svg_name, svg)
-        _write_bytes(folder / png_name, png)
+        atomic_write(folder / png_name, png)
         result.files += [folder / svg_name, folder / png_name]
     return result
