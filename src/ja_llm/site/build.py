@@ -238,10 +238,13 @@ class SiteBuilder:
 
     # --- pages -----------------------------------------------------------------------------------------
 
-    def index_rows(self, lang: str, ctx: dict[str, Any]) -> list[dict[str, Any]]:
+    def index_rows(
+        self, lang: str, ctx: dict[str, Any], records: list[dict[str, Any]] | None = None
+    ) -> list[dict[str, Any]]:
+        """The list's rows (of `records`, default every entry), with links relative to the page of `ctx`."""
         t = self.ui(lang)
         rows = []
-        for record in self.records:
+        for record in self.records if records is None else records:
             entry = self.catalog.entries[record["id"]]
             rows.append(
                 {
@@ -312,7 +315,7 @@ class SiteBuilder:
         path = _lang_base(lang, self.languages) + f"page/{number}/"
         title = f"{plain(self.t(self.catalog.info.title, lang))} ({number}/{pages})"
         ctx = self.context(lang, path, title, title)
-        rows = self.index_rows(lang, ctx)[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+        rows = self.index_rows(lang, ctx, self.records[(number - 1) * PAGE_SIZE : number * PAGE_SIZE])
         self.pages[path + "index.html"] = self.env.get_template("list_page.html.j2").render(
             **ctx,
             title=title,
