@@ -197,7 +197,7 @@ def test_an_unknown_id_gets_a_polite_line(new_tab: Callable[..., Tab], base_url:
     """A well-formed id without an entry: its file is a 404 (the only problem allowed), then the missing line."""
     tab = new_tab()
     unknown = "models/nobody/no-such-model"
-    tab.expected_404.add(f"/data/entries/{unknown}.json")
+    tab.expected_404.add(f"/api/entries/{unknown}.json")
     open_compare(tab.page, base_url, [unknown, SARASHINA, MOE], "fr")
     assert columns(tab.page) == [NAMES[SARASHINA], NAMES[MOE]]
     assert tab.page.locator(".compare-missing p").all_inner_texts() == [f"Entrée introuvable : {unknown}"]

@@ -9,8 +9,6 @@ Layout (Japanese at the root, other languages under `LANG/`):
     sections/<id>/index.html, benchmarks/, papers/, about/
     data/entries.json                              the query spec (filters, sort keys: search.query.spec)
                                                    and the columns of every entry they read (shared)
-    data/entries/<id>.json                         one entry's facts as `search --json` gives them, with
-                                                   its page in each language (the compare page reads them)
     compare/index.html, en/compare/…               two to four entries side by side (JavaScript)
     chart/index.html, chart/parameters-<lang>.svg|png  the parameter-size chart (render.chart draws it)
     api/, catalog.csv, catalog.db, metadata.json, llms.txt, …  the data exports (ja_llm.export)
@@ -41,7 +39,6 @@ from ..model.text import normalize, text_in
 from ..model.units import format_params, params_range
 from ..render.chart import write_charts
 from ..search import query
-from ..search.output import public
 from ..search.records import build_meta, build_records, chart_point
 from .compress import precompress
 from .html import FootnoteRefs, LinkMap, block, inline, plain, safe_url
@@ -677,13 +674,6 @@ class SiteBuilder:
             preamble=block(self.t(info.preamble, lang), None, self.links(lang, ctx)) if info.preamble else "",
         )
 
-    def entry_data(self, record: dict[str, Any]) -> str:
-        """One entry's facts for the compare page: its search record (every variant's parameters, context,
-        license and class; names in every language) and the path of its page in each language."""
-        data = public(record)
-        data["pages"] = {lang: _lang_base(lang, self.languages) + record["id"] + "/" for lang in self.languages}
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-
     def not_found_page(self) -> None:
         """`404.html` at the root, in the main language, with a way home in every language. Its links are
         absolute from the site's root (a host serves it at any missing path)."""
@@ -725,7 +715,7 @@ class SiteBuilder:
         path = _lang_base(lang, self.languages) + "compare/"
         ctx = self.context(lang, path, t["compare_title"], t["compare_intro"])
         self.pages[path + "index.html"] = self.env.get_template("compare.html.j2").render(
-            **ctx, title=t["compare_title"], data_root=ctx["root"] + "data/entries/"
+            **ctx, title=t["compare_title"], data_root=ctx["root"] + "api/entries/"
         )
 
     def entries_data(self) -> str:
@@ -766,8 +756,6 @@ class SiteBuilder:
                 self.entry_page(entry, lang)
         self.pages["data/entries.json"] = self.entries_data()
         self.not_found_page()
-        for record in self.records:
-            self.pages[f"data/entries/{record['id']}.json"] = self.entry_data(record)
         return self.pages
 
 

@@ -1,8 +1,9 @@
 /* ja-llm catalog: the compare page (compare/?id=models/a/b&id=models/c/d).
  *
  * The ids come from the query string (repeated `id`, in order; duplicates dropped; the first four kept).
- * Each entry's facts are fetched from `data/entries/<id>.json` (written by the site build, the record that
- * `ja-llm search --json` prints plus its page in each language) under the `#compare` element's data-root,
+ * Each entry's facts are fetched from `api/entries/<id>.json` (the JSON export the site build writes: the
+ * record `ja-llm search --json` prints, plus the entry as stored) under the `#compare` element's data-root;
+ * its page is the id under the page's language home (data-home),
  * and shown side by side: one column per entry, one row per fact. An id that is malformed or has no file
  * gets a polite line; with fewer than two entries to show, the page says so and links to the list.
  *
@@ -371,9 +372,8 @@
   }
 
   function pageHref(entry) {
-    var pages = entry.pages && typeof entry.pages === "object" ? entry.pages : {};
-    var path = typeof pages[lang] === "string" ? pages[lang] : text(pages);
-    return path && PAGE_RE.test(path) ? siteRoot + path : null;
+    var path = typeof entry.id === "string" ? entry.id + "/" : "";
+    return path && PAGE_RE.test(path) ? home + path : null;
   }
 
   function nameOf(entry) {
