@@ -641,7 +641,7 @@ class SiteBuilder:
         benchmark (date, venue, the paper's title, the description)."""
         data = self.catalog.entries[record["id"]].data
         links = self.links(lang, ctx)
-        facts = [plain(self.t(value, lang)) for value in (data.date, data.venue) if value]
+        facts = [text for value in (data.date, data.venue) if value and (text := plain(self.t(value, lang))) != "-"]
         return {
             "href": self.entry_href(record["id"], lang, ctx),
             "name": text_in(record["name"], lang),
