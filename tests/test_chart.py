@@ -18,7 +18,7 @@ from matplotlib_fontja import get_font_ttf_path  # type: ignore[import-untyped]
 from ja_llm.api import Catalog
 from ja_llm.errors import OutputError
 from ja_llm.render import chart
-from ja_llm.render.chart import FONT_FAMILY, WORDS, ChartResult, chart_file_names, write_charts
+from ja_llm.render.chart import FONT_FAMILY, ChartResult, chart_file_names, chart_words, shipped_words, write_charts
 from ja_llm.search.records import build_records, chart_point
 
 # A glyph missing from the chart's font is an error in every test here (matplotlib warns, then draws tofu).
@@ -75,7 +75,7 @@ def test_an_svg_and_a_png_per_language(shipped: Catalog, written: tuple[Path, Ch
         assert root.tag == f"{SVG}svg"
         title = root.find(f"{SVG}title")
         assert title is not None
-        assert title.text == WORDS["title"][lang]
+        assert title.text == shipped_words()[lang]["title"]
         text = svg.read_text(encoding="utf-8")
         assert "<dc:date>" not in text
 
@@ -121,7 +121,7 @@ def test_japanese_text_is_drawn_with_the_bundled_font(written: tuple[Path, Chart
     assert Path(found) == Path(get_font_ttf_path())
     for lang in ("ja", "en", "fr"):
         text = (folder / f"parameters-{lang}.svg").read_text(encoding="utf-8")
-        assert f"<!-- {WORDS['title'][lang]} -->" in text  # the title is drawn as text (glyph outlines)...
+        assert f"<!-- {shipped_words()[lang]['title']} -->" in text  # the title is drawn as text (glyph outlines)...
         glyph_fonts = set(re.findall(r'<path id="([A-Za-z][\w]*)-[0-9a-f]+"', text))
         assert glyph_fonts == {"IPAexGothic"}, glyph_fonts  # ...and every glyph comes from the bundled font
 
@@ -169,7 +169,20 @@ def test_an_unwritable_folder_is_an_output_error(tmp_path: Path) -> None:
 
 
 def test_words_of_a_missing_language_fall_back_to_the_first_language() -> None:
-    words = chart._words("de", ["en", "ja"])
-    assert words["title"] == WORDS["title"]["en"]
-    assert set(words) == set(WORDS)
-    assert chart._words("de", ["xx"])["title"] == WORDS["title"]["en"]
+    shipped = shipped_words()
+    words = chart_words("de", ["de", "en", "ja"])
+    assert words["title"] == shipped["en"]["title"]
+    assert set(words) == set(chart.WORD_KEYS)
+    assert chart_words("de", ["de", "xx"])["title"] == shipped[sorted(shipped)[0]]["title"]
+
+
+def test_every_shipped_language_has_every_word() -> None:
+    for lang, words in shipped_words().items():
+        assert set(words) == set(chart.WORD_KEYS), lang
+
+
+def test_a_catalogs_own_words_replace_the_shipped_ones() -> None:
+    own = {"de": {"chart_image_title": "Parametergrößen japanischer LLMs"}, "ja": {"chart_image_x": "年"}}
+    assert chart_words("de", ["de", "ja"], own)["title"] == "Parametergrößen japanischer LLMs"
+    assert chart_words("de", ["de", "ja"], own)["x"] == "年"  # missing in de: the catalog's next language
+    assert chart_words("ja", ["ja"], own)["title"] == shipped_words()["ja"]["title"]

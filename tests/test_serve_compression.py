@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from ja_llm.site.compress import MIN_BYTES, precompress
+from ja_llm.site.compress import MIN_BYTES, packed, precompress, write_with_gzip
 from ja_llm.site.serve import accepts_gzip
 
 PAGE = ("<!doctype html><title>日本語LLM</title>" + "<p>大規模言語モデルの一覧です。</p>\n" * 80).encode()
@@ -85,6 +85,19 @@ def test_precompress_gives_identical_bytes_every_time(site: Path, tmp_path: Path
     second = {path.relative_to(elsewhere): path.read_bytes() for path in elsewhere.rglob("*.gz")}
     assert again == first
     assert second == first
+
+
+def test_a_build_writes_the_same_gz_as_precompress(site: Path, tmp_path: Path) -> None:
+    """The site build compresses each page in hand (write_with_gzip): the same bytes, the same choices."""
+    built = tmp_path / "ビルド"
+    for path in site.rglob("*"):
+        if path.is_file() and path.suffix != ".gz":
+            target = built / path.relative_to(site)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_with_gzip(target, path.read_bytes())
+    first = {path.relative_to(site): path.read_bytes() for path in site.rglob("*.gz")}
+    assert {path.relative_to(built): path.read_bytes() for path in built.rglob("*.gz")} == first
+    assert packed(SMALL) is None
 
 
 def test_precompress_skips_gz_files_and_symlinks(tmp_path: Path) -> None:

@@ -385,13 +385,14 @@ def test_a_failing_export_fails_the_build_and_writes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
     """The chart and the exports run in a second process: its failure is the build's, with nothing written."""
+    import ja_llm.export
     from ja_llm.errors import OutputError
     from ja_llm.site import build as site_build
 
     def refuse(catalog: object, folder: Path, records: object = None) -> list[Path]:
         raise OutputError(f"{folder}: no room")
 
-    monkeypatch.setattr(site_build, "write_all", refuse)
+    monkeypatch.setattr(ja_llm.export, "write_all", refuse)  # the second process imports it when it starts
     out = tmp_path / "サイト"
     with pytest.raises(OutputError, match="the chart or writing the exports failed"):
         site_build.build_site(Catalog.load(Path(__file__).parent / "data" / "mini-catalog"), out)

@@ -287,7 +287,6 @@ def _root(data: Path | None) -> Path:
 
 
 def _build_all(data: Path | None, out: Path) -> None:
-    from .render.lists import write_files
     from .site.build import build_site
     from .site.stamp import write_stamp
 
@@ -295,12 +294,20 @@ def _build_all(data: Path | None, out: Path) -> None:
     catalog = _load(data)
     timings: dict[str, float] = {"load": time.perf_counter() - started}
     click.echo(f"building the site of {len(catalog.entries)} entries into {out / 'site'} ...", err=True)
-    pages = build_site(catalog, out / "site", stage=lambda name: click.echo(f"  {name} ...", err=True), timings=timings)
+    pages = build_site(
+        catalog,
+        out / "site",
+        stage=lambda name: click.echo(f"  {name} ...", err=True),
+        timings=timings,
+        lists=out / "list",
+    )
     write_stamp(out / "site", _root(data))
-    started = time.perf_counter()
-    written = write_files(catalog, out / "list")
-    timings["lists"] = time.perf_counter() - started
-    click.echo(f"wrote {pages} pages into {out / 'site'} and {len(written)} lists into {out / 'list'}", err=True)
+    languages = len(catalog.info.languages)
+    click.echo(
+        f"wrote {pages} pages into {out / 'site'} and the lists of {languages} languages with their charts into "
+        f"{out / 'list'}",
+        err=True,
+    )
     click.echo("time: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in timings.items()), err=True)
 
 

@@ -18,8 +18,10 @@ import datetime
 import hashlib
 import io
 import re
-from collections.abc import Callable
+import tomllib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -44,50 +46,16 @@ from ..search.records import CHART_CLASSES, build_records, chart_point
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
 
-__all__ = ["FONT_FAMILY", "WORDS", "ChartResult", "chart_file_names", "write_charts"]
+__all__ = ["FONT_FAMILY", "ChartResult", "Charts", "chart_file_names", "chart_key", "chart_words", "write_charts"]
 
 FONT_PATH = get_font_ttf_path()
 if not any(font.fname == FONT_PATH for font in font_manager.fontManager.ttflist):
     font_manager.fontManager.addfont(FONT_PATH)
 FONT_FAMILY = font_manager.FontProperties(fname=FONT_PATH).get_name()  # "IPAexGothic"
 
-# The title, axis labels, note and legend of the chart in each language; a language missing here falls back
-# to the catalog's first language (then English). Data: to move to the site's words later.
-WORDS: dict[str, dict[str, str]] = {
-    "title": {
-        "ja": "日本語LLMのパラメータ数",
-        "en": "Parameter sizes of Japanese LLMs",
-        "fr": "Nombre de paramètres des LLM japonais",
-    },
-    "note": {
-        "ja": "日本語モデルは公開年の枠の中に並べています（公開月は記録していません）",
-        "en": "Japanese models are spread out within their year of release (the month is not recorded)",
-        "fr": "Les modèles japonais sont répartis dans leur année de publication (le mois n'est pas indiqué)",
-    },
-    "x": {"ja": "公開年", "en": "Year of release", "fr": "Année de publication"},
-    "y": {"ja": "パラメータ数（対数目盛）", "en": "Parameters (log scale)", "fr": "Paramètres (échelle logarithmique)"},
-    "scratch": {
-        "ja": "日本語モデル：重み公開、フルスクラッチ学習",
-        "en": "Japanese, open weights, built from scratch",
-        "fr": "Japonais, poids ouverts, entraîné de zéro",
-    },
-    "open": {
-        "ja": "日本語モデル：その他の重み公開モデル",
-        "en": "Japanese, other open weights",
-        "fr": "Japonais, autres poids ouverts",
-    },
-    "closed": {
-        "ja": "日本語モデル：重み非公開",
-        "en": "Japanese, weights not public",
-        "fr": "Japonais, poids non publics",
-    },
-    "reference": {
-        "ja": "日本語以外のモデル：参考、{year}年{month}月まで",
-        "en": "Non-Japanese models for reference, until {year}-{month:02d}",
-        "fr": "Modèles non japonais pour référence, jusqu'à {month:02d}/{year}",
-    },
-    "count": {"ja": "{label}（{count}件）", "en": "{label} ({count})", "fr": "{label} ({count})"},
-}
+WORDS_FOLDER = "words"  # beside this module: <lang>.toml, the words drawn on the chart ("chart_image_*" keys)
+WORDS_PREFIX = "chart_image_"
+WORD_KEYS = ("title", "note", "x", "y", "scratch", "open", "closed", "reference", "count")
 
 STYLE = {  # class -> (colour, marker); Okabe-Ito colours, told apart by shape too
     "scratch": ("#D55E00", "o"),
@@ -98,6 +66,8 @@ REFERENCE_COLOUR = "#BDBDBD"
 POINTS_ID = "ja-llm-points-{}"  # the gid of a class's group of catalog points in the SVG (one link per point)
 REFERENCE_ID = "ja-llm-reference"  # the gid of the reference series' group
 REFERENCE_CSV = "parameter_size_overview.csv"
+PLACEHOLDER = "#ja-llm-point"  # every point's link until _finish gives it its own
+ATTRIBUTE = {'"': "&quot;"}  # escaped in an attribute besides & < >
 BAND = 0.08  # points of a year keep this fraction of the year free on each side
 
 
@@ -130,13 +100,35 @@ def _default_href(entry_id: str, lang: str) -> str:
     return entry_id + "/"
 
 
-def _words(lang: str, languages: list[str]) -> dict[str, str]:
+@cache
+def shipped_words() -> dict[str, dict[str, str]]:
+    """Language -> the chart's words this package ships (`words/<lang>.toml`), without the key prefix."""
+    found: dict[str, dict[str, str]] = {}
+    for item in sorted(resources.files(__package__).joinpath(WORDS_FOLDER).iterdir(), key=lambda i: i.name):
+        if item.name.endswith(".toml"):
+            table = tomllib.loads(item.read_text(encoding="utf-8"))
+            found[item.name.removesuffix(".toml")] = {
+                key.removeprefix(WORDS_PREFIX): value for key, value in table.items() if key.startswith(WORDS_PREFIX)
+            }
+    return found
+
+
+def chart_words(lang: str, languages: list[str], own: Mapping[str, Mapping[str, str]] | None = None) -> dict[str, str]:
+    """The chart's words in `lang`: a catalog's own (`own`, its ui/<lang>.toml: `chart_image_title`, ...) before
+    the shipped ones; a word missing in `lang` comes from the catalog's languages in order, then from the
+    shipped languages. No language is named here: adding one is a data change."""
+    shipped = shipped_words()
+    own = own or {}
+    order = [lang, *languages, *shipped]
     chosen: dict[str, str] = {}
-    for key, texts in WORDS.items():
-        for candidate in (lang, *languages[:1], "en"):
-            if candidate in texts:
-                chosen[key] = texts[candidate]
+    for key in WORD_KEYS:
+        for candidate in order:
+            text = own.get(candidate, {}).get(WORDS_PREFIX + key) or shipped.get(candidate, {}).get(key)
+            if text:
+                chosen[key] = text
                 break
+        else:
+            raise RuntimeError(f"no language has the chart's word {WORDS_PREFIX + key!r}")
     return chosen
 
 
@@ -194,12 +186,12 @@ def _points(records: list[dict[str, Any]]) -> tuple[list[_Point], list[tuple[str
 
 def _figure(
     points: list[_Point],
-    hrefs: list[str],
     reference: tuple[list[float], list[float], datetime.date],
     words: dict[str, str],
 ) -> Figure:
-    """The chart: one scatter per class of catalog points (a link per point in the SVG), the reference behind.
-    (One scatter per point drew the same picture four times slower.)"""
+    """The chart: one scatter per class of catalog points, the reference behind. Each point is a link to
+    PLACEHOLDER in the SVG; _finish gives it its address and title. (One scatter per point drew the same picture
+    four times slower.)"""
     ref_x, ref_y, last = reference
     fig = Figure(figsize=(12, 8.4), layout="constrained")
     FigureCanvasAgg(fig)
@@ -209,13 +201,13 @@ def _figure(
     background = ax.scatter(ref_x, ref_y, s=18, c=REFERENCE_COLOUR, linewidths=0, zorder=2)
     background.set_gid(REFERENCE_ID)
     for kind in CHART_CLASSES:
-        chosen = [(point, href) for point, href in zip(points, hrefs, strict=True) if point.kind == kind]
+        chosen = [point for point in points if point.kind == kind]
         if not chosen:
             continue
         colour, marker = STYLE[kind]
         dots = ax.scatter(
-            [p.x for p, _ in chosen],
-            [p.params for p, _ in chosen],
+            [p.x for p in chosen],
+            [p.params for p in chosen],
             s=64,
             c=colour,
             marker=marker,
@@ -224,7 +216,7 @@ def _figure(
             zorder=3,
         )
         dots.set_gid(POINTS_ID.format(kind))
-        dots.set_urls([href for _, href in chosen])
+        dots.set_urls([PLACEHOLDER] * len(chosen))
 
     years = [int(x) for x in ref_x] + [p.year for p in points]
     first, end = min(years, default=2020), max(years, default=2020) + 1
@@ -290,47 +282,44 @@ def _figure(
 
 # a class's group of points: its links, one per point in the order of the points of that class
 _GROUP = re.compile(r'(\n *)<g id="ja-llm-points-([a-z]+)">(.*?)\1</g>', re.S)  # closes at its own indent
-_ANCHOR = re.compile(r'(<a xlink:href="[^"]*") target="_blank">')
+_ANCHOR = re.compile(r'<a xlink:href="' + re.escape(PLACEHOLDER) + '" target="_blank">')
 
 
-def _add_titles(svg: str, titles: dict[str, list[str]]) -> str:
-    """Give each catalog point's link a <title> (its tooltip and accessible name) and let it open like any
-    link of the chart page (target _top instead of matplotlib's _blank); the picture fills its frame. Every point
-    must be found: matplotlib's SVG is checked."""
-    found = dict.fromkeys(titles, 0)
+def _finish(svg: str, links: dict[str, list[tuple[str, str]]]) -> str:
+    """Give each catalog point's link its address and a <title> (its tooltip and accessible name), and let it
+    open like any link of the chart page (target _top instead of matplotlib's _blank); the picture fills its
+    frame. `links`: class -> (href, title) of its points in order. Every point must be found: matplotlib's SVG
+    is checked."""
+    found = dict.fromkeys(links, 0)
 
     def group(match: re.Match[str]) -> str:
         kind = match.group(2)
-        names = titles.get(kind, [])
+        items = links.get(kind, [])
 
-        def anchor(link: re.Match[str]) -> str:
+        def anchor(_: re.Match[str]) -> str:
             n = found[kind]
             found[kind] = n + 1
-            if n >= len(names):
+            if n >= len(items):
                 raise RuntimeError(f"the chart's SVG has more {kind} points than the catalog")
+            href, title = items[n]
             # target _top: shown in the site's chart page (an iframe), a point opens its entry in the page
-            return f'{link.group(1)} target="_top">\n    <title>{escape(names[n])}</title>'
+            return f'<a xlink:href="{escape(href, ATTRIBUTE)}" target="_top">\n    <title>{escape(title)}</title>'
 
         return match.group(0).replace(match.group(3), _ANCHOR.sub(anchor, match.group(3)), 1)
 
     svg = _GROUP.sub(group, svg)
     # as wide as its frame (the viewBox keeps the proportions): the chart page shows it in an iframe
     svg = re.sub(r'(<svg [^>]*?)width="[^"]*" height="[^"]*"', r'\1width="100%" height="100%"', svg, count=1)
-    missing = {kind: len(names) - found[kind] for kind, names in titles.items() if found[kind] != len(names)}
+    missing = {kind: len(items) - found[kind] for kind, items in links.items() if found[kind] != len(items)}
     if missing:
         raise RuntimeError(f"the chart's SVG lacks points of these classes: {missing}")
     return svg
 
 
-def _render(
-    points: list[_Point],
-    reference: tuple[list[float], list[float], datetime.date],
-    lang: str,
-    languages: list[str],
-    entry_href: Callable[[str, str], str],
-    png: bool = True,
+def _draw(
+    points: list[_Point], reference: tuple[list[float], list[float], datetime.date], words: dict[str, str], lang: str
 ) -> tuple[str, bytes]:
-    words = _words(lang, languages)
+    """The SVG (links not filled in yet) and the PNG of one language's chart."""
     rc: dict[RcKeyType, Any] = {
         "font.family": [FONT_FAMILY],  # one family: a glyph it lacks warns instead of falling back silently
         "svg.fonttype": "path",  # glyph outlines, not text that needs the font installed
@@ -338,65 +327,84 @@ def _render(
         "axes.unicode_minus": False,
     }
     with matplotlib.rc_context(rc):
-        fig = _figure(points, [entry_href(p.entry_id, lang) for p in points], reference, words)
+        fig = _figure(points, reference, words)
         svg_buffer = io.StringIO()
         fig.savefig(svg_buffer, format="svg", metadata={"Date": None, "Title": words["title"], "Language": lang})
         png_buffer = io.BytesIO()
-        if png:
-            fig.savefig(png_buffer, format="png", dpi=120, metadata={"Software": None})
-    titles: dict[str, list[str]] = {kind: [] for kind in CHART_CLASSES if any(p.kind == kind for p in points)}
-    for point in points:
-        name = point.names.get(lang) or point.names[languages[0]]
-        titles[point.kind].append(f"{name} ({_size_label(point.params)}, {point.year})")
-    return _add_titles(svg_buffer.getvalue(), titles), png_buffer.getvalue()
+        fig.savefig(png_buffer, format="png", dpi=120, metadata={"Software": None})
+    return svg_buffer.getvalue(), png_buffer.getvalue()
 
 
 KEY_MARK = "<!-- ja-llm chart inputs: "  # then the key, then " -->", on the SVG's second line
 
 
+class Charts:
+    """The chart of every language of a catalog, each drawn once (the slow part: matplotlib), then given
+    its links as many times as asked — the site links a point to its entry's page, the committed lists to the
+    model's Hugging Face page."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.languages = list(catalog.info.languages)
+        self.points, self.not_plotted = _points(build_records(catalog))
+        self.reference = _reference()
+        self.words = {lang: chart_words(lang, self.languages, catalog.ui) for lang in self.languages}
+        self.drawn = {lang: _draw(self.points, self.reference, self.words[lang], lang) for lang in self.languages}
+
+    def line(self, lang: str, path: str) -> str:
+        """The Markdown line that shows the chart of `lang` (at `path`) in a list."""
+        return f"![{self.words[lang]['title']}]({path})"
+
+    def _links(self, lang: str, entry_href: Callable[[str, str], str]) -> dict[str, list[tuple[str, str]]]:
+        links: dict[str, list[tuple[str, str]]] = {}
+        for point in self.points:
+            name = point.names.get(lang) or point.names[self.languages[0]]
+            title = f"{name} ({_size_label(point.params)}, {point.year})"
+            links.setdefault(point.kind, []).append((entry_href(point.entry_id, lang), title))
+        return links
+
+    def svg(self, lang: str, entry_href: Callable[[str, str], str]) -> str:
+        """The SVG of `lang`, each point a link to `entry_href(entry_id, lang)` titled with the model's name."""
+        return _finish(self.drawn[lang][0], self._links(lang, entry_href))
+
+    def png(self, lang: str) -> bytes:
+        return self.drawn[lang][1]
+
+    def keyed_svg(self, lang: str, entry_href: Callable[[str, str], str]) -> str:
+        """The SVG for a file kept under version control (the committed lists), with a key of what it was drawn
+        from — the points, their titles and links, the reference series, the words, this module's source — so
+        that a check can tell a stale chart from a current one without comparing bytes that another matplotlib
+        version would draw slightly differently."""
+        links = self._links(lang, entry_href)
+        inputs = repr(
+            (
+                lang,
+                [(p.entry_id, p.x, p.params, p.kind, p.names) for p in self.points],
+                links,
+                self.reference,
+                self.words[lang],
+            )
+        )
+        key = hashlib.sha256(inputs.encode("utf-8") + Path(__file__).read_bytes()).hexdigest()[:16]
+        head, _, rest = _finish(self.drawn[lang][0], links).partition("\n")
+        return f"{head}\n{KEY_MARK}{key} -->\n{rest}"
+
+
 def chart_key(svg: str) -> str | None:
-    """The inputs key an SVG of chart_svgs carries (None: not one of them)."""
+    """The inputs key an SVG of Charts.keyed_svg carries (None: not one of them)."""
     start = svg.find(KEY_MARK)
     end = svg.find(" -->", start)
     return svg[start + len(KEY_MARK) : end] if start >= 0 and end > start else None
 
 
-def chart_line(lang: str, languages: list[str], path: str) -> str:
-    """The Markdown line that shows the chart of `lang` (at `path`) in a list."""
-    return f"![{_words(lang, languages)['title']}]({path})"
-
-
-def chart_svgs(catalog: Catalog, entry_href: Callable[[str, str], str]) -> dict[str, str]:
-    """The chart's SVG in every language of the catalog, for files kept under version control (the committed
-    lists). Each carries a key of what it was drawn from — the points, their titles and links, the reference
-    series, the words, this module's source — so that a check can tell a stale chart from a current one
-    without comparing bytes that another matplotlib version would draw slightly differently."""
-    languages = list(catalog.info.languages)
-    points, _ = _points(build_records(catalog))
-    reference = _reference()
-    source = Path(__file__).read_bytes()
-    out: dict[str, str] = {}
-    for lang in languages:
-        hrefs = [entry_href(p.entry_id, lang) for p in points]
-        inputs = repr(
-            (
-                lang,
-                [(p.entry_id, p.x, p.params, p.kind, p.names) for p in points],
-                hrefs,
-                reference,
-                _words(lang, languages),
-            )
-        )
-        key = hashlib.sha256(inputs.encode("utf-8") + source).hexdigest()[:16]
-        svg, _ = _render(points, reference, lang, languages, entry_href, png=False)
-        head, _, rest = svg.partition("\n")
-        out[lang] = f"{head}\n{KEY_MARK}{key} -->\n{rest}"
-    return out
-
-
-def write_charts(catalog: Catalog, folder: Path, entry_href: Callable[[str, str], str] | None = None) -> ChartResult:
+def write_charts(
+    catalog: Catalog,
+    folder: Path,
+    entry_href: Callable[[str, str], str] | None = None,
+    charts: Charts | None = None,
+) -> ChartResult:
     """Write the parameter-size chart of every language of the catalog into `folder` (created if needed):
     `parameters-<lang>.svg` and `parameters-<lang>.png` (see chart_file_names), each file atomically.
+    `charts`: the catalog's charts if already drawn.
 
     In the SVG each catalog point is a link, `entry_href(entry_id, lang)` (default: the entry id and "/"),
     with a <title> naming the model in that language, its size and year. Embed the SVG inline or with
@@ -407,14 +415,11 @@ def write_charts(catalog: Catalog, folder: Path, entry_href: Callable[[str, str]
     except OSError as exc:
         raise OutputError(f"{folder}: cannot write ({exc.strerror or exc})") from None
     href = entry_href or _default_href
-    languages = list(catalog.info.languages)
-    points, not_plotted = _points(build_records(catalog))
-    reference = _reference()
-    rendered = {lang: _render(points, reference, lang, languages, href) for lang in languages}
-    result = ChartResult(plotted=[p.entry_id for p in points], not_plotted=not_plotted)
-    for lang, (svg, png) in rendered.items():
+    charts = charts or Charts(catalog)
+    result = ChartResult(plotted=[p.entry_id for p in charts.points], not_plotted=list(charts.not_plotted))
+    for lang in charts.languages:
         svg_name, png_name = chart_file_names(lang)
-        atomic_write(folder / svg_name, svg)
-        atomic_write(folder / png_name, png)
+        atomic_write(folder / svg_name, charts.svg(lang, href))
+        atomic_write(folder / png_name, charts.png(lang))
         result.files += [folder / svg_name, folder / png_name]
     return result

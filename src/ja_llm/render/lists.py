@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import posixpath
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..catalog.core import Catalog
 from ..files import write_together
 from ..model.text import hub_url
 from .markdown import list_path, render_markdown
+
+if TYPE_CHECKING:
+    from .chart import Charts
 
 FIGURES = "figures"
 
@@ -23,9 +27,13 @@ def _figure(lang: str) -> str:
     return f"{FIGURES}/parameters-{lang}.svg"
 
 
-def expected_files(catalog: Catalog, lists: Path) -> dict[Path, str]:
-    """Every committed generated file under `lists` and the text it must have."""
-    from .chart import chart_line, chart_svgs  # matplotlib: only when the lists are written or checked
+def expected_files(catalog: Catalog, lists: Path, charts: Charts | None = None) -> dict[Path, str]:
+    """Every committed generated file under `lists` and the text it must have. `charts`: the catalog's
+    charts if already drawn (the site build draws them once for both)."""
+    if charts is None:
+        from .chart import Charts  # matplotlib: only when the lists are written or checked
+
+        charts = Charts(catalog)
 
     languages = list(catalog.info.languages)
 
@@ -41,10 +49,10 @@ def expected_files(catalog: Catalog, lists: Path) -> dict[Path, str]:
     files: dict[Path, str] = {}
     for lang in languages:
         here = posixpath.dirname(list_path(lang, languages))
-        line = chart_line(lang, languages, posixpath.relpath(_figure(lang), here or "."))
+        line = charts.line(lang, posixpath.relpath(_figure(lang), here or "."))
         files[lists / list_path(lang, languages)] = render_markdown(catalog, lang, chart=line)
-    for lang, svg in chart_svgs(catalog, href).items():
-        files[lists / _figure(lang)] = svg
+    for lang in languages:
+        files[lists / _figure(lang)] = charts.keyed_svg(lang, href)
     return files
 
 
@@ -79,9 +87,9 @@ def stale_files(catalog: Catalog, lists: Path) -> list[tuple[Path, str]]:
 JOURNAL = ".ja-llm-update"
 
 
-def write_files(catalog: Catalog, lists: Path) -> list[Path]:
+def write_files(catalog: Catalog, lists: Path, charts: Charts | None = None) -> list[Path]:
     """Write the lists of every language and their charts as one change (files.write_together): an
     interrupted update is finished by the next one, so the languages never stay in two different states."""
-    files = expected_files(catalog, lists)
+    files = expected_files(catalog, lists, charts)
     write_together(files, lists / JOURNAL)
     return list(files)

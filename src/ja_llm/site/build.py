@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
-import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -33,14 +32,12 @@ from markupsafe import Markup
 
 from ..catalog.core import Catalog, LoadedEntry
 from ..errors import JaLlmError, OutputError
-from ..export import write_all
 from ..files import staged_directory
 from ..model.text import normalize, text_in
 from ..model.units import format_params, params_range
-from ..render.chart import write_charts
 from ..search import query
 from ..search.records import build_meta, build_records, chart_point
-from .compress import precompress
+from .compress import precompress_files, write_with_gzip
 from .html import FootnoteRefs, LinkMap, block, inline, plain, safe_url
 from .i18n import Interface
 
@@ -772,20 +769,27 @@ def _start_worker(job: Callable[[Path], None], staging: Path) -> multiprocessing
             print(f"error: {exc}", file=sys.stderr)
             os._exit(1)
 
-    worker = multiprocessing.get_context("fork").Process(target=run, name="ja-llm chart and exports")
+    worker = multiprocessing.get_context("fork").Process(target=run, name="ja-llm chart, exports and lists")
     worker.start()
     return worker
 
 
 def build_site(
-    catalog: Catalog, out: Path, stage: Callable[[str], None] | None = None, timings: dict[str, float] | None = None
+    catalog: Catalog,
+    out: Path,
+    stage: Callable[[str], None] | None = None,
+    timings: dict[str, float] | None = None,
+    lists: Path | None = None,
 ) -> int:
     """Write the whole site into `out` (replaced at the end, never half-written); returns the page count.
+    `lists`: also write the Markdown lists of every language and their charts there (render.lists).
 
-    The stages: pages (the HTML of every language), and at the same time in a second process the chart
-    (render.chart) and the exports (ja_llm.export: api/, catalog.csv, catalog.db, llms.txt); then gzip
-    (precompressed copies for `serve`). `stage(name)` is told when each starts (progress on a terminal);
-    `timings` receives each one's seconds (for the chart and exports: the time still waited for them)."""
+    Two processes share the work (the second one forked: it shares the loaded catalog). This one renders
+    the pages of every language and gzips them (precompressed copies for `serve`); the other draws the chart
+    once per language (render.chart: matplotlib is imported there only) for the site and the lists, writes the
+    exports (ja_llm.export: api/, catalog.csv, catalog.db, llms.txt) and the lists, and gzips its files.
+    Without fork, one after the other. `stage(name)` is told when each stage starts (progress on a
+    terminal); `timings` receives each one's seconds (for the second process: the time still waited for it)."""
     clock = time.perf_counter
     spent = timings if timings is not None else {}
 
@@ -797,41 +801,44 @@ def build_site(
     languages = list(catalog.info.languages)
 
     def pictures_and_data(staging: Path) -> None:
-        write_charts(  # the chart page's pictures; a point links to its entry's page
+        from ..export import write_all
+        from ..render.chart import Charts, write_charts
+        from ..render.lists import write_files
+
+        charts = Charts(catalog)
+        written = write_charts(  # the chart page's pictures; a point links to its entry's page
             catalog,
             staging / "chart",
             entry_href=lambda entry_id, lang: "../" + _lang_base(lang, languages) + entry_id + "/",
-        )
-        write_all(catalog, staging)  # api/, catalog.csv, catalog.db (+ metadata.json), llms.txt
+            charts=charts,
+        ).files
+        written += write_all(catalog, staging)  # api/, catalog.csv, catalog.db (+ metadata.json), llms.txt
+        precompress_files(written)
+        if lists is not None:
+            write_files(catalog, lists, charts)
 
     with staged_directory(Path(out)) as staging:
         try:
-            # The chart and the exports are drawn by a second process (forked: it shares the loaded catalog)
-            # while this one renders the pages: the build uses two cores. Without fork, one after the other.
             worker = _start_worker(pictures_and_data, staging)
             started = starting("pages")
             pages = SiteBuilder(catalog).build()
-            for path, text in pages.items():
+            for path, text in pages.items():  # with its gzip copy (`serve` answers with it)
                 target = staging / path
                 target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(text, encoding="utf-8")
+                write_with_gzip(target, text.encode("utf-8"))
             assets = resources.files("ja_llm") / "site" / "assets"
             (staging / "assets").mkdir(exist_ok=True)
             for name in ("app.js", "compare.js", "compare.css", "nojs.css", "style.css"):
-                with resources.as_file(assets / name) as source:
-                    shutil.copyfile(source, staging / "assets" / name)
+                write_with_gzip(staging / "assets" / name, (assets / name).read_bytes())
             spent["pages"] = clock() - started
-            started = starting("chart and exports")
+            started = starting("chart + exports + lists")
             if worker is None:
                 pictures_and_data(staging)
             else:
                 worker.join()
                 if worker.exitcode != 0:
                     raise OutputError(f"{out}: drawing the chart or writing the exports failed (see above)")
-            spent["chart and exports (waited)"] = clock() - started
-            started = starting("gzip")
-            precompress(staging)  # `serve` answers with these to a client that accepts gzip
-            spent["gzip"] = clock() - started
+            spent["chart + exports + lists (waited)"] = clock() - started
         except OSError as exc:
             raise OutputError(f"{out}: cannot write the site ({exc.strerror or exc})") from None
     return sum(1 for p in pages if p.endswith(".html"))

@@ -11,10 +11,12 @@ are compressed by a small pool of threads (zlib releases the GIL: the build's co
 from __future__ import annotations
 
 import gzip
+import io
 import os
 import shutil
 import stat
 import tempfile
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -32,19 +34,47 @@ def precompress(folder: Path) -> int:
     freshly built folder: a `.gz` left from an earlier run beside a file that now gets none is not removed
     (the server ignores a `.gz` older than its file).
     """
-    todo: list[tuple[Path, os.stat_result]] = []
+    found: list[Path] = []
     for parent, folders, names in os.walk(folder):
         folders.sort()
-        for name in sorted(names):
-            path = Path(parent) / name
-            if path.suffix not in SUFFIXES or name.endswith(".gz"):
-                continue
-            info = path.lstat()
-            if not stat.S_ISREG(info.st_mode) or info.st_size <= MIN_BYTES:
-                continue
+        found += (Path(parent) / name for name in sorted(names))
+    return precompress_files(found)
+
+
+def precompress_files(paths: Iterable[Path]) -> int:
+    """`precompress` for the given files only (those of them that qualify): a build compresses what each of
+    its stages wrote as soon as that stage is done."""
+    todo: list[tuple[Path, os.stat_result]] = []
+    for path in paths:
+        if path.suffix not in SUFFIXES or path.name.endswith(".gz"):
+            continue
+        info = path.lstat()
+        if stat.S_ISREG(info.st_mode) and info.st_size > MIN_BYTES:
             todo.append((path, info))
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
         return sum(pool.map(lambda job: _write_gzip(*job), todo))
+
+
+def packed(data: bytes) -> bytes | None:
+    """The gzip copy of a file's bytes (the same bytes `precompress` writes), None when not worth having:
+    MIN_BYTES or less, or not smaller."""
+    if len(data) <= MIN_BYTES:
+        return None
+    buffer = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, compresslevel=LEVEL, mtime=0) as stream:
+        stream.write(data)
+    result = buffer.getvalue()
+    return result if len(result) < len(data) else None
+
+
+def write_with_gzip(path: Path, data: bytes) -> None:
+    """Write a file of a folder being built (no reader sees it before the whole folder is in place, so no
+    temporary file per write) and, for a text file, its `.gz` beside it. Compressing the bytes in hand costs
+    a build a fraction of what a `precompress` walk afterwards does (read back, a temporary file, a rename
+    each)."""
+    path.write_bytes(data)
+    if path.suffix in SUFFIXES and (copy := packed(data)) is not None:
+        path.with_name(path.name + ".gz").write_bytes(copy)
 
 
 def _write_gzip(path: Path, info: os.stat_result) -> bool:
