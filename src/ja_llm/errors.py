@@ -73,6 +73,12 @@ class ImportInvalid(JaLlmError):
     hint = "report the source file and this message: the importer should have skipped the row"
 
 
+class CatalogEditError(JaLlmError):
+    """A proposed edit cannot be applied to a catalog file at all (unreadable, not TOML, would break it)."""
+
+    hint = "fix the file by hand (`ja-llm validate` names the problem), then run the command again"
+
+
 class OutputError(JaLlmError):
     """An output file or folder cannot be written (a folder where a file goes, a special file, no permission,
     a path under a file, a symlink loop)."""
