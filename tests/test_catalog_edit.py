@@ -53,7 +53,8 @@ def test_a_value_is_replaced_and_nothing_else_moves(entry: Path) -> None:
     assert changed_lines(ENTRY, after) == [("context_length = 4096", "context_length = 8192")]
     assert len(after.splitlines()) == len(ENTRY.splitlines())
     assert result.files == [entry]
-    assert "-context_length = 4096" in result.diff and "+context_length = 8192" in result.diff
+    assert "-context_length = 4096" in result.diff
+    assert "+context_length = 8192" in result.diff
 
 
 def test_a_new_key_goes_into_its_table(entry: Path) -> None:
@@ -74,7 +75,9 @@ def test_a_new_key_goes_into_its_table(entry: Path) -> None:
 
 
 def test_a_text_in_an_inline_table(entry: Path) -> None:
-    apply_edits([Edit(entry, ("url", "en"), "https://example.org/en", expected="https://example.com/en")], entry.parents[2])
+    apply_edits(
+        [Edit(entry, ("url", "en"), "https://example.org/en", expected="https://example.com/en")], entry.parents[2]
+    )
     after = entry.read_text(encoding="utf-8")
     assert changed_lines(ENTRY, after) == [
         (
@@ -87,14 +90,16 @@ def test_a_text_in_an_inline_table(entry: Path) -> None:
 def test_a_conflict_is_reported_and_not_applied(entry: Path) -> None:
     result = apply_edits([Edit(entry, ("year",), 2025, expected=2023)], entry.parents[2])
     assert result.applied == []
-    assert len(result.conflicts) == 1 and "holds 2024" in result.conflicts[0][1]
+    assert len(result.conflicts) == 1
+    assert "holds 2024" in result.conflicts[0][1]
     assert entry.read_text(encoding="utf-8") == ENTRY
     assert result.files == []
 
 
 def test_a_missing_place_is_a_conflict(entry: Path) -> None:
     result = apply_edits([Edit(entry, ("variants", 5, "size"), "8b")], entry.parents[2])
-    assert result.applied == [] and "no such place" in result.conflicts[0][1]
+    assert result.applied == []
+    assert "no such place" in result.conflicts[0][1]
 
 
 def test_dry_run_writes_nothing(entry: Path) -> None:

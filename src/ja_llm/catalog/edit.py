@@ -25,6 +25,7 @@ from tomlkit.items import AoT, Array, InlineTable, Table
 
 from ..errors import CatalogEditError
 from ..files import write_together
+from .toml import inline_value
 
 FieldPath = tuple[str | int, ...]
 
@@ -57,7 +58,9 @@ class Edit:
     def describe(self) -> str:
         where = ".".join(str(part) if isinstance(part, str) else f"[{part}]" for part in self.path)
         where = where.replace(".[", "[")
-        return f"{self.file}: {where}: {self.expected!r} -> {self.value!r}" + (f" ({self.reason})" if self.reason else "")
+        return f"{self.file}: {where}: {self.expected!r} -> {self.value!r}" + (
+            f" ({self.reason})" if self.reason else ""
+        )
 
 
 @dataclass
@@ -104,17 +107,10 @@ def _current(document: Any, path: FieldPath) -> Any:
 
 
 def _item(value: Any, inline: bool) -> Any:
-    """A new value as tomlkit writes it: tables inside a table are inline (`verified = { … }`)."""
-    if isinstance(value, dict) and inline:
-        table = tomlkit.inline_table()
-        for key, item in value.items():
-            table[key] = _item(item, inline=True)
-        return table
-    if isinstance(value, list):
-        array = tomlkit.array()
-        for item in value:
-            array.append(_item(item, inline=True))
-        return array
+    """A new value as the catalog's canonical writer (`catalog.toml.dumps`) writes it, so that an edited file
+    stays byte-stable through load and save: `verified = { context_length = { source = "hub", … } }`."""
+    if isinstance(value, dict | list):
+        return tomlkit.parse(f"x = {inline_value(value)}\n")["x"]  # the newline: the item ends its line
     return value
 
 
@@ -133,8 +129,10 @@ def _apply_to_text(text: str, edits: Sequence[Edit], result: EditResult) -> str 
     changed = False
     for edit in edits:
         current = _current(document, edit.path)
-        if edit.expected is not ANY and current != edit.expected and not (
-            edit.expected is ABSENT and current is ABSENT
+        if (
+            edit.expected is not ANY
+            and current != edit.expected
+            and not (edit.expected is ABSENT and current is ABSENT)
         ):
             result.conflicts.append((edit, f"holds {current!r}, expected {edit.expected!r}"))
             continue

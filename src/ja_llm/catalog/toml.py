@@ -68,7 +68,7 @@ def _escape_controls(text: str) -> str:
     return "".join(c if (c == "\n" or ord(c) >= 0x20) and c != "\x7f" else f"\\u{ord(c):04x}" for c in text)
 
 
-def _inline(value: Any) -> str:
+def inline_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
@@ -80,12 +80,12 @@ def _inline(value: Any) -> str:
     if isinstance(value, Mapping):
         if not value:
             return "{}"
-        return "{ " + ", ".join(f"{_key(k)} = {_inline(v)}" for k, v in value.items()) + " }"
+        return "{ " + ", ".join(f"{_key(k)} = {inline_value(v)}" for k, v in value.items()) + " }"
     if isinstance(value, list | tuple):
         if value and all(isinstance(item, Mapping) for item in value):
-            inner = "".join(f"  {_inline(item)},\n" for item in value)
+            inner = "".join(f"  {inline_value(item)},\n" for item in value)
             return "[\n" + inner + "]"
-        return "[" + ", ".join(_inline(item) for item in value) + "]"
+        return "[" + ", ".join(inline_value(item) for item in value) + "]"
     raise TypeError(f"cannot write {type(value).__name__} to TOML")
 
 
@@ -99,7 +99,7 @@ def dumps(data: Mapping[str, Any]) -> str:
     for key, value in data.items():
         if value is None or _is_table_list(value):
             continue
-        lines.append(f"{_key(key)} = {_inline(value)}")
+        lines.append(f"{_key(key)} = {inline_value(value)}")
     for key, value in data.items():
         if not _is_table_list(value):
             continue
@@ -110,7 +110,7 @@ def dumps(data: Mapping[str, Any]) -> str:
             for sub_key, sub_value in item.items():
                 if sub_value is None:
                     continue
-                lines.append(f"{_key(sub_key)} = {_inline(sub_value)}")
+                lines.append(f"{_key(sub_key)} = {inline_value(sub_value)}")
     return "\n".join(lines) + "\n"
 
 
