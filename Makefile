@@ -51,12 +51,19 @@ clean:
 
 ## bench: run the benchmarks (catalog loading; search: cold start and 10k/100k queries; website: updates in headless Chromium)
 ## and append their results to bench/RESULTS.md
-bench: $(STAMP) $(CHROMIUM)
+BENCH_STAMP := $(VENV)/.bench-stamp
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	npm install --prefix bench/.npm --no-save --no-audit --no-fund --silent linkinator@6.1.4
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP) $(CHROMIUM)
 	$(BIN)/python bench/load_bench.py > bench/.latest.md
 	$(BIN)/python bench/search_bench.py >> bench/.latest.md
 	JA_LLM_CHROMIUM=$(CHROMIUM) $(BIN)/python bench/site_bench.py >> bench/.latest.md
 	$(BIN)/python bench/serve_bench.py >> bench/.latest.md
 	$(BIN)/python bench/build_bench.py >> bench/.latest.md
+	$(BIN)/python bench/links_bench.py >> bench/.latest.md
 	cat bench/.latest.md >> bench/RESULTS.md
 	rm -f bench/.latest.md
 	@echo "appended to bench/RESULTS.md"

@@ -103,7 +103,7 @@ def test_the_json_schema_carries_the_descriptions() -> None:
     assert json_schema["heading"] == "Entry (model, benchmark or paper)"
     assert json_schema["heading_ja"] == "エントリ（モデル・ベンチマーク・論文）"
     definitions = {"Entry": json_schema, **json_schema["$defs"]}
-    assert set(definitions) == {"Entry", "Variant", "LicenseRef", "HfAvailability"}
+    assert set(definitions) == {"Entry", "Variant", "Verified", "LicenseRef", "HfAvailability"}
     for name, definition in definitions.items():
         model = getattr(schema, name)
         assert set(definition["properties"]) == set(model.model_fields)

@@ -586,6 +586,142 @@ def export_command(
     )
 
 
+@main.command("links")
+@data_option
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the whole report (every URL at every place, by entry and field) as JSON here.",
+)
+@click.option(
+    "--write", is_flag=True, help="Apply the proposed edits: replace URLs that moved for good (301/308) in the TOML."
+)
+@click.option("--all", "show_all", is_flag=True, help="List every URL, not only the failing and moved ones.")
+@click.option("--per-host", type=click.IntRange(1), default=8, show_default=True, help="Requests in flight per host.")
+@click.option(
+    "--max-concurrency", type=click.IntRange(1), default=128, show_default=True, help="Requests in flight in all."
+)
+@click.option(
+    "--host-interval",
+    default="0s",
+    show_default=True,
+    help="Least time between two requests to one host (lychee's duration: 50ms, 1s); lychee widens it on 429s.",
+)
+@click.option("--timeout", type=click.IntRange(1), default=20, show_default=True, help="Seconds per request.")
+@click.option(
+    "--max-retries", type=click.IntRange(0), default=3, show_default=True, help="Retries of a failed request."
+)
+@click.option(
+    "--retry-wait",
+    type=click.IntRange(0),
+    default=1,
+    show_default=True,
+    help="Seconds before the first retry (lychee waits longer before each next one).",
+)
+@click.option("--max-redirects", type=click.IntRange(0), default=10, show_default=True, help="Redirects followed.")
+@click.option(
+    "--max-cache-age",
+    default="1d",
+    show_default=True,
+    help="A success younger than this (lychee's cache) is not checked again; failures always are.",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of lychee's cache and the history of checks (default: links/ in $JA_LLM_CACHE_DIR or the "
+    "user cache folder).",
+)
+@click.option(
+    "--dead-after-runs",
+    type=click.IntRange(1),
+    default=3,
+    show_default=True,
+    help="A failing link is dead after failing on this many runs...",
+)
+@click.option(
+    "--dead-after-days",
+    type=click.FloatRange(0),
+    default=7.0,
+    show_default=True,
+    help="...spanning at least this many days; before that it is only failing recently (flaky).",
+)
+@click.option(
+    "--hub-endpoint",
+    envvar="HF_ENDPOINT",
+    default="https://huggingface.co",
+    show_default=True,
+    help="The Hugging Face site variants' repos are checked at ($HF_ENDPOINT).",
+)
+@handle_errors
+def links_command(
+    data: Path | None,
+    report_path: Path | None,
+    write: bool,
+    show_all: bool,
+    per_host: int,
+    max_concurrency: int,
+    host_interval: str,
+    timeout: int,
+    max_retries: int,
+    retry_wait: int,
+    max_redirects: int,
+    max_cache_age: str,
+    cache_dir: Path | None,
+    dead_after_runs: int,
+    dead_after_days: float,
+    hub_endpoint: str,
+) -> None:
+    """Check every link of the catalog with lychee and report the broken ones by entry and field.
+
+    Checks entries' and variants' `url`, variants' Hugging Face repos, license and organization URLs and
+    the links inside every text (footnotes, training data, papers, …), each reported as `file:line: field`.
+    A link is dead only after failing on --dead-after-runs runs over --dead-after-days days (the history
+    is kept in the cache folder); before that it is failing recently. URLs that moved for good (301/308)
+    are proposed as edits, applied with --write (a minimal diff; a renamed Hub repo is only reported:
+    `ja-llm hub verify` records it). Exit 1 when a link is dead, else 0. $JA_LLM_NOW sets the clock.
+    """
+    from .links import Rule, Settings, apply, check_links, text_lines, write_json
+
+    catalog = _load(data)
+    terminal = sys.stderr.isatty()
+    settings = Settings(
+        per_host=per_host,
+        max_concurrency=max_concurrency,
+        host_interval=host_interval,
+        timeout=timeout,
+        max_retries=max_retries,
+        retry_wait=retry_wait,
+        max_redirects=max_redirects,
+        max_cache_age=max_cache_age,
+    )
+    report = check_links(
+        catalog,
+        settings,
+        cache_folder=cache_dir,
+        rule=Rule(dead_after_runs, dead_after_days),
+        hub=hub_endpoint,
+        show_progress=terminal,
+        announce=(lambda count: click.echo(f"checking {count} URLs with lychee…", err=True)) if terminal else None,
+    )
+    for line in text_lines(report, show_all=show_all):
+        click.echo(line)
+    if report_path is not None:
+        write_json(report, report_path)
+    if report.edits:
+        result = apply(report.edits, catalog.root, dry_run=not write)
+        if write:
+            click.echo(f"wrote {len(result.applied)} edit(s) to {len(result.files)} file(s)")
+        else:
+            click.echo(result.diff, nl=False)
+            click.echo(f"{len(report.edits)} edit(s) proposed; --write applies them")
+        for edit, why in result.conflicts:
+            click.echo(f"not applied: {edit.describe()}: {why}", err=True)
+    sys.exit(1 if report.dead else 0)
+
+
 @main.command("show")
 @click.argument("entry_id")
 @data_option
@@ -609,6 +745,155 @@ def show_command(entry_id: str, data: Path | None, lang: str | None, as_json: bo
         click.echo(json.dumps(entry_json(catalog, entry, lang), ensure_ascii=False, indent=2))
     else:
         click.echo(entry_text(catalog, entry, lang))
+
+
+# --- the Hugging Face Hub: hub verify, add ----------------------------------------------------------------
+
+
+def _hub_progress(number: int, total: int, repo: str) -> None:
+    """`[12/531] org/repo` on stderr, only on a terminal."""
+    if sys.stderr.isatty():
+        click.echo(f"\r[{number}/{total}] {repo}\x1b[K", err=True, nl=False)
+        if number == total:
+            click.echo("", err=True)
+
+
+@main.group("hub")
+def hub_group() -> None:
+    """Check the catalog against the Hugging Face Hub.
+
+    Uses the Hub's API through huggingface_hub: HF_ENDPOINT names another Hub-compatible server, HF_TOKEN
+    a token (for gated and private repos, and higher rate limits).
+    """
+
+
+@hub_group.command("verify")
+@click.argument("ids", nargs=-1)
+@data_option
+@click.option("--write", is_flag=True, help="Apply the safe corrections to the catalog files (minimal diff).")
+@click.option("--json", "as_json", is_flag=True, help="JSON, for programs: one report per variant repo.")
+@handle_errors
+def hub_verify_command(ids: tuple[str, ...], data: Path | None, write: bool, as_json: bool) -> None:
+    """Compare each variant's facts with its Hugging Face repo, and report every disagreement.
+
+    IDS are entries as `ja-llm show` takes them (id, id tail or repo id); none checks every entry. For
+    each variant with a repo: whether it exists, was renamed, is gated or private; its license, base
+    model and pipeline tag; the parameter count (safetensors; the active count of a mixture of experts
+    computed from config.json) and the context length (config.json).
+
+    --write applies the safe corrections and records each confirmed fact with its date (`verified` on
+    the variant; the date is JA_LLM_TODAY when set): renames (the old id goes to `aliases`), context
+    lengths, gated flags, and sizes only where the catalog has none. License and size disagreements are
+    only reported. Exit 1 when a disagreement is left unwritten or a repo could not be checked.
+    """
+    from .catalog.edit import apply_edits
+    from .hub.client import HubClient
+    from .hub.verify import edits_for, today, verify
+
+    catalog = _load(data)
+    entries = [catalog.entry(entry_id) for entry_id in ids] if ids else catalog.ordered_entries()
+    date = today()
+    reports = verify(catalog, entries, HubClient(), progress=_hub_progress)
+    result = apply_edits(edits_for(catalog, reports, date), root=catalog.root, dry_run=not write)
+    open_findings = 0
+    rows: list[tuple[str, ...]] = []
+    for report in reports:
+        for finding in report.findings:
+            action = ("written" if write else "--write fixes") if finding.writable else "report"
+            if not finding.writable:
+                open_findings += 1
+            rows.append(
+                (report.repo, finding.fact, _cell(finding.catalog), _cell(finding.hub), action, finding.message)
+            )
+        if report.error:
+            open_findings += 1
+            rows.append((report.repo, "error", "", "", "report", report.error))
+    if as_json:
+        payload = {
+            "reports": [report.as_json() for report in reports],
+            "edits": [edit.describe() for edit in result.applied],
+            "conflicts": [f"{edit.describe()}: {why}" for edit, why in result.conflicts],
+            "written": write,
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        _print_table(("repo", "fact", "catalog", "hub", "action", "note"), rows)
+        verb = "applied" if write else "would apply"
+        click.echo(
+            f"{len(reports)} repos checked, {len(rows)} findings; {verb} {len(result.applied)} edit(s)"
+            + (f" to {len({e.file for e in result.applied})} file(s)" if result.applied else ""),
+            err=True,
+        )
+        for edit, why in result.conflicts:
+            click.echo(f"conflict: {edit.describe()}: {why}", err=True)
+    sys.exit(1 if open_findings or result.conflicts else 0)
+
+
+def _cell(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _print_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    """Aligned columns; the last one (a note) unpadded."""
+    if not rows:
+        return
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header) - 1)]
+    for row in [header, *rows]:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        click.echo("  ".join([*cells, row[-1]]).rstrip())
+
+
+@main.command("add")
+@click.argument("repo_ids", nargs=-1, required=True, metavar="REPO_ID...")
+@data_option
+@click.option("--section", default=None, metavar="ID", help="Section of the new entries (default: from the Hub).")
+@click.option("--dry-run", is_flag=True, help="Print the drafts; write nothing.")
+@handle_errors
+def add_command(repo_ids: tuple[str, ...], data: Path | None, section: str | None, dry_run: bool) -> None:
+    """Draft a new entry for each Hugging Face repo (owner/name), from the Hub's metadata.
+
+    Each draft is models/<org>/<slug>.toml with the name, developer (an existing organization, or a new
+    one appended to organizations.toml as a draft), size, context length, license, base model, year
+    and the variant, in the section the pipeline tag suggests (--section overrides), after its last
+    entry, marked `reviewed = false`: `ja-llm validate` warns about it until someone checks the facts
+    and sets `reviewed = true`. A repo the catalog already has is refused. All files are written
+    together at the end (nothing when interrupted).
+    """
+    from .errors import DraftError, HubRepoNotFound, RepoAlreadyCatalogued
+    from .hub.client import HubClient
+    from .hub.draft import Drafter
+
+    catalog = _load(data)
+    drafter = Drafter(catalog, HubClient(), section=section)
+    refused = 0
+    for number, repo in enumerate(repo_ids, 1):
+        _hub_progress(number, len(repo_ids), repo)
+        try:
+            draft = drafter.draft(repo)
+        except (RepoAlreadyCatalogued, HubRepoNotFound, DraftError) as exc:
+            refused += 1
+            click.echo(f"error: {exc}", err=True)
+            if exc.hint:
+                click.echo(f"hint: {exc.hint}", err=True)
+            continue
+        organization = draft.organization + (" (new, appended to organizations.toml)" if draft.new_organization else "")
+        click.echo(f"{draft.repo} -> {draft.entry_id}.toml  [section {draft.section}, developer {organization}]")
+        for note in draft.notes:
+            click.echo(f"  note: {note}")
+        if dry_run:
+            click.echo(draft.text)
+    if dry_run:
+        if drafter.result.organizations_text is not None:
+            click.echo("organizations.toml: + " + ", ".join(sorted(drafter.new_orgs.values())))
+    else:
+        written = drafter.write()
+        if written:
+            click.echo(
+                f"wrote {len(written)} file(s); review each draft, then set reviewed = true (`ja-llm validate` "
+                "lists the drafts)",
+                err=True,
+            )
+    sys.exit(1 if refused else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

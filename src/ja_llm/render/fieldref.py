@@ -35,6 +35,7 @@ from ..model.schema import (
     Organization,
     Section,
     Variant,
+    Verified,
 )
 
 START = "<!-- field-reference:start -->"
@@ -53,6 +54,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     Footnote,
     Entry,
     Variant,
+    Verified,
     LicenseRef,
     HfAvailability,
 )

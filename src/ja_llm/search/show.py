@@ -27,6 +27,12 @@ def entry_json(catalog: Catalog, entry: LoadedEntry, lang: str) -> dict[str, Any
     record = public(build_record(catalog, entry, 0))
     record["entry"] = entry.data.model_dump(mode="json", exclude_none=True)
     record["notes"] = _notes(catalog, entry, lang)
+    # every verified fact in one list: which variant, which fact, where and when
+    record["verified"] = [
+        {"variant": index, "repo": v.repo, "fact": fact, "source": mark.source, "date": mark.date}
+        for index, v in enumerate(entry.data.variants)
+        for fact, mark in v.verified.items()
+    ]
     return record
 
 
@@ -76,10 +82,18 @@ def entry_text(catalog: Catalog, entry: LoadedEntry, lang: str) -> str:
             label = plain(text_in(v.label, lang)) if v.label else ""
             target = hub_url(v.repo) if v.repo else text_in(v.url, lang)
             aliases = f" (formerly {', '.join(v.aliases)})" if v.aliases else ""
-            facts = [v.size or "", f"context {v.context_length:,}" if v.context_length else "", v.license or ""]
+            facts = [
+                v.size or "",
+                f"context {v.context_length:,}" if v.context_length else "",
+                v.license or "",
+                "gated" if v.gated else "",
+            ]
             shown = ", ".join(fact for fact in facts if fact)
             size = f" [{shown}]" if shown else ""
             lines.append(f"    - {label}{size} {target}{aliases}".rstrip())
+            if v.verified:
+                checks = ", ".join(f"{fact} ({mark.source}, {mark.date})" for fact, mark in v.verified.items())
+                lines.append(f"      verified: {checks}")
     notes = _notes(catalog, entry, lang)
     if notes:
         lines.append("  notes:")

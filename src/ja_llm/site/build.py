@@ -33,6 +33,7 @@ from markupsafe import Markup
 from ..catalog.core import Catalog, LoadedEntry
 from ..errors import JaLlmError, OutputError
 from ..files import staged_directory
+from ..model.schema import Variant
 from ..model.text import normalize, text_in
 from ..model.units import format_params, params_range
 from ..search import query
@@ -65,6 +66,15 @@ FACET_OPTIONS: dict[str, str | tuple[str, ...]] = {
     "min_context": CONTEXT_STEPS,
 }
 DATA_VERSION = 2
+
+# The column of an entry page's variants table that shows each verified fact (`verified` on a variant).
+_VERIFIED_COLUMNS = {
+    "size": "params",
+    "context_length": "context",
+    "license": "license",
+    "repo": "repo",
+    "gated": "repo",
+}
 
 
 def _environment() -> Environment:
@@ -567,11 +577,23 @@ class SiteBuilder:
                     "href": href if href and safe_url(href) else None,
                     "target": variant.repo or url or "",
                     "aliases": ", ".join(variant.aliases),
+                    "verified": self.verified_marks(variant, lang),
                 }
             )
         wanted = {"params": "params", "context": "context", "license": "class_label", "repo": "target"}
         columns = ["label"] + [name for name, key in wanted.items() if any(row[key] for row in rows)]
         return rows, columns
+
+    def verified_marks(self, variant: Variant, lang: str) -> dict[str, str]:
+        """Variant column -> `verified on the Hub, DATE` for the facts `ja-llm hub verify` confirmed (the latest
+        date when a column shows several)."""
+        t = self.ui(lang)
+        dates: dict[str, str] = {}
+        for fact, mark in variant.verified.items():
+            column = _VERIFIED_COLUMNS.get(fact)
+            if column is not None and mark.source == "hub":
+                dates[column] = max(dates.get(column, ""), mark.date)
+        return {column: t["verified_hub"].format(date=day) for column, day in dates.items()}
 
     def related(self, record: dict[str, Any], lang: str, ctx: dict[str, Any]) -> list[dict[str, Any]]:
         t = self.ui(lang)
