@@ -2,7 +2,7 @@
 
 Each run builds into a fresh folder in a child process (`ja-llm build --out …`) and reports its wall time, the
 peak memory of the process tree (getrusage of the children) and the time of each stage as the build prints it
-(load, pages — with their gzip copies —, and the chart, exports and lists, which a second process writes
+(load, pages, and the chart, exports and lists, which a second process writes
 while the pages render: the time still waited for them). The runs alternate with a bare
 `python -c "import ja_llm"` start and with a cold build of the baseline commit (`--baseline`, default the
 site build of 838a1c7 that issue 13's goal refers to: ja and en pages and lists, no exports, no chart; run

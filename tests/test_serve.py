@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 import re
 import subprocess
@@ -64,11 +65,13 @@ def test_serve_builds_then_serves_and_reuses_a_current_build(tmp_path: Path) -> 
             policy = response.headers["Content-Security-Policy"]
         assert policy.startswith("default-src 'none'")
         assert "script-src" not in policy
-        # compressed for a client that accepts gzip (build writes the .gz files)
+        # compressed on the fly for a client that accepts gzip (the build writes no .gz files)
         request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})
         with urllib.request.urlopen(request, timeout=10) as response:
             assert response.headers["Content-Encoding"] == "gzip"
-            assert response.headers["ETag"]
+            assert response.headers["ETag"].endswith('-gz"')
+            assert 'id="entry-rows"' in gzip.decompress(response.read()).decode("utf-8")
+        assert sorted((out / "site").rglob("*.gz")) == []
     finally:
         process.terminate()
         process.wait(timeout=10)

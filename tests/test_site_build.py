@@ -254,6 +254,12 @@ def test_building_twice_gives_identical_files(tmp_path: Path, site: Path) -> Non
     assert len(first) > 1000
 
 
+def test_the_build_writes_no_gzip_copies(site: Path) -> None:
+    """`serve` compresses on the fly: the build writes no `<file>.gz` beside its text files."""
+    assert (site / "index.html").is_file()
+    assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*.gz")) == []
+
+
 @pytest.fixture(scope="module")
 def cli_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("cli-build") / "出力"
@@ -381,10 +387,7 @@ def test_french_pages_show_the_french_texts_and_words(site: Path) -> None:
     assert "Catalogue des LLM japonais" in index
 
 
-def test_a_failing_export_fails_the_build_and_writes_nothing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
-) -> None:
-    """The chart and the exports run in a second process: its failure is the build's, with nothing written."""
+def test_a_failing_export_fails_the_build_and_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import ja_llm.export
     from ja_llm.errors import OutputError
     from ja_llm.site import build as site_build
@@ -392,9 +395,29 @@ def test_a_failing_export_fails_the_build_and_writes_nothing(
     def refuse(catalog: object, folder: Path, records: object = None) -> list[Path]:
         raise OutputError(f"{folder}: no room")
 
-    monkeypatch.setattr(ja_llm.export, "write_all", refuse)  # the second process imports it when it starts
+    monkeypatch.setattr(ja_llm.export, "write_all", refuse)  # imported by the build when it writes the exports
     out = tmp_path / "サイト"
-    with pytest.raises(OutputError, match="the chart or writing the exports failed"):
+    with pytest.raises(OutputError, match="no room"):
         site_build.build_site(Catalog.load(Path(__file__).parent / "data" / "mini-catalog"), out)
     assert not out.exists()
-    assert "no room" in capfd.readouterr().err
+
+
+def test_a_failing_chart_fails_the_build_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """The chart and the lists are written by a second process: its failure is the build's, nothing written."""
+    import ja_llm.render.chart
+    from ja_llm.errors import OutputError
+    from ja_llm.site import build as site_build
+
+    def refuse(catalog: object, folder: Path, *args: object, **kwargs: object) -> None:
+        raise OutputError(f"{folder}: no room for the chart")
+
+    monkeypatch.setattr(ja_llm.render.chart, "write_charts", refuse)  # the second process imports it
+    out = tmp_path / "サイト"
+    lists = tmp_path / "一覧"
+    with pytest.raises(OutputError, match="drawing the chart or writing the lists failed"):
+        site_build.build_site(Catalog.load(Path(__file__).parent / "data" / "mini-catalog"), out, lists=lists)
+    assert not out.exists()
+    assert not lists.exists()
+    assert "no room for the chart" in capfd.readouterr().err

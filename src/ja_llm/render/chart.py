@@ -346,9 +346,9 @@ class Charts:
     its links as many times as asked — the site links a point to its entry's page, the committed lists to the
     model's Hugging Face page."""
 
-    def __init__(self, catalog: Catalog) -> None:
+    def __init__(self, catalog: Catalog, records: list[dict[str, Any]] | None = None) -> None:
         self.languages = list(catalog.info.languages)
-        self.points, self.not_plotted = _points(build_records(catalog))
+        self.points, self.not_plotted = _points(records if records is not None else build_records(catalog))
         self.reference = _reference()
         self.words = {lang: chart_words(lang, self.languages, catalog.ui) for lang in self.languages}
         self.drawn = {lang: _draw(self.points, self.reference, self.words[lang], lang) for lang in self.languages}

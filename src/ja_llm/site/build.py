@@ -38,7 +38,6 @@ from ..model.text import normalize, text_in
 from ..model.units import format_params, params_range
 from ..search import query
 from ..search.records import build_meta, build_records, chart_point
-from .compress import precompress_files, write_with_gzip
 from .html import FootnoteRefs, LinkMap, block, inline, plain, safe_url
 from .i18n import Interface
 
@@ -92,10 +91,10 @@ def _lang_base(lang: str, languages: list[str]) -> str:
 
 
 class SiteBuilder:
-    def __init__(self, catalog: Catalog) -> None:
+    def __init__(self, catalog: Catalog, records: list[dict[str, Any]] | None = None) -> None:
         self.catalog = catalog
         self.languages = list(catalog.info.languages)
-        self.records = build_records(catalog)
+        self.records = records if records is not None else build_records(catalog)
         self.meta = build_meta(catalog)
         self.by_id = {record["id"]: record for record in self.records}
         # related entries: records by developer id and by base model text (built once: pages look them up)
@@ -806,10 +805,11 @@ def build_site(
     """Write the whole site into `out` (replaced at the end, never half-written); returns the page count.
     `lists`: also write the Markdown lists of every language and their charts there (render.lists).
 
-    Two processes share the work (the second one forked: it shares the loaded catalog). This one renders
-    the pages of every language and gzips them (precompressed copies for `serve`); the other draws the chart
-    once per language (render.chart: matplotlib is imported there only) for the site and the lists, writes the
-    exports (ja_llm.export: api/, catalog.csv, catalog.db, llms.txt) and the lists, and gzips its files.
+    Two processes share the work (the second one forked: it shares the loaded catalog and its search
+    records). This one renders the pages of every language, then writes the exports (ja_llm.export: api/,
+    catalog.csv, catalog.db, llms.txt); the other draws the chart once per language (render.chart: matplotlib
+    is imported there only) for the site and the lists, and writes the lists — the two halves take about as
+    long. No gzip copies: `serve` compresses on the fly (compress.py).
     Without fork, one after the other. `stage(name)` is told when each stage starts (progress on a
     terminal); `timings` receives each one's seconds (for the second process: the time still waited for it)."""
     clock = time.perf_counter
@@ -822,45 +822,48 @@ def build_site(
 
     languages = list(catalog.info.languages)
 
-    def pictures_and_data(staging: Path) -> None:
-        from ..export import write_all
+    def pictures(staging: Path) -> None:
         from ..render.chart import Charts, write_charts
         from ..render.lists import write_files
 
-        charts = Charts(catalog)
-        written = write_charts(  # the chart page's pictures; a point links to its entry's page
+        charts = Charts(catalog, records)
+        write_charts(  # the chart page's pictures; a point links to its entry's page
             catalog,
             staging / "chart",
             entry_href=lambda entry_id, lang: "../" + _lang_base(lang, languages) + entry_id + "/",
             charts=charts,
-        ).files
-        written += write_all(catalog, staging)  # api/, catalog.csv, catalog.db (+ metadata.json), llms.txt
-        precompress_files(written)
+        )
         if lists is not None:
             write_files(catalog, lists, charts)
 
     with staged_directory(Path(out)) as staging:
         try:
-            worker = _start_worker(pictures_and_data, staging)
             started = starting("pages")
-            pages = SiteBuilder(catalog).build()
-            for path, text in pages.items():  # with its gzip copy (`serve` answers with it)
+            records = build_records(catalog)  # once, before the fork: both processes read them
+            worker = _start_worker(pictures, staging)
+            pages = SiteBuilder(catalog, records).build()
+            for path, text in pages.items():
                 target = staging / path
                 target.parent.mkdir(parents=True, exist_ok=True)
-                write_with_gzip(target, text.encode("utf-8"))
+                target.write_bytes(text.encode("utf-8"))
             assets = resources.files("ja_llm") / "site" / "assets"
             (staging / "assets").mkdir(exist_ok=True)
             for name in ("app.js", "compare.js", "compare.css", "nojs.css", "style.css"):
-                write_with_gzip(staging / "assets" / name, (assets / name).read_bytes())
+                (staging / "assets" / name).write_bytes((assets / name).read_bytes())
             spent["pages"] = clock() - started
-            started = starting("chart + exports + lists")
+            started = starting("exports")
+            from ..export import write_all
+
+            write_all(catalog, staging, records)  # api/, catalog.csv, catalog.db (+ metadata.json), llms.txt
+            spent["exports"] = clock() - started
+            started = starting("chart + lists")
             if worker is None:
-                pictures_and_data(staging)
+                pictures(staging)
             else:
                 worker.join()
                 if worker.exitcode != 0:
-                    raise OutputError(f"{out}: drawing the chart or writing the exports failed (see above)")
-            spent["chart + exports + lists (waited)"] = clock() - started
+                    raise OutputError(f"{out}: drawing the chart or writing the lists failed (see above)")
+            spent["chart + lists (waited)"] = clock() - started
         except OSError as exc:
             raise OutputError(f"{out}: cannot write the site ({exc.strerror or exc})") from None
     return sum(1 for p in pages if p.endswith(".html"))

@@ -8,13 +8,17 @@ answers and `Cache-Control: no-cache` (the files are not fingerprinted, so a bro
 with 304s); the site's CSP on every answer; no version in the `Server` header; idle connections time out;
 a listen backlog of 128.
 
-Compression: the build writes `<file>.gz` beside each larger text file (compress.py). When the request's
-Accept-Encoding accepts gzip (q-values honoured: `gzip;q=0` refuses it, `*` counts) and that `.gz` is a
-regular file inside the site (the same symlink rule as any file) no older than its file, the answer is the
-`.gz` bytes with `Content-Encoding: gzip`, the file's own Content-Type and an ETag of its own (`-gz` inside
-the quotes); a file with such a `.gz` is always answered with `Vary: Accept-Encoding`. A stale `.gz` (older
-than its file, say after a hand edit) is ignored. A request for `x.html.gz` itself gets that file as it is:
-`application/gzip` bytes, no Content-Encoding.
+Compression, on the fly: a regular file with a text suffix (compress.SUFFIXES) larger than
+compress.MIN_BYTES and at most LARGEST bytes is answered compressed when the request's Accept-Encoding
+accepts gzip (q-values honoured: `gzip;q=0` refuses it, `*` counts): compress.packed's bytes (reproducible:
+level 6, mtime 0, so every server gives the same ones), `Content-Encoding: gzip`, the file's own Content-Type
+and an ETag of its own (`-gz` inside the quotes, made from the file's size and mtime like the plain one, so
+it is stable across requests and servers). A file whose gzip would not be smaller is answered plain. Every
+answer for such a file (plain, gzip, 304) carries `Vary: Accept-Encoding`. The compressed bytes are kept in
+a GzipCache (least recently used first out, at most CACHE_BYTES in all) keyed by the resolved path, size and
+mtime: a file edited after a first request is compressed again. A file larger than LARGEST is served plain,
+never read whole into memory. The build writes no `.gz` files (compress.py says why); a request for a file
+named `x.html.gz` that is there gets it as it is: `application/gzip` bytes, no Content-Encoding.
 """
 
 from __future__ import annotations
@@ -27,11 +31,15 @@ import posixpath
 import re
 import socket
 import stat
+import threading
 import urllib.parse
+from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from .build import CSP
+from .compress import MIN_BYTES, SUFFIXES, packed
 
 TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -47,6 +55,10 @@ TYPES = {
 SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 NOT_FOUND = b"<!doctype html><title>404</title><p>Not found: no page at this address.</p>\n"
 QVALUE = re.compile(r"0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?")  # RFC 9110 §12.4.2
+CACHE_BYTES = 64 << 20  # the compressed bytes one server keeps in all (least recently used out first)
+LARGEST = 16 << 20  # a larger file is served plain, read in chunks: never whole in memory
+
+CacheKey = tuple[Path, int, int]  # resolved path, st_size, st_mtime_ns
 
 
 def accepts_gzip(header: str | None) -> bool:
@@ -77,6 +89,83 @@ def _quality(parameters: str) -> float:
             value = value.strip()
             return float(value) if QVALUE.fullmatch(value) else 0.0
     return 1.0
+
+
+class GzipCache:
+    """The gzip bytes of files (or None: not worth compressing), least recently used out first once the
+    entries together pass `limit` bytes; safe to share between the server's threads.
+
+    The key is (resolved path, st_size, st_mtime_ns) of the stat taken before the file was read: an edited
+    file gets a new key (compressed again), its old entry ages out. Each entry counts its bytes plus
+    ENTRY_BYTES (key and bookkeeping, so that None entries are bounded too); a value larger than the whole
+    limit is returned but not kept. One thread at a time makes a given key's value: the others wait for it
+    (and make it themselves if it was not kept, or its making failed).
+    """
+
+    ENTRY_BYTES = 256
+
+    def __init__(self, limit: int = CACHE_BYTES) -> None:
+        self.limit = limit
+        self.size = 0  # bytes counted for the entries held
+        self._entries: OrderedDict[CacheKey, bytes | None] = OrderedDict()
+        self._making: dict[CacheKey, threading.Event] = {}
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._entries)
+
+    def __contains__(self, key: CacheKey) -> bool:
+        with self._lock:
+            return key in self._entries
+
+    def get(self, key: CacheKey, make: Callable[[], bytes | None]) -> bytes | None:
+        """The value for `key`, from the cache or from `make()` (whose exceptions propagate, nothing kept)."""
+        while True:
+            with self._lock:
+                if key in self._entries:
+                    self._entries.move_to_end(key)
+                    return self._entries[key]
+                making = self._making.get(key)
+                if making is None:
+                    done = self._making[key] = threading.Event()
+                    break
+            making.wait()  # then look again: kept by now, unless too large or its making failed
+        try:
+            value = make()
+            self._keep(key, value)
+            return value
+        finally:
+            with self._lock:
+                del self._making[key]
+            done.set()
+
+    def _keep(self, key: CacheKey, value: bytes | None) -> None:
+        cost = self._cost(value)
+        if cost > self.limit:
+            return
+        with self._lock:
+            if key in self._entries:
+                return
+            self._entries[key] = value
+            self.size += cost
+            while self.size > self.limit:
+                _, dropped = self._entries.popitem(last=False)
+                self.size -= self._cost(dropped)
+
+    @classmethod
+    def _cost(cls, value: bytes | None) -> int:
+        return (len(value) if value is not None else 0) + cls.ENTRY_BYTES
+
+
+def _compressed(path: Path) -> bytes | None:
+    """`packed` of the file's bytes, read once (at most LARGEST + 1 of them: a file that grew past LARGEST
+    since its stat is answered plain). The file may change between the caller's stat and this read: the bytes
+    read are used all the same, under the key of the stat taken before — a file edited again gets a newer
+    mtime, so a new key, and a preview server can live with that window."""
+    with open(path, "rb") as handle:
+        data = handle.read(LARGEST + 1)
+    return packed(data) if len(data) <= LARGEST else None
 
 
 class SiteHandler(http.server.BaseHTTPRequestHandler):
@@ -122,26 +211,35 @@ class SiteHandler(http.server.BaseHTTPRequestHandler):
                 self._answer(404, self._not_found_page(), TYPES[".html"], head=head)
             return
         kind = TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        packed = self._gzip_beside(path, info)
-        encoded = packed is not None and accepts_gzip(", ".join(self.headers.get_all("Accept-Encoding") or []))
-        if packed is not None and encoded:
-            path, info = packed
+        # `x.html.gz` asked for by name has the suffix .gz: served as it is
+        compressible = path.suffix in SUFFIXES and MIN_BYTES < info.st_size <= LARGEST
+        body: bytes | None = None
+        if compressible and accepts_gzip(", ".join(self.headers.get_all("Accept-Encoding") or [])):
+            key = (path, info.st_size, info.st_mtime_ns)
+            try:
+                body = self.server.gzip_cache.get(key, lambda: _compressed(path))
+            except OSError:
+                self._answer(404, NOT_FOUND, TYPES[".html"], head=head)
+                return
+        encoded = body is not None
         etag = f'"{info.st_size:x}-{info.st_mtime_ns:x}{"-gz" if encoded else ""}"'
         modified = email.utils.formatdate(info.st_mtime, usegmt=True)
         validators = {"ETag": etag, "Last-Modified": modified, "Cache-Control": "no-cache"}
-        if packed is not None:
+        if compressible:
             validators["Vary"] = "Accept-Encoding"  # on the plain answer and the 304s too: caches must know
         if self._not_modified(etag, info.st_mtime):
             self._answer(304, b"", None, validators, head=True)
             return
-        headers = {"Content-Encoding": "gzip", **validators} if encoded else validators
+        if body is not None:
+            self._answer(200, body, kind, {"Content-Encoding": "gzip", **validators}, head)
+            return
         try:
             handle = open(path, "rb")  # noqa: SIM115 (closed below, after the answer)
         except OSError:
             self._answer(404, NOT_FOUND, TYPES[".html"], head=head)
             return
         with handle:
-            self._answer(200, handle, kind, headers, head, length=info.st_size)
+            self._answer(200, handle, kind, validators, head, length=info.st_size)
 
     def _not_found_page(self) -> bytes:
         """The site's own 404.html (written by `build`, in the catalog's languages), else a short page."""
@@ -152,19 +250,6 @@ class SiteHandler(http.server.BaseHTTPRequestHandler):
         except OSError:
             pass
         return NOT_FOUND
-
-    def _gzip_beside(self, path: Path, info: os.stat_result) -> tuple[Path, os.stat_result] | None:
-        """`<path>.gz` and its stat when it is a regular file inside the site, no older than `path`."""
-        packed = self._regular_inside(path.with_name(path.name + ".gz"))
-        if packed is None:
-            return None
-        try:
-            packed_info = packed.stat()
-        except OSError:
-            return None
-        if packed_info.st_mtime_ns < info.st_mtime_ns:
-            return None  # stale: the file changed after the build compressed it
-        return packed, packed_info
 
     def _regular_inside(self, candidate: Path) -> Path | None:
         """`candidate` resolved, if that is a regular file inside the site (a symlink may not lead out)."""
@@ -257,6 +342,7 @@ class SiteServer(http.server.ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], site: Path, quiet: bool = False) -> None:
         self.site_root = Path(site).resolve()
         self.quiet = quiet
+        self.gzip_cache = GzipCache()
         host = address[0]
         if ":" in host:
             self.address_family = socket.AF_INET6
