@@ -118,3 +118,15 @@ def test_a_broken_file_is_an_edit_error(entry: Path) -> None:
     entry.write_text("name = \n", encoding="utf-8")
     with pytest.raises(CatalogEditError, match="not valid TOML"):
         apply_edits([Edit(entry, ("year",), 2025)], entry.parents[2])
+
+
+def test_a_table_appended_to_a_list_of_tables(entry: Path) -> None:
+    apply_edits(
+        [Edit(entry, ("variants", 2), {"label": "7b-chat", "repo": "acme/model-7b-chat"}, expected=ABSENT)],
+        entry.parents[2],
+    )
+    after = entry.read_text(encoding="utf-8")
+    assert after.startswith(ENTRY)  # nothing before it moved
+    data = tomllib.loads(after)
+    assert data["variants"][2] == {"label": "7b-chat", "repo": "acme/model-7b-chat"}
+    assert after.endswith('[[variants]]\nlabel = "7b-chat"\nrepo = "acme/model-7b-chat"\n')

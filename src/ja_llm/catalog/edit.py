@@ -71,6 +71,7 @@ class EditResult:
     conflicts: list[tuple[Edit, str]] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     diff: str = ""  # unified diff of every file written (or that would be, with dry_run)
+    texts: dict[Path, str] = field(default_factory=dict)  # the new text of every file changed
 
 
 def _plain(value: Any) -> Any:
@@ -119,6 +120,27 @@ def _set(document: Any, path: FieldPath, value: Any) -> None:
     last = path[-1]
     if value is ABSENT:
         del container[last]
+        return
+    if isinstance(last, int) and isinstance(container, AoT) and last == len(container):
+        # one more `[[name]]` table at the end of its list (a new variant, organization, footnote)
+        table = tomlkit.table()
+        for key, item in value.items():
+            table[key] = _item(item, inline=True)
+        if len(container):
+            container[-1].add(tomlkit.nl())  # a blank line before the new header, as the catalog writes it
+        container.append(table)
+        return
+    if isinstance(value, list) and value and all(isinstance(item, dict) for item in value) and last not in container:
+        tables = tomlkit.aot()  # a new list of tables is written as `[[name]]` blocks, as the catalog writes it
+        for item in value:
+            table = tomlkit.table()
+            for key, inner in item.items():
+                table[key] = _item(inner, inline=True)
+            tables.append(table)
+        container[last] = tables
+        return
+    if isinstance(last, int) and isinstance(container, Array) and last == len(container):
+        container.append(_item(value, inline=True))
         return
     container[last] = _item(value, inline=True)
 
@@ -182,6 +204,7 @@ def apply_edits(edits: Iterable[Edit], root: Path, dry_run: bool = False) -> Edi
             )
         )
     result.diff = "".join(diffs)
+    result.texts = new_texts
     if new_texts and not dry_run:
         write_together(new_texts, Path(root) / JOURNAL)
         result.files = list(new_texts)

@@ -2,6 +2,6 @@
 README into sections, tables and footnotes; `cells` reads the cells' patterns; `build` turns rows into
 entries and registries and writes the folder."""
 
-from .build import ImportResult, import_list, import_report_json
+from .build import BuiltCatalog, ImportResult, import_list, import_report_json, read_list
 
-__all__ = ["ImportResult", "import_list", "import_report_json"]
+__all__ = ["BuiltCatalog", "ImportResult", "import_list", "import_report_json", "read_list"]

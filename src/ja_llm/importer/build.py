@@ -559,6 +559,22 @@ def import_list(
         raise OutputExists(f"{out}: exists and is a file, not a folder")
     if out.exists() and any(out.iterdir()) and not force:
         raise OutputExists(f"{out}: exists and is not empty")
+    catalog, result = read_list(source, translations, data, lang, tree)
+    with staged_directory(out) as staging:
+        write_catalog(catalog, staging)
+        _drop_invalid_rows(catalog, result, staging)
+    return result
+
+
+def read_list(
+    source: Path,
+    translations: dict[str, Path],
+    data: Path | None = None,
+    lang: str | None = None,
+    tree: Path | None = None,
+) -> tuple[BuiltCatalog, ImportResult]:
+    """A version of the list (README + translations) as an in-memory catalog, without writing anything: what
+    `import_list` writes, and what `ja-llm sync` compares with the catalog. The arguments are import_list's."""
     # Includes of the README and of its translations resolve inside the README's folder (the list's tree).
     tree = Path(tree) if tree is not None else source.parent
     if not _inside(source, tree):
@@ -576,10 +592,7 @@ def import_list(
     catalog, result = build_catalog(docs, languages, load_license_registry(data))
     if guessed:
         result.warnings.insert(0, Skip(1, guessed))
-    with staged_directory(out) as staging:
-        write_catalog(catalog, staging)
-        _drop_invalid_rows(catalog, result, staging)
-    return result
+    return catalog, result
 
 
 def _language_of(doc: ParsedDoc, source: Path, data: Path | None) -> tuple[str, str | None]:
