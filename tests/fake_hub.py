@@ -8,7 +8,12 @@ file_download.py `get_hf_file_metadata`/`http_get`). Endpoints:
 - `GET /api/models/{owner}/{name}[?expand=...]`: the model info; a renamed repo answers 307 with a
   Location to its new id (the client follows it), a missing one 404 with `X-Error-Code: RepoNotFound`, a
   rate-limited one 429 with Retry-After (`rate_limited` times, then the info).
-- `GET /api/models?search=&author=&limit=`: the model list (for a later `hub discover`).
+- `GET /api/models?search=&author=&filter=&sort=&direction=&limit=&full=&expand=`: the model list (`hub
+  discover`): `filter` values must all be tags (the language `ja` is a tag), `search` is a case-insensitive
+  substring of the id, `author` is case-insensitive, `sort` one of downloads, likes, createdAt, lastModified
+  (descending unless `direction=1`; ties keep the insertion order), `expand` returns only those properties,
+  `full` everything, neither the Hub's short form (id, likes, downloads, tags, pipeline_tag, createdAt,
+  private). Every listing call is also logged in `FakeHub.listings` with its query.
 - `HEAD|GET /{owner}/{name}/resolve/{revision}/{filename}`: a file with X-Repo-Commit, ETag and
   Content-Length; a gated repo answers 401 with `X-Error-Code: GatedRepo`, a missing file 404 with
   `X-Error-Code: EntryNotFound`, a renamed repo 307 to the new id.
@@ -27,7 +32,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import parse_qs, quote, urlsplit
 
 
@@ -45,6 +50,9 @@ class FakeRepo:
     renamed_to: str | None = None  # the API and the files redirect to this id
     rate_limited: int = 0  # how many requests answer 429 before the info
     retry_after: str = "0"
+    downloads: int = 0
+    likes: int = 0
+    last_modified: str | None = None  # default: created_at
 
     @property
     def author(self) -> str:
@@ -67,7 +75,7 @@ class FakeRepo:
             "author": self.author,
             "sha": self.sha,
             "createdAt": self.created_at,
-            "lastModified": self.created_at,
+            "lastModified": self.last_modified or self.created_at,
             "private": self.private,
             "gated": self.gated,
             "disabled": False,
@@ -78,8 +86,8 @@ class FakeRepo:
             "safetensors": {"parameters": {"BF16": self.parameters}, "total": self.parameters}
             if self.parameters
             else None,
-            "downloads": 0,
-            "likes": 0,
+            "downloads": self.downloads,
+            "likes": self.likes,
         }
         if self.card_data is None:
             del full["cardData"]
@@ -94,6 +102,7 @@ class FakeHub:
     def __init__(self, repos: Iterable[FakeRepo] = ()) -> None:
         self.repos: dict[str, FakeRepo] = {}
         self.requests: list[tuple[str, str]] = []
+        self.listings: list[dict[str, list[str]]] = []
         self.lock = threading.Lock()
         for repo in repos:
             self.add(repo)
@@ -189,19 +198,56 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self._json(200, found.info(query.get("expand")))
 
+    SHORT: ClassVar = (
+        "_id",
+        "id",
+        "likes",
+        "downloads",
+        "tags",
+        "pipeline_tag",
+        "createdAt",
+        "private",
+        "library_name",
+    )
+    SORTS: ClassVar = {
+        "downloads": "downloads",
+        "likes": "likes",
+        "createdAt": "createdAt",
+        "lastModified": "lastModified",
+    }
+
     def list_models(self, method: str, query: dict[str, list[str]]) -> None:
+        with self.hub.lock:
+            self.hub.listings.append(query)
         search = (query.get("search") or [""])[0].lower()
-        author = (query.get("author") or [""])[0]
+        author = (query.get("author") or [""])[0].lower()
+        filters = query.get("filter") or []
         limit = int((query.get("limit") or ["1000"])[0])
-        found = [
-            repo.info(query.get("expand"))
+        repos = [
+            repo
             for repo in self.hub.repos.values()
             if not repo.renamed_to
             and not repo.private
             and search in repo.id.lower()
-            and (not author or repo.author == author)
+            and (not author or repo.author.lower() == author)
+            and all(value in repo.tags for value in filters)
         ]
-        self._json(200, found[:limit])
+        sort = (query.get("sort") or [""])[0]
+        if sort:
+            if sort not in self.SORTS:
+                self._json(400, {"error": f"invalid sort {sort}"})
+                return
+            descending = (query.get("direction") or ["-1"])[0] != "1"
+            repos.sort(key=lambda repo: repo.info()[sort], reverse=descending)
+        expand = query.get("expand")
+        full = (query.get("full") or [""])[0].lower() in ("1", "true")
+        found = []
+        for repo in repos[:limit]:
+            info = repo.info(expand)
+            if not expand and not full:
+                info = {key: value for key, value in info.items() if key in self.SHORT}
+            found.append(info)
+        self._json(200, found)
 
     def resolve(self, method: str, query: dict[str, list[str]], repo: str, revision: str, file: str) -> None:
         found = self.hub.find(repo)

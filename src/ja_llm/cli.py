@@ -6,12 +6,13 @@ need them, so that `ja-llm search` answers from the compiled index quickly.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import re
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -91,29 +92,57 @@ def main() -> None:
     """
 
 
+def _list_languages(translations: tuple[str, ...], lang: str | None) -> tuple[dict[str, Path], str | None]:
+    """--translation LANG=PATH and --lang LANG of the commands that read a version of the list."""
+    parsed: dict[str, Path] = {}
+    for item in translations:
+        code, sep, path = item.partition("=")
+        code = code.strip().lower()  # language codes ignore case: EN is en
+        if not sep or not re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]+)?", code) or not path:
+            raise click.BadParameter(
+                f"{item!r}: expected LANG=PATH with a language code, e.g. en=en/README.md", param_hint="--translation"
+            )
+        parsed[code] = Path(path)
+    if lang is not None:
+        lang = lang.strip().lower()
+        if not re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]+)?", lang):
+            raise click.BadParameter(f"{lang!r}: expected a language code such as ja, en or fr", param_hint="--lang")
+    return parsed, lang
+
+
+def list_source_options(func: Callable) -> Callable:
+    """SOURCE, --translation, --lang and --tree: a version of the awesome list (import, sync)."""
+    options = [
+        click.argument("source", type=click.Path(path_type=Path)),
+        click.option(
+            "--translation",
+            "translations",
+            multiple=True,
+            metavar="LANG=PATH",
+            help="A translated README of the same list, e.g. en=en/README.md (repeatable).",
+        ),
+        click.option(
+            "--lang",
+            default=None,
+            metavar="LANG",
+            help="The language SOURCE is written in, the catalog's main language (default: the one its language "
+            "switch names, looked up in the --data catalog's language_names).",
+        ),
+        click.option(
+            "--tree",
+            type=click.Path(file_okay=False, path_type=Path),
+            default=None,
+            help="The list's folder: includes (<!--@include: @/parts/x.md-->) resolve inside it, never outside "
+            "(default: SOURCE's folder; give the list's root when SOURCE is a translation such as fr/README.md).",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
 @main.command("import")
-@click.argument("source", type=click.Path(path_type=Path))
-@click.option(
-    "--translation",
-    "translations",
-    multiple=True,
-    metavar="LANG=PATH",
-    help="A translated README of the same list, e.g. en=en/README.md (repeatable).",
-)
-@click.option(
-    "--lang",
-    default=None,
-    metavar="LANG",
-    help="The language SOURCE is written in, the catalog's main language (default: the one its language "
-    "switch names, looked up in the --data catalog's language_names).",
-)
-@click.option(
-    "--tree",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="The list's folder: includes (<!--@include: @/parts/x.md-->) resolve inside it, never outside "
-    "(default: SOURCE's folder; give the list's root when SOURCE is a translation such as fr/README.md).",
-)
+@list_source_options
 @click.option("--out", required=True, type=click.Path(path_type=Path), help="Folder to write the catalog into.")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help="Write the import report (JSON) here.")
 @click.option("--force", is_flag=True, help="Replace --out if it exists and is not empty.")
@@ -147,19 +176,7 @@ def import_command(
     from .files import atomic_write
     from .importer import import_list, import_report_json
 
-    parsed: dict[str, Path] = {}
-    for item in translations:
-        code, sep, path = item.partition("=")
-        code = code.strip().lower()  # language codes ignore case: EN is en
-        if not sep or not re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]+)?", code) or not path:
-            raise click.BadParameter(
-                f"{item!r}: expected LANG=PATH with a language code, e.g. en=en/README.md", param_hint="--translation"
-            )
-        parsed[code] = Path(path)
-    if lang is not None:
-        lang = lang.strip().lower()
-        if not re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]+)?", lang):
-            raise click.BadParameter(f"{lang!r}: expected a language code such as ja, en or fr", param_hint="--lang")
+    parsed, lang = _list_languages(translations, lang)
     result = import_list(source, parsed, out, force=force, data=data, lang=lang, tree=tree)
     if report is not None:
         atomic_write(report, import_report_json(result))
@@ -586,6 +603,98 @@ def export_command(
     )
 
 
+@main.command("sync")
+@list_source_options
+@data_option
+@click.option("--write", is_flag=True, help="Apply the additions and changes to the catalog (minimal diff).")
+@click.option(
+    "--adopt",
+    is_flag=True,
+    help="Record SOURCE as the version the catalog already holds (after an import), comparing nothing.",
+)
+@click.option("--version", "label", default=None, metavar="LABEL", help="A label for this version (e.g. its date).")
+@click.option("--json", "as_json", is_flag=True, help="The report as JSON, for programs.")
+@click.option(
+    "--lists",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Also rewrite the generated lists in this folder after --write (as `build --update` does).",
+)
+@handle_errors
+def sync_command(
+    source: Path,
+    translations: tuple[str, ...],
+    lang: str | None,
+    tree: Path | None,
+    data: Path | None,
+    write: bool,
+    adopt: bool,
+    label: str | None,
+    as_json: bool,
+    lists: Path | None,
+) -> None:
+    """Compare a version of the awesome list with the catalog, row by row, and take in what it changed.
+
+    Reports rows that are new (`added`: new entries), facts the list changed (`changed`: a diff field by
+    field and language), rows that are gone (`removed`: never deleted), repos the list now writes with
+    another id (`renamed`), and `conflict`s: a fact the list changed that the catalog edited or verified
+    since the last sync (or never synced) — the catalog's value is kept. The catalog's upstream.json
+    records the version last synced and what it said; --write applies the additions and changes and
+    records the new version (running it twice changes nothing). Exit 1 when conflicts remain.
+    """
+    from .hub.verify import today
+    from .sync.apply import read_upstream, write_plan
+    from .sync.plan import plan_sync
+    from .sync.state import SyncState
+
+    if write and adopt:
+        raise click.UsageError("--write and --adopt exclude each other")
+    parsed, lang = _list_languages(translations, lang)
+    catalog = _load(data)
+    upstream = read_upstream(source, parsed, data=data, lang=lang, tree=tree, version=label)
+    plan = plan_sync(catalog, upstream, SyncState.read(catalog.root), today(), adopt=adopt)
+    written = write_plan(catalog, plan) if (write or adopt) else []
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "version": upstream.version,
+                    "changes": [dataclasses.asdict(change) for change in plan.changes],
+                    "written": [str(path) for path in written],
+                },
+                ensure_ascii=False,
+                indent=2,
+                default=str,
+            )
+        )
+    else:
+        rows = [(c.kind, c.entry, c.fact, _short(c.catalog), _short(c.upstream), c.note) for c in plan.changes]
+        _print_table(("kind", "entry", "fact", "catalog", "list", "note"), rows)
+        counts = ", ".join(
+            f"{plan.count(kind)} {kind}"
+            for kind in ("added", "changed", "renamed", "removed", "conflict", "skipped")
+            if plan.count(kind)
+        )
+        verb = "wrote" if written else ("would write" if plan.edits or plan.new_files else "nothing to write")
+        click.echo(f"{source} ({upstream.version}): {counts or 'no change'}; {verb}", err=True)
+        for path in written:
+            click.echo(f"wrote {path}", err=True)
+    if written and lists is not None:
+        from .render.lists import write_files
+
+        for path in write_files(_load(data), lists):
+            click.echo(f"wrote {path}", err=True)
+    sys.exit(1 if plan.count("conflict") else 0)
+
+
+def _short(value: Any, width: int = 48) -> str:
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    text = text.replace("\n", " ")
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 @main.command("links")
 @data_option
 @click.option(
@@ -833,7 +942,7 @@ def _cell(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _print_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+def _print_table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:
     """Aligned columns; the last one (a note) unpadded."""
     if not rows:
         return
@@ -841,6 +950,114 @@ def _print_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
     for row in [header, *rows]:
         cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
         click.echo("  ".join([*cells, row[-1]]).rstrip())
+
+
+@hub_group.command("discover")
+@data_option
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    metavar="DATE",
+    help="Only models created on or after DATE (YYYY-MM-DD, the Hub's createdAt); lists the newest first.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=50,
+    show_default=True,
+    help="Show at most N candidates; each Hub listing asks for 4×N models (1000 at most).",
+)
+@click.option(
+    "--authors",
+    "max_authors",
+    type=click.IntRange(min=0),
+    default=20,
+    show_default=True,
+    help="List the models of at most N known authors (those with the most catalogued repos).",
+)
+@click.option("--write-drafts", is_flag=True, help="Write a draft entry for each candidate shown (as `ja-llm add`).")
+@click.option("--json", "as_json", is_flag=True, help="JSON, for programs.")
+@handle_errors
+def hub_discover_command(
+    data: Path | None, since: Any, limit: int, max_authors: int, write_drafts: bool, as_json: bool
+) -> None:
+    """List Hugging Face models the catalog lacks that look Japanese, best first, with why each was picked.
+
+    Candidates come from bounded listings of the Hub: the models tagged with the Japanese language, the
+    models whose id has a Japanese marker (japanese, ja, jp…), and the models of the catalog's known
+    authors (owners of its variants' repos). Each gets every reason that applies: language, base (fine-tuned
+    from a catalogued model), name, card (Japanese in the card data), author. A repo the catalog has, as a
+    variant's repo or alias, is never shown. Score: the reasons' weights (language 3, base 3, name 2, card 1,
+    author 1) plus popularity in [0, 1] from downloads and likes (see ja_llm/hub/discover.py); ties: newer
+    first, then the id.
+
+    --write-drafts drafts each candidate shown as `ja-llm add` does (reviewed = false, all files written
+    together); a candidate that cannot be drafted is reported and skipped. Exit 1 when a listing or a draft
+    failed.
+    """
+    from .hub.client import HubClient
+    from .hub.discover import discover, draft_candidates
+    from .hub.draft import Drafter
+
+    catalog = _load(data)
+    client = HubClient()
+    found = discover(
+        catalog,
+        client,
+        since=since.date() if since is not None else None,
+        limit=limit,
+        max_authors=max_authors,
+        progress=_hub_progress,
+    )
+    for error in found.errors:
+        click.echo(f"error: {error}", err=True)
+    drafts: list[Any] = []
+    failures: list[Any] = []
+    written: list[Path] = []
+    if write_drafts and found.candidates:
+        drafter = Drafter(catalog, client)
+        drafts, failures = draft_candidates(drafter, found.candidates, progress=_hub_progress)
+        written = drafter.write()
+    if as_json:
+        payload = {
+            "candidates": [candidate.as_json() for candidate in found.candidates],
+            "listings": [{"label": x.label, "count": x.count, "error": x.error or None} for x in found.listings],
+            "listed": found.listed,
+            "catalogued": found.catalogued,
+            "since": since.date().isoformat() if since is not None else None,
+            "limit": limit,
+            "drafts": [{"repo": d.repo, "entry": d.entry_id, "notes": d.notes} for d in drafts],
+            "draft_failures": [{"repo": f.repo, "error": f.error} for f in failures],
+            "written": [str(path) for path in written],
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        rows = [
+            (
+                c.id,
+                f"{c.score:.2f}",
+                ",".join(c.reasons),
+                str(c.model.downloads),
+                str(c.model.likes),
+                c.model.created_at or c.model.last_modified or "",
+                c.size,
+            )
+            for c in found.candidates
+        ]
+        _print_table(("id", "score", "reasons", "downloads", "likes", "created", "size"), rows)
+        click.echo(
+            f"{len(found.candidates)} candidate(s) from {found.listed} listed models "
+            f"({found.catalogued} already in the catalog, {len(found.listings)} listings)",
+            err=True,
+        )
+        for draft in drafts:
+            click.echo(f"{draft.repo} -> {draft.entry_id}.toml  [section {draft.section}]", err=True)
+        for failure in failures:
+            click.echo(f"not drafted: {failure.error}", err=True)
+        if written:
+            click.echo(f"wrote {len(written)} file(s); review each draft, then set reviewed = true", err=True)
+    sys.exit(1 if found.errors or failures else 0)
 
 
 @main.command("add")

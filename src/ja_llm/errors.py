@@ -79,6 +79,18 @@ class CatalogEditError(JaLlmError):
     hint = "fix the file by hand (`ja-llm validate` names the problem), then run the command again"
 
 
+class SyncStateInvalid(JaLlmError):
+    """The catalog's sync state (upstream.json) cannot be read."""
+
+    hint = "restore upstream.json from version control, or record the list's version again with --adopt"
+
+
+class SyncInvalid(JaLlmError):
+    """A sync would leave the catalog invalid (or the catalog changed while syncing): nothing is written."""
+
+    hint = "fix the problem named (in the list or the catalog), or take the change in by hand"
+
+
 class SettingInvalid(JaLlmError):
     """An environment variable ja-llm reads holds a value it cannot use (JA_LLM_TODAY, JA_LLM_NOW)."""
 

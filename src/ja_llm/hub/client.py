@@ -127,11 +127,13 @@ class HubClient:
         self.sleep = sleep
         self.api = HfApi(endpoint=self.endpoint, token=self.token)
 
-    def _call(self, repo_id: str, call: Callable[[], T]) -> T:
+    def _call(self, repo_id: str, call: Callable[[], T], retries: int | None = None) -> T:
         """Run one client call: retry 429 (bounded, honouring Retry-After), turn network failures into
-        HubUnreachable and other HTTP errors (not 404/gated: the caller handles those) into HubRequestFailed."""
+        HubUnreachable and other HTTP errors (not 404/gated: the caller handles those) into HubRequestFailed.
+        `retries` overrides the client's count (0 where huggingface_hub already retries: the listings)."""
+        retries = self.retries if retries is None else retries
         wait = BACKOFF
-        for attempt in range(self.retries + 1):
+        for attempt in range(retries + 1):
             try:
                 return call()
             except (RepositoryNotFoundError, RemoteEntryNotFoundError):
@@ -139,10 +141,9 @@ class HubClient:
             except (HfHubHTTPError, httpx2.HTTPError, OSError) as exc:  # the client's failures, sorted below
                 http = _http_error(exc)
                 if http is not None and http.response is not None and http.response.status_code == 429:
-                    if attempt == self.retries:
-                        raise HubRateLimited(
-                            f"{repo_id}: the Hub answered 429 Too Many Requests {self.retries + 1} times"
-                        ) from None
+                    if attempt == retries:
+                        times = f" {retries + 1} times" if retries else ""
+                        raise HubRateLimited(f"{repo_id}: the Hub answered 429 Too Many Requests{times}") from None
                     after = _retry_after(http)
                     (self.sleep or time.sleep)(min(MAX_WAIT, after if after is not None else wait))
                     wait *= 2
@@ -220,3 +221,96 @@ class HubClient:
             meta.config = config
         else:
             meta.config_note = "config.json is not a JSON object"
+
+
+# --- the model listing (`ja-llm hub discover`) -----------------------------------------------------------
+
+LIST_EXPAND = [
+    "author",
+    "cardData",
+    "createdAt",
+    "downloads",
+    "gated",
+    "lastModified",
+    "likes",
+    "pipeline_tag",
+    "private",
+    "safetensors",
+    "tags",
+]
+LIST_SORTS = {"downloads": "downloads", "created": "created_at"}  # our names -> list_models' `sort`
+
+
+@dataclass
+class ListedModel:
+    """One model of a listing (`GET /api/models`), as plain data: what the listing gives, no card text and
+    no file list (the listing does not download cards)."""
+
+    id: str
+    author: str | None = None
+    tags: list[str] = field(default_factory=list)
+    card_data: dict[str, Any] = field(default_factory=dict)
+    pipeline_tag: str | None = None
+    created_at: str | None = None  # ISO date (YYYY-MM-DD)
+    last_modified: str | None = None  # ISO date
+    downloads: int = 0  # the Hub's count of the last 30 days
+    likes: int = 0
+    parameters: int | None = None  # safetensors.total, when the listing gives it
+    private: bool = False
+    gated: bool = False
+
+
+def _listed(info: Any) -> ListedModel:
+    card = info.card_data.to_dict() if info.card_data is not None else {}
+    return ListedModel(
+        id=info.id,
+        author=info.author,
+        tags=list(info.tags or []),
+        card_data=card,
+        pipeline_tag=info.pipeline_tag,
+        created_at=info.created_at.date().isoformat() if info.created_at else None,
+        last_modified=info.last_modified.date().isoformat() if info.last_modified else None,
+        downloads=int(info.downloads or 0),
+        likes=int(info.likes or 0),
+        parameters=info.safetensors.total if info.safetensors is not None else None,
+        private=bool(info.private),
+        gated=bool(info.gated),
+    )
+
+
+def list_models(
+    client: HubClient,
+    label: str,
+    *,
+    filter: str | None = None,
+    author: str | None = None,
+    search: str | None = None,
+    sort: str = "downloads",
+    limit: int = 100,
+) -> list[ListedModel]:
+    """One bounded listing of the Hub's models (`limit` models at most, sorted by `sort`: `downloads` or
+    `created`, highest or newest first), with the client's errors mapped as for a repo (`label` names the
+    listing in the messages: `language ja`, `author rinna`). No retries of our own: huggingface_hub's
+    listing already retries a refused connection, 429 and 5xx answers (5 times, waiting 1 to 8 seconds)."""
+    try:
+        return client._call(label, lambda: _list(client, filter, author, search, sort, limit), retries=0)
+    except (RepositoryNotFoundError, RemoteEntryNotFoundError, GatedRepoError) as exc:  # not for a listing
+        status = exc.response.status_code if exc.response is not None else "?"
+        raise HubRequestFailed(f"{label}: the Hub answered HTTP {status}") from None
+
+
+def _list(
+    client: HubClient, filter: str | None, author: str | None, search: str | None, sort: str, limit: int
+) -> list[ListedModel]:
+    return [
+        _listed(info)
+        for info in client.api.list_models(
+            filter=filter,
+            author=author,
+            search=search,
+            sort=LIST_SORTS[sort],  # type: ignore[arg-type]
+            limit=limit,
+            expand=LIST_EXPAND,  # type: ignore[arg-type]
+            token=client.token,
+        )
+    ]
