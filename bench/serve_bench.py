@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from ja_llm.api import Catalog
-from ja_llm.site.build import build_site
+from ja_llm.site import build_site
 
 PATHS = ("/", "/data/entries.json", "/assets/app.js", "/en/")
 

@@ -120,7 +120,8 @@ def serve(site: Path) -> Iterator[str]:
 
 
 def html_pages(site: Path) -> list[Path]:
-    return sorted(p for p in site.rglob("*.html") if p.is_file())
+    """Every page of a site (data/rows/ holds fragments of the index pages, not pages)."""
+    return sorted(p for p in site.rglob("*.html") if p.is_file() and p.relative_to(site).parts[0] != "data")
 
 
 def page_path(site: Path, page: Path) -> str:
@@ -474,6 +475,19 @@ def parse(path: Path) -> Parsed:
     parser.feed(path.read_text(encoding="utf-8"))
     parser.close()
     return parser
+
+
+def shard_row_ids(site: Path, lang: str) -> list[list[str]]:
+    """The entry ids of the rows of each shard of the index of `lang` (data/rows/<lang>/<n>.html), by shard."""
+    folder = site / "data" / "rows" / lang
+    shards = []
+    for number in range(len(list(folder.glob("*.html")))):
+        parser = Parsed()
+        parser._in_rows = True  # a fragment: the rows of the index's tbody#entry-rows
+        parser.feed((folder / f"{number}.html").read_text(encoding="utf-8"))
+        parser.close()
+        shards.append(parser.row_ids)
+    return shards
 
 
 # --- queries: the same search through the CLI and through the site ----------------------------------------

@@ -18,7 +18,8 @@ from matplotlib_fontja import get_font_ttf_path  # type: ignore[import-untyped]
 from ja_llm.api import Catalog
 from ja_llm.errors import OutputError
 from ja_llm.render import chart
-from ja_llm.render.chart import FONT_FAMILY, ChartResult, chart_file_names, chart_words, shipped_words, write_charts
+from ja_llm.render.chart import FONT_FAMILY, ChartResult, chart_file_names, write_charts
+from ja_llm.render.chart_words import WORD_KEYS, chart_words, shipped_words
 from ja_llm.search.records import build_records, chart_point
 
 # A glyph missing from the chart's font is an error in every test here (matplotlib warns, then draws tofu).
@@ -172,13 +173,13 @@ def test_words_of_a_missing_language_fall_back_to_the_first_language() -> None:
     shipped = shipped_words()
     words = chart_words("de", ["de", "en", "ja"])
     assert words["title"] == shipped["en"]["title"]
-    assert set(words) == set(chart.WORD_KEYS)
+    assert set(words) == set(WORD_KEYS)
     assert chart_words("de", ["de", "xx"])["title"] == shipped[sorted(shipped)[0]]["title"]
 
 
 def test_every_shipped_language_has_every_word() -> None:
     for lang, words in shipped_words().items():
-        assert set(words) == set(chart.WORD_KEYS), lang
+        assert set(words) == set(WORD_KEYS), lang
 
 
 def test_a_catalogs_own_words_replace_the_shipped_ones() -> None:

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from ja_llm.cli import main
 from ja_llm.search import index as index_module
-from ja_llm.search.index import _read, cache_dir, content_key, current_key, load_index
+from ja_llm.search.index import StoredRecords, cache_dir, content_key, current_key, load_index
 
 MINI = Path(__file__).resolve().parent / "data" / "mini-catalog"
 ALPHA = "models/acme/alpha"
@@ -93,7 +93,7 @@ def test_first_load_builds_second_is_cached(catalog: Path, cache: Path) -> None:
     first = load_index(catalog)
     assert first.cached is False
     assert [r["id"] for r in first.records] == [ALPHA, "papers/transformer"]
-    assert (cache / f"index-{first.key}.marshal").is_file()
+    assert (cache / f"index-{first.key}.columns").is_file()
     second = load_index(catalog)
     assert second.cached is True
     assert second.key == first.key
@@ -110,7 +110,7 @@ def test_use_cache_false_never_reads_nor_writes(catalog: Path, cache: Path) -> N
 
 def test_search_uses_and_fills_the_cache(catalog: Path, cache: Path) -> None:
     assert _search_ids(catalog) == [ALPHA, "papers/transformer"]
-    assert list(cache.glob("index-*.marshal"))
+    assert list(cache.glob("index-*.columns"))
     assert load_index(catalog).cached is True
 
 
@@ -274,7 +274,7 @@ def test_read_only_cache_dir_builds_in_memory(catalog: Path, cache: Path) -> Non
 )
 def test_corrupted_index_file_is_rebuilt(catalog: Path, cache: Path, garbage: bytes) -> None:
     first = load_index(catalog)
-    path = cache / f"index-{first.key}.marshal"
+    path = cache / f"index-{first.key}.columns"
     path.write_bytes(garbage)
     rebuilt = load_index(catalog)
     assert rebuilt.cached is False
@@ -287,7 +287,7 @@ def test_corrupted_index_file_is_rebuilt(catalog: Path, cache: Path, garbage: by
 
 def test_truncated_index_file_is_rebuilt(catalog: Path, cache: Path) -> None:
     first = load_index(catalog)
-    path = cache / f"index-{first.key}.marshal"
+    path = cache / f"index-{first.key}.columns"
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
     assert load_index(catalog).cached is False
@@ -303,6 +303,16 @@ def test_corrupted_memo_file_is_ignored(catalog: Path, cache: Path, monkeypatch:
         memos[0].write_bytes(garbage)
         assert current_key(catalog) == key
         assert load_index(catalog).cached is True
+
+
+def _content(path: Path) -> tuple[list[dict], dict]:
+    """The records and meta of a cache file, every checksum checked (DamagedIndex if one fails)."""
+    records = StoredRecords(path)
+    try:
+        records.stored.verify()
+        return list(records), records.stored.meta()
+    finally:
+        records.close()
 
 
 # --- the warm path stays light -------------------------------------------------------------------------------------
@@ -349,9 +359,9 @@ def test_a_damaged_index_file_is_rebuilt_never_used(catalog: Path) -> None:
 
     _, expected = answer()
     assert expected
-    [path] = list(cache_dir().glob("index-*.marshal"))
+    [path] = list(cache_dir().glob("index-*.columns"))
     original = path.read_bytes()
-    sound = _read(path)  # the content: marshal's bytes for equal data may differ (it shares repeated objects)
+    sound = _content(path)  # the content: marshal's bytes for equal data may differ (it shares repeated objects)
     rng = random.Random(20261128)
     for trial in range(300):
         damaged = bytearray(original)
@@ -368,7 +378,7 @@ def test_a_damaged_index_file_is_rebuilt_never_used(catalog: Path) -> None:
         cached, ids = answer()
         assert ids == expected, trial
         assert not cached, trial  # rebuilt, not read
-        assert _read(path) == sound  # and written anew, sound
+        assert _content(path) == sound  # and written anew, sound
 
 
 def test_concurrent_builders_never_corrupt_the_cache(catalog: Path, cache: Path) -> None:
@@ -386,6 +396,6 @@ def test_concurrent_builders_never_corrupt_the_cache(catalog: Path, cache: Path)
     counts = {process.communicate(timeout=120)[0].strip() for process in processes}
     assert all(process.returncode == 0 for process in processes)
     assert len(counts) == 1
-    [path] = list(cache.glob("index-*.marshal"))
-    assert index_module._read(path)["records"]
+    [path] = list(cache.glob("index-*.columns"))
+    assert _content(path)[0]
     assert load_index(catalog).cached

@@ -86,11 +86,39 @@ def test_killed_builds_leave_a_whole_site(tmp_path: Path) -> None:
     duration = _duration("build", "--data", MINI, "--out", out)
     complete = set(_tree(out / "site"))
     for _ in range(KILLS_PER_COMMAND):
-        _kill_at_random(rng, duration, "build", "--data", MINI, "--out", out)
+        _kill_at_random(rng, duration, "build", "--rebuild", "--data", MINI, "--out", out)
         assert (out / "site").is_dir()  # the old site until the new one replaces it in one step
-        assert set(_tree(out / "site")) - {".ja-llm-build"} == complete - {".ja-llm-build"}
+        skipped = {".ja-llm-build", ".ja-llm-manifest.json"}
+        assert set(_tree(out / "site")) - skipped == complete - skipped
     assert _start("build", "--data", MINI, "--out", out).wait(timeout=300) == 0
     assert _leftovers(out) == []
+
+
+def test_killed_updates_leave_whole_files_and_the_next_build_repairs(tmp_path: Path) -> None:
+    """An update (the catalog changed since the last build) replaces the files that changed one by one: killed,
+    it leaves each file old or new, never half-written, and the next build gives the complete new site."""
+    rng = random.Random(5)
+    catalog = tmp_path / "カタログ"
+    shutil.copytree(MINI, catalog)
+    out = tmp_path / "ビルド"
+    assert _start("build", "--data", catalog, "--out", out).wait(timeout=300) == 0
+    old = _tree(out / "site")
+    entry = next(p for p in (catalog / "models").rglob("*.toml") if "year = 2024" in p.read_text(encoding="utf-8"))
+    entry.write_text(entry.read_text(encoding="utf-8").replace("year = 2024", "year = 2023"), encoding="utf-8")
+    reference = tmp_path / "参照"
+    duration = _duration("build", "--rebuild", "--data", catalog, "--out", reference)
+    new = _tree(reference / "site")
+    for _ in range(KILLS_PER_COMMAND // 2):
+        _kill_at_random(rng, duration, "build", "--data", catalog, "--out", out)
+        for path, data in _tree(out / "site").items():
+            if path in (".ja-llm-build", ".ja-llm-manifest.json") or path.rsplit("/", 1)[-1].startswith("."):
+                continue  # the stamp, the manifest, a temporary file of the killed run (a dot file, never served)
+            assert data in (old.get(path), new.get(path)), path  # whole: the old file or the new one
+    assert _start("build", "--data", catalog, "--out", out).wait(timeout=300) == 0
+    skipped = {".ja-llm-build", ".ja-llm-manifest.json"}
+    assert {k: v for k, v in _tree(out / "site").items() if k not in skipped} == {
+        k: v for k, v in new.items() if k not in skipped
+    }
 
 
 def test_killed_list_updates_never_leave_languages_apart(tmp_path: Path) -> None:

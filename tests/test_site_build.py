@@ -17,9 +17,9 @@ from click.testing import CliRunner
 from ja_llm.api import Catalog
 from ja_llm.cli import main
 from ja_llm.search.query import FILTERS
-from ja_llm.site.build import CSP
+from ja_llm.site.build import CSP, PAGE_SIZE, SHARD_SIZE
 
-from site_fixtures import HOSTILE_CATALOG, build, html_pages, page_path, parse
+from site_fixtures import HOSTILE_CATALOG, build, html_pages, page_path, parse, shard_row_ids
 
 ENTRY = "models/sb-intuitions/sarashina2-8x70b"
 ATTRIBUTION = "https://github.com/llm-jp/awesome-japanese-llm"
@@ -204,21 +204,35 @@ def test_anchor_links_of_catalog_texts_resolve(pages: dict, site: Path) -> None:
 # --- the index pages and the data file ---------------------------------------------------------------------
 
 
-def test_index_pages_list_every_entry(pages: dict, catalog: Catalog) -> None:
-    for path in PREFIXES:
-        rows = pages[path].row_ids
+def test_index_pages_list_every_entry(site: Path, pages: dict, catalog: Catalog) -> None:
+    """The index page holds the first PAGE_SIZE rows; the row shards hold every entry, SHARD_SIZE a shard, in
+    the same order."""
+    for lang, path in zip(LANGUAGES, PREFIXES, strict=True):
+        shards = shard_row_ids(site, lang)
+        assert all(len(ids) == SHARD_SIZE for ids in shards[:-1]), lang
+        rows = [entry_id for ids in shards for entry_id in ids]
         assert len(rows) == len(catalog.entries), path
         assert len(set(rows)) == len(rows)
         assert set(rows) == set(catalog.entries)
+        assert pages[path].row_ids == rows[:PAGE_SIZE]
         assert pages[path].meta_http_equiv("Content-Security-Policy") == [CSP]
     assert pages[""].row_ids == pages["en/"].row_ids == pages["fr/"].row_ids
 
 
 def test_entries_json_has_every_entry_in_row_order(site: Path, pages: dict, catalog: Catalog) -> None:
     data = json.loads((site / "data" / "entries.json").read_text(encoding="utf-8"))
+    assert data["total"] == len(catalog.entries)
+    assert data["shard_size"] == SHARD_SIZE
+    entries = []
+    for number in range(data["shards"]):
+        shard = json.loads((site / "data" / "entries" / f"{number}.json").read_text(encoding="utf-8"))
+        assert shard["start"] == len(entries)
+        entries += shard["entries"]
+    data["entries"] = entries
     ids = [entry["id"] for entry in data["entries"]]
     assert len(ids) == len(catalog.entries)
-    assert ids == pages[""].row_ids
+    assert ids == [entry_id for shard in shard_row_ids(site, LANGUAGES[0]) for entry_id in shard]
+    assert ids[:PAGE_SIZE] == pages[""].row_ids
     for entry in data["entries"]:
         assert {"id", "year", "sections", "text", "variants", "commercial", "names"} <= set(entry), entry["id"]
     spec = data["spec"]
@@ -281,7 +295,8 @@ def test_build_command_writes_the_site_and_the_lists(cli_build: Path, catalog: C
     readmes = sorted(p.relative_to(lists).as_posix() for p in lists.rglob("*.md"))
     assert "README.md" in readmes, readmes
     assert "en/README.md" in readmes, readmes
-    assert len(parse(site / "index.html").row_ids) == len(catalog.entries)
+    assert len(parse(site / "index.html").row_ids) == min(PAGE_SIZE, len(catalog.entries))
+    assert sum(len(ids) for ids in shard_row_ids(site, LANGUAGES[0])) == len(catalog.entries)
 
 
 def test_serve_on_a_busy_port_is_a_one_line_error(cli_build: Path) -> None:
@@ -390,7 +405,7 @@ def test_french_pages_show_the_french_texts_and_words(site: Path) -> None:
 def test_a_failing_export_fails_the_build_and_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import ja_llm.export
     from ja_llm.errors import OutputError
-    from ja_llm.site import build as site_build
+    from ja_llm.site import pipeline as site_build
 
     def refuse(catalog: object, folder: Path, records: object = None) -> list[Path]:
         raise OutputError(f"{folder}: no room")
@@ -408,7 +423,7 @@ def test_a_failing_chart_fails_the_build_and_writes_nothing(
     """The chart and the lists are written by a second process: its failure is the build's, nothing written."""
     import ja_llm.render.chart
     from ja_llm.errors import OutputError
-    from ja_llm.site import build as site_build
+    from ja_llm.site import pipeline as site_build
 
     def refuse(catalog: object, folder: Path, *args: object, **kwargs: object) -> None:
         raise OutputError(f"{folder}: no room for the chart")

@@ -303,9 +303,18 @@ def _root(data: Path | None) -> Path:
     return data if data is not None else shipped_catalog()
 
 
-def _build_all(data: Path | None, out: Path) -> None:
-    from .site.build import build_site
-    from .site.stamp import write_stamp
+def _build_all(data: Path | None, out: Path, rebuild: bool = False) -> None:
+    from .site.stamp import is_current, write_stamp
+
+    if not rebuild and is_current(out / "site", _root(data)) and (out / "list" / "README.md").is_file():
+        # the site was built from this catalog by this ja-llm (and the lists with it): nothing to do but
+        # remove what builds killed before they finished left beside it
+        from .files import remove_stale
+
+        remove_stale(out, "site")
+        click.echo(f"{out / 'site'} is current: nothing to build (--rebuild builds it all again)", err=True)
+        return
+    from .site.pipeline import build_site  # the site's code: only when something is built
 
     started = time.perf_counter()
     catalog = _load(data)
@@ -317,6 +326,7 @@ def _build_all(data: Path | None, out: Path) -> None:
         stage=lambda name: click.echo(f"  {name} ...", err=True),
         timings=timings,
         lists=out / "list",
+        incremental=not rebuild,
     )
     write_stamp(out / "site", _root(data))
     languages = len(catalog.info.languages)
@@ -325,7 +335,10 @@ def _build_all(data: Path | None, out: Path) -> None:
         f"{out / 'list'}",
         err=True,
     )
+    rendered = timings.pop("jobs rendered", None)
     click.echo("time: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in timings.items()), err=True)
+    if rendered is not None:
+        click.echo(f"updated the last build: {rendered:.0f} jobs of pages rendered again", err=True)
 
 
 def build_folder_option(help: str) -> Callable[[Callable], Callable]:
@@ -343,6 +356,9 @@ def build_folder_option(help: str) -> Callable[[Callable], Callable]:
 @click.option("--check", is_flag=True, help="Only check that the committed generated files (--lists) are current.")
 @click.option("--update", is_flag=True, help="Rewrite the committed generated files (--lists) from the catalog.")
 @click.option(
+    "--rebuild", is_flag=True, help="Build everything from scratch (by default only what changed is built again)."
+)
+@click.option(
     "--lists",
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("list"),
@@ -350,19 +366,21 @@ def build_folder_option(help: str) -> Callable[[Callable], Callable]:
     help="Folder of the committed Markdown lists (README.md, en/README.md, ...).",
 )
 @handle_errors
-def build_command(data: Path | None, out: Path, check: bool, update: bool, lists: Path) -> None:
+def build_command(data: Path | None, out: Path, check: bool, update: bool, rebuild: bool, lists: Path) -> None:
     """Generate every output of the catalog.
 
     By default writes the static website into OUT/site (any static host can serve it; `ja-llm serve`
-    previews it) and the Markdown list of every language into OUT/list. --check compares the committed
+    previews it) and the Markdown list of every language into OUT/list. A folder built before by this
+    ja-llm is updated: only the pages whose inputs changed are rendered again (the result is the same as
+    a build from scratch, --rebuild); with nothing changed nothing is done. --check compares the committed
     lists in --lists with what the catalog renders and fails naming each stale file (CI runs it);
     --update rewrites them.
     """
-    from .render.lists import expected_files, stale_files, write_files
-
     if check and update:
         raise click.UsageError("--check and --update exclude each other")
     if check:
+        from .render.lists import expected_files, stale_files
+
         catalog = _load(data)
         stale = stale_files(catalog, lists)
         for path, reason in stale:
@@ -375,10 +393,12 @@ def build_command(data: Path | None, out: Path, check: bool, update: bool, lists
         click.echo(f"{len(expected_files(catalog, lists))} generated file(s) are current")
         return
     if update:
+        from .render.lists import write_files
+
         for path in write_files(_load(data), lists):
             click.echo(f"wrote {path}")
         return
-    _build_all(data, out)
+    _build_all(data, out, rebuild)
 
 
 @main.command("serve")
@@ -411,7 +431,7 @@ def serve_command(data: Path | None, port: int, host: str, out: Path, rebuild: b
 
     site = out / "site"
     if rebuild or not is_current(site, _root(data)):
-        _build_all(data, out)
+        _build_all(data, out, rebuild)
     try:
         server = make_server(site, port, host=host)
     except OSError as exc:
@@ -504,13 +524,13 @@ def search_command(
       ja-llm search --kind embedding --min-context 8192
       ja-llm search --base-model qwen3 --sort params --desc
     """
-    from .search.index import load_index
+    from .search.index import open_index
     from .search.output import emit
-    from .search.query import SWITCHES, Query, QueryError, run_query
+    from .search.query import SWITCHES, Query, QueryError
 
     switches = [s.name for s in SWITCHES if filters.pop(s.name)]  # the flags of switch_options
 
-    index = load_index(data)
+    index = open_index(data)  # read lazily: only the columns the query reads and the records it shows
     languages = index.meta["languages"]
     if lang is None:
         lang = languages[0]
@@ -519,9 +539,7 @@ def search_command(
             f"{lang!r} is not a language of this catalog (accepted: {', '.join(languages)})", param_hint="--lang"
         )
     try:
-        matches = run_query(
-            index.records, index.meta, Query(query, filters, False, sort, desc, limit, lang, switches=switches)
-        )
+        matches = index.run(Query(query, filters, False, sort, desc, limit, lang, switches=switches))
     except QueryError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)

@@ -18,10 +18,8 @@ import datetime
 import hashlib
 import io
 import re
-import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,6 +40,7 @@ from ..catalog.core import Catalog
 from ..errors import OutputError
 from ..files import atomic_write
 from ..search.records import CHART_CLASSES, build_records, chart_point
+from .chart_words import chart_words
 
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType
@@ -53,9 +52,6 @@ if not any(font.fname == FONT_PATH for font in font_manager.fontManager.ttflist)
     font_manager.fontManager.addfont(FONT_PATH)
 FONT_FAMILY = font_manager.FontProperties(fname=FONT_PATH).get_name()  # "IPAexGothic"
 
-WORDS_FOLDER = "words"  # beside this module: <lang>.toml, the words drawn on the chart ("chart_image_*" keys)
-WORDS_PREFIX = "chart_image_"
-WORD_KEYS = ("title", "note", "x", "y", "scratch", "open", "closed", "reference", "count")
 
 STYLE = {  # class -> (colour, marker); Okabe-Ito colours, told apart by shape too
     "scratch": ("#D55E00", "o"),
@@ -98,38 +94,6 @@ class _Point:
 
 def _default_href(entry_id: str, lang: str) -> str:
     return entry_id + "/"
-
-
-@cache
-def shipped_words() -> dict[str, dict[str, str]]:
-    """Language -> the chart's words this package ships (`words/<lang>.toml`), without the key prefix."""
-    found: dict[str, dict[str, str]] = {}
-    for item in sorted(resources.files(__package__).joinpath(WORDS_FOLDER).iterdir(), key=lambda i: i.name):
-        if item.name.endswith(".toml"):
-            table = tomllib.loads(item.read_text(encoding="utf-8"))
-            found[item.name.removesuffix(".toml")] = {
-                key.removeprefix(WORDS_PREFIX): value for key, value in table.items() if key.startswith(WORDS_PREFIX)
-            }
-    return found
-
-
-def chart_words(lang: str, languages: list[str], own: Mapping[str, Mapping[str, str]] | None = None) -> dict[str, str]:
-    """The chart's words in `lang`: a catalog's own (`own`, its ui/<lang>.toml: `chart_image_title`, ...) before
-    the shipped ones; a word missing in `lang` comes from the catalog's languages in order, then from the
-    shipped languages. No language is named here: adding one is a data change."""
-    shipped = shipped_words()
-    own = own or {}
-    order = [lang, *languages, *shipped]
-    chosen: dict[str, str] = {}
-    for key in WORD_KEYS:
-        for candidate in order:
-            text = own.get(candidate, {}).get(WORDS_PREFIX + key) or shipped.get(candidate, {}).get(key)
-            if text:
-                chosen[key] = text
-                break
-        else:
-            raise RuntimeError(f"no language has the chart's word {WORDS_PREFIX + key!r}")
-    return chosen
 
 
 def _size_label(value: float) -> str:
@@ -352,10 +316,6 @@ class Charts:
         self.reference = _reference()
         self.words = {lang: chart_words(lang, self.languages, catalog.ui) for lang in self.languages}
         self.drawn = {lang: _draw(self.points, self.reference, self.words[lang], lang) for lang in self.languages}
-
-    def line(self, lang: str, path: str) -> str:
-        """The Markdown line that shows the chart of `lang` (at `path`) in a list."""
-        return f"![{self.words[lang]['title']}]({path})"
 
     def _links(self, lang: str, entry_href: Callable[[str, str], str]) -> dict[str, list[tuple[str, str]]]:
         links: dict[str, list[tuple[str, str]]] = {}

@@ -46,11 +46,7 @@ def expected_files(catalog: Catalog, lists: Path, charts: Charts | None = None) 
         url = entry.data.url
         return url if isinstance(url, str) else (url or {}).get(lang) or next(iter((url or {}).values()), "")
 
-    files: dict[Path, str] = {}
-    for lang in languages:
-        here = posixpath.dirname(list_path(lang, languages))
-        line = charts.line(lang, posixpath.relpath(_figure(lang), here or "."))
-        files[lists / list_path(lang, languages)] = render_markdown(catalog, lang, chart=line)
+    files = markdown_files(catalog, lists)
     for lang in languages:
         files[lists / _figure(lang)] = charts.keyed_svg(lang, href)
     return files
@@ -85,6 +81,32 @@ def stale_files(catalog: Catalog, lists: Path) -> list[tuple[Path, str]]:
 
 
 JOURNAL = ".ja-llm-update"
+
+
+def markdown_files(catalog: Catalog, lists: Path) -> dict[Path, str]:
+    """The Markdown lists alone (no chart drawn: their line names the chart's file)."""
+    from .chart_words import chart_line
+
+    languages = list(catalog.info.languages)
+    files: dict[Path, str] = {}
+    for lang in languages:
+        here = posixpath.dirname(list_path(lang, languages))
+        line = chart_line(lang, languages, posixpath.relpath(_figure(lang), here or "."), catalog.ui)
+        files[lists / list_path(lang, languages)] = render_markdown(catalog, lang, chart=line)
+    return files
+
+
+def write_markdown(catalog: Catalog, lists: Path) -> list[Path]:
+    """Rewrite the Markdown lists that differ from what the catalog renders (together), keeping the charts:
+    for a build whose chart did not change. Returns the files written."""
+    changed = {
+        path: text
+        for path, text in markdown_files(catalog, lists).items()
+        if not path.is_file() or path.read_text(encoding="utf-8") != text
+    }
+    if changed:
+        write_together(changed, lists / JOURNAL)
+    return list(changed)
 
 
 def write_files(catalog: Catalog, lists: Path, charts: Charts | None = None) -> list[Path]:

@@ -3,32 +3,95 @@ file, so that a command answers without parsing the TOML files and is never stal
 
 This module is imported on the hot path of `ja-llm search`: it must stay light (no pydantic, no
 markdown parser). Building the index imports the catalog loader only when the cache misses.
+
+The cache file (`index-<key>.columns`) is columnar and read lazily through a memory map, so that a cold
+`ja-llm search` on a catalog of 100k entries reads only what its query needs:
+
+- every column the query engine reads (`query.COLUMNS`, the flattened variant fields, the text blob of the
+  text search), each as its own section, written from what `query.Compiled` computed from the records when
+  the index was built: the filters, switches and sorts run unchanged (`query.run_query`, the one
+  definition of each) on these columns, which are loaded on first use, one section each (numbers as raw
+  arrays, the rest marshalled);
+- every record, marshalled on its own, unmarshalled only for the matches that are shown.
+
+Why not SQLite (an FTS5 trigram table and indexed columns)? The semantics would have to be restated in
+SQL (variant filters with a fallback on the entry, the switches, the sort over the matching variants) or
+the SQL side used only to narrow candidates, then every candidate's columns fetched row by row, which at
+100k rows costs more than reading a column section; SQLite also has no checksums, so a damaged page could
+answer wrongly. Here the query code is the same code, reading the same values.
+
+Integrity: the file starts with a magic string, the length and CRC-32 of its directory, and the directory
+records the data's total length (a truncated or extended file is refused on opening) and each section's
+CRC-32, checked when the section is first read; each record has its own CRC-32, checked when it is read.
+A damaged file is never used: opening fails (the index is rebuilt), or a query that meets a damaged
+section raises DamagedIndex, and `Index.run` rebuilds the index and answers from the rebuilt one. The
+records of the matches are read (and checked) before anything is printed.
 """
 
 from __future__ import annotations
 
 import marshal
+import mmap
 import os
 import sys
 import time
 import zlib
+from array import array
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from ..catalog.location import shipped_catalog
 from ..catalog.walk import walk_catalog
+from .query import COLUMNS, NUMERIC, VARIANT_FIELDS, Compiled, Match, Query, Record, run_query
 
-INDEX_FORMAT = 9  # bump when records change shape
+INDEX_FORMAT = 10  # bump when records change shape (or the layout of the cache file)
+SUFFIX = ".columns"
+
+
+class DamagedIndex(ValueError):
+    """A section or record of the cache file fails its checksum (or cannot be decoded)."""
 
 
 class Index:
-    """The records and vocabularies of one catalog; `cached` tells whether they came from the cache."""
+    """The records and vocabularies of one catalog; `cached` tells whether they came from the cache (then
+    `records` is a StoredRecords: read on demand)."""
 
-    def __init__(self, records: list[dict[str, Any]], meta: dict[str, Any], key: str, cached: bool = False) -> None:
+    def __init__(
+        self,
+        records: Sequence[Record],
+        meta: dict[str, Any],
+        key: str,
+        cached: bool = False,
+        root: Path | None = None,
+        use_cache: bool = True,
+    ) -> None:
         self.records = records
         self.meta = meta
         self.key = key
         self.cached = cached
+        self.root = root
+        self.use_cache = use_cache
+
+    def run(self, query: Query) -> list[Match]:
+        """`run_query` on this index, with the record of every match read (and checked) before returning: a
+        damaged section of the cache file met on the way is not used; the index is rebuilt and answers."""
+        try:
+            matches = run_query(self.records, self.meta, query)
+            for match in matches:
+                match.record  # noqa: B018  (read now: nothing is printed from a record that was not checked)
+            return matches
+        except DamagedIndex:
+            if self.root is None:
+                raise
+            path = cache_dir() / f"index-{self.key}{SUFFIX}"
+            if isinstance(self.records, StoredRecords):
+                self.records.close()
+            rebuilt = build_index(self.root)
+            self.records, self.meta, self.cached = rebuilt.records, rebuilt.meta, False
+            if self.use_cache:
+                write_columns(path, self.records, self.meta)
+            return run_query(self.records, self.meta, query)
 
 
 def cache_dir() -> Path:
@@ -105,8 +168,9 @@ def build_index(root: Path) -> Index:
     return Index(build_records(catalog), build_meta(catalog), key="")
 
 
-def load_index(root: Path | None = None, use_cache: bool = True) -> Index:
-    """The index of the catalog at `root` (default: the shipped one), from the cache when it is current."""
+def open_index(root: Path | None = None, use_cache: bool = True) -> Index:
+    """The index of the catalog at `root` (default: the shipped one), from the cache when it is current:
+    then its records and columns are read lazily (see the module's docstring; query it with `Index.run`)."""
     root = Path(root) if root is not None else shipped_catalog()
     if not (root / "catalog.toml").is_file():
         from ..errors import CatalogNotFound
@@ -116,18 +180,256 @@ def load_index(root: Path | None = None, use_cache: bool = True) -> Index:
     if walk.problems:
         return build_index(root)  # the loader reports each unusable file (CatalogInvalid)
     key = current_key(root, use_memo=use_cache, files=walk.files)
-    path = cache_dir() / f"index-{key}.marshal"
+    path = cache_dir() / f"index-{key}{SUFFIX}"
     if use_cache:
         try:
-            data = _read(path)
-            return Index(data["records"], data["meta"], key, cached=True)
+            records = StoredRecords(path)
+            return Index(records, records.stored.meta(), key, cached=True, root=root)
         except (OSError, ValueError, EOFError, KeyError, TypeError):
             pass
     index = build_index(root)
-    index.key = key
+    index.key, index.root, index.use_cache = key, root, use_cache
     if use_cache:
-        _save(path, {"records": index.records, "meta": index.meta})
+        write_columns(path, index.records, index.meta)
     return index
+
+
+def load_index(root: Path | None = None, use_cache: bool = True) -> Index:
+    """The index with every record in memory (a list), from the cache when it is current and sound: the
+    whole cache file is read and every checksum checked (a damaged file is rebuilt)."""
+    index = open_index(root, use_cache)
+    stored = index.records
+    if isinstance(stored, StoredRecords):
+        try:
+            stored.stored.verify()
+            index.records = list(stored)
+            stored.close()
+        except (OSError, ValueError, EOFError, KeyError, TypeError):  # DamagedIndex is a ValueError
+            stored.close()
+            rebuilt = build_index(index.root or Path())
+            index.records, index.meta, index.cached = rebuilt.records, rebuilt.meta, False
+            write_columns(cache_dir() / f"index-{index.key}{SUFFIX}", index.records, index.meta)
+    return index
+
+
+# --- the columnar cache file -----------------------------------------------------------------------------
+
+_COLUMNS_MAGIC = b"ja-llm columns 1\n"
+
+
+def _sections(records: Sequence[Record], meta: dict[str, Any]) -> Iterator[tuple[str, str, bytes]]:
+    """(name, kind, bytes) of every section: what `Compiled` computes from these records."""
+    c = Compiled(records)
+    yield "meta", "m", marshal.dumps(meta)
+    for name in COLUMNS:
+        values = c.column(name)
+        if name in NUMERIC:
+            yield f"column:{name}", f"a{values.typecode}", values.tobytes()
+        else:
+            yield f"column:{name}", "m", marshal.dumps(values)
+    variants = c.variants
+    yield "variants:start", "aq", variants.start.tobytes()
+    yield "variants:owner", "aq", variants.owner.tobytes()
+    yield "variants:blank", "b", bytes(variants.blank)
+    for name in VARIANT_FIELDS:
+        values = variants.field(name)
+        if isinstance(values, array):
+            yield f"variant:{name}", f"a{values.typecode}", values.tobytes()
+        else:
+            yield f"variant:{name}", "m", marshal.dumps(values)
+    blob, starts = c.text_blob()
+    yield "text:blob", "b", blob
+    yield "text:starts", "aq", array("q", starts).tobytes()
+
+
+def write_columns(path: Path, records: Sequence[Record], meta: dict[str, Any]) -> None:
+    """Write the columnar cache file atomically (a temporary file renamed over it); a cache that cannot be
+    written is not an error. Index files unused for a week and temporary files of killed runs go."""
+    import tempfile
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                directory: dict[str, tuple[int, int, int, str]] = {}
+                chunks: list[bytes] = []
+                position = 0
+                for name, kind, data in _sections(records, meta):
+                    directory[name] = (position, len(data), zlib.crc32(data), kind)
+                    chunks.append(data)
+                    position += len(data)
+                # the records: each marshalled on its own, with its offset and CRC-32
+                offsets, crcs = array("q", [position]), array("q")
+                for record in records:
+                    data = marshal.dumps(record)
+                    chunks.append(data)
+                    crcs.append(zlib.crc32(data))
+                    position += len(data)
+                    offsets.append(position)
+                for name, data in (("records:offsets", offsets.tobytes()), ("records:crcs", crcs.tobytes())):
+                    directory[name] = (position, len(data), zlib.crc32(data), "aq")
+                    chunks.append(data)
+                    position += len(data)
+                header = marshal.dumps({"count": len(records), "size": position, "sections": directory})
+                handle.write(_COLUMNS_MAGIC + len(header).to_bytes(4, "big") + zlib.crc32(header).to_bytes(4, "big"))
+                handle.write(header)
+                for data in chunks:
+                    handle.write(data)
+            os.replace(tmp, path)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+        _clean(path)
+    except (OSError, ValueError):
+        pass
+
+
+class ColumnFile:
+    """A columnar cache file, memory-mapped; each section is checked against its CRC-32 when first read.
+    Implements query.StoredColumns."""
+
+    def __init__(self, path: Path) -> None:
+        with open(path, "rb") as handle:
+            self._map = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        try:
+            mapped = self._map
+            start = len(_COLUMNS_MAGIC) + 8
+            if len(mapped) < start or mapped[: len(_COLUMNS_MAGIC)] != _COLUMNS_MAGIC:
+                raise ValueError(f"{path}: not a cache file")
+            length = int.from_bytes(mapped[start - 8 : start - 4], "big")
+            header = mapped[start : start + length]
+            if len(header) != length or zlib.crc32(header).to_bytes(4, "big") != mapped[start - 4 : start]:
+                raise ValueError(f"{path}: damaged cache file")
+            info = marshal.loads(header)
+            self._base = start + length
+            self.count: int = info["count"]
+            self._sections: dict[str, tuple[int, int, int, str]] = info["sections"]
+            if len(mapped) != self._base + info["size"]:
+                raise ValueError(f"{path}: damaged cache file (cut off or extended)")
+            self.path = path
+            offsets = self._section("records:offsets")
+            self._crcs = self._section("records:crcs")
+            if len(offsets) != self.count + 1 or len(self._crcs) != self.count:
+                raise ValueError(f"{path}: damaged cache file")
+            self._offsets = offsets
+        except BaseException:
+            self._map.close()
+            raise
+
+    def close(self) -> None:
+        self._map.close()
+
+    def _bytes(self, name: str) -> tuple[bytes, str]:
+        offset, length, crc, kind = self._sections[name]
+        data = self._map[self._base + offset : self._base + offset + length]
+        if len(data) != length or zlib.crc32(data) != crc:
+            raise DamagedIndex(f"{self.path}: damaged section {name}")
+        return data, kind
+
+    def _section(self, name: str) -> Any:
+        data, kind = self._bytes(name)
+        try:
+            if kind.startswith("a"):
+                values = array(kind[1:])
+                values.frombytes(data)
+                return values
+            if kind == "b":
+                return bytearray(data) if name == "variants:blank" else data
+            return marshal.loads(data)
+        except (ValueError, EOFError, TypeError) as exc:
+            raise DamagedIndex(f"{self.path}: damaged section {name}") from exc
+
+    def meta(self) -> dict[str, Any]:
+        meta = self._section("meta")
+        if not isinstance(meta, dict):
+            raise ValueError(f"{self.path}: damaged cache file")
+        return meta
+
+    def column(self, name: str) -> Any:
+        return self._section(f"column:{name}")
+
+    def variant_layout(self) -> tuple[array, array, bytearray]:
+        return self._section("variants:start"), self._section("variants:owner"), self._section("variants:blank")
+
+    def variant_field(self, name: str) -> Any:
+        return self._section(f"variant:{name}")
+
+    def text(self) -> tuple[bytes, Sequence[int]]:
+        return self._section("text:blob"), self._section("text:starts")
+
+    def record(self, i: int) -> Record:
+        start, end = self._offsets[i], self._offsets[i + 1]
+        data = self._map[self._base + start : self._base + end]
+        if zlib.crc32(data) != self._crcs[i]:
+            raise DamagedIndex(f"{self.path}: damaged record {i}")
+        try:
+            record = marshal.loads(data)
+        except (ValueError, EOFError, TypeError) as exc:
+            raise DamagedIndex(f"{self.path}: damaged record {i}") from exc
+        if not isinstance(record, dict):
+            raise DamagedIndex(f"{self.path}: damaged record {i}")
+        return record
+
+    def verify(self) -> None:
+        """Read every section and record: DamagedIndex when one fails its checksum."""
+        for name in self._sections:
+            self._section(name)
+        for i in range(self.count):
+            self.record(i)
+
+
+class StoredRecords(Sequence[Record]):
+    """The records of a columnar cache file, each read (and checked) on first access and kept, so that a
+    record is always the same dict. `stored` gives the query engine the file's columns."""
+
+    def __init__(self, path: Path) -> None:
+        self.stored = ColumnFile(path)
+        self._records: dict[int, Record] = {}
+
+    def __len__(self) -> int:
+        return self.stored.count
+
+    @overload
+    def __getitem__(self, i: int) -> Record: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[Record]: ...
+
+    def __getitem__(self, i: int | slice) -> Record | list[Record]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        record = self._records.get(i)
+        if record is None:
+            record = self._records[i] = self.stored.record(i)
+        return record
+
+    def __iter__(self) -> Iterator[Record]:
+        return (self[i] for i in range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (StoredRecords, list)):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def close(self) -> None:
+        self.stored.close()
+
+
+def _clean(path: Path) -> None:
+    """Index files unused for a week and temporary files of killed runs go."""
+    now = time.time()
+    for old in path.parent.glob("index-*"):
+        if old != path and old.stat().st_atime < now - 7 * 86400:
+            old.unlink(missing_ok=True)
+    for stale in path.parent.glob(".*-*"):
+        if stale.stat().st_mtime < now - 3600:
+            stale.unlink(missing_ok=True)
 
 
 _MAGIC = b"ja-llm cache 1\n"
@@ -152,9 +454,9 @@ def _read(path: Path) -> Any:
 
 
 def _save(path: Path, data: dict[str, Any]) -> None:
-    """Write a cache file atomically (a temporary file renamed over it, so concurrent writers never mix
-    their bytes; marshal: fast to read; versioned by the key, checked by a CRC-32); a cache that cannot be
-    written is not an error. Index files unused for a week and temporary files of killed runs go."""
+    """Write a cache file (the memo) atomically (a temporary file renamed over it, so concurrent writers
+    never mix their bytes; marshal: fast to read; checked by a CRC-32); a cache that cannot be written is
+    not an error."""
     import tempfile
 
     payload = marshal.dumps(data)
@@ -168,12 +470,6 @@ def _save(path: Path, data: dict[str, Any]) -> None:
             os.replace(tmp, path)
         finally:
             Path(tmp).unlink(missing_ok=True)
-        now = time.time()
-        for old in path.parent.glob("index-*.marshal"):
-            if old != path and old.stat().st_atime < now - 7 * 86400:
-                old.unlink(missing_ok=True)
-        for stale in path.parent.glob(".*-*"):
-            if stale.stat().st_mtime < now - 3600:
-                stale.unlink(missing_ok=True)
+        _clean(path)
     except (OSError, ValueError):
         pass

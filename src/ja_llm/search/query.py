@@ -12,7 +12,9 @@ QueryError listing the accepted values.
 
 Evaluation is columnar: the values a filter reads are gathered once per record list into plain lists
 (a column per value, variants flattened), and each filter narrows a list of candidate positions. Only
-the records that match are touched as dicts.
+the records that match are touched as dicts. A record sequence may carry its columns already computed
+(`stored`, a `StoredColumns`: the on-disk index of `search.index` holds the columns this module computed
+when it was built), so that a query reads only the columns it needs and the records it returns.
 """
 
 from __future__ import annotations
@@ -21,10 +23,10 @@ import re
 import unicodedata
 from array import array
 from bisect import bisect_right
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from typing import Any
+from typing import Any, Protocol
 
 from ..errors import JaLlmError
 from ..model.text import normalize
@@ -366,6 +368,19 @@ VARIANT_FIELDS = {
 }
 
 
+class StoredColumns(Protocol):
+    """Columns computed beforehand (by `Compiled` itself, when an on-disk index was written), read on
+    demand. Each method gives exactly what `Compiled` or `Variants` would compute from the records."""
+
+    def column(self, name: str) -> Any: ...
+
+    def variant_layout(self) -> tuple[array, array, bytearray]: ...  # start, owner, blank
+
+    def variant_field(self, name: str) -> Any: ...
+
+    def text(self) -> tuple[bytes, Sequence[int]]: ...  # the text blob and each record's start in it
+
+
 class Variants:
     """Every record's variants flattened into columns; record i owns positions start[i]..start[i+1]-1 and
     `owner[j]` is the record of position j.
@@ -373,8 +388,13 @@ class Variants:
     A record without variants owns one blank position (no value in any field, `blank[j]` set), so that the
     license and commercial-use filters judge it by its own licenses (their fallback)."""
 
-    def __init__(self, records: list[Record]) -> None:
+    def __init__(self, records: Sequence[Record], stored: StoredColumns | None = None) -> None:
         self.records = records
+        self._stored = stored
+        self._fields: dict[str, Any] = {}
+        if stored is not None:
+            self.start, self.owner, self.blank = stored.variant_layout()
+            return
         self.start = array("q")
         self.owner = array("q")
         self.blank = bytearray()
@@ -384,10 +404,11 @@ class Variants:
             self.owner.extend([i] * count)
             self.blank.extend(b"\x00" * len(record["variants"]) if record["variants"] else b"\x01")
         self.start.append(len(self.owner))
-        self._fields: dict[str, Any] = {}
 
     def field(self, name: str) -> Any:
         values = self._fields.get(name)
+        if values is None and self._stored is not None:
+            values = self._fields[name] = self._stored.variant_field(name)
         if values is None:
             numeric = VARIANT_FIELDS[name] == "number"
             out: list[Any] = []
@@ -407,13 +428,16 @@ class Variants:
 class Compiled:
     """Columns, flattened variants and the text blob of one record list, each built on first use."""
 
-    def __init__(self, records: list[Record]) -> None:
+    def __init__(self, records: Sequence[Record], stored: StoredColumns | None = None) -> None:
         self.records = records
+        self._stored = stored  # the columns computed beforehand, if any
         self._columns: dict[str, Any] = {}
         self._variants: Variants | None = None
-        self._text: tuple[bytes, list[int]] | None = None
+        self._text: tuple[bytes, Sequence[int]] | None = None
 
     def column(self, name: str) -> Any:
+        if name not in self._columns and self._stored is not None and name in COLUMNS:
+            self._columns[name] = self._stored.column(name)
         if name not in self._columns:
             extract = COLUMNS[name]
             values = [extract(record) for record in self.records]
@@ -441,14 +465,13 @@ class Compiled:
     @property
     def variants(self) -> Variants:
         if self._variants is None:
-            self._variants = Variants(self.records)
+            self._variants = Variants(self.records, self._stored)
         return self._variants
 
-    def text_search(self, needle: str) -> list[int]:
-        """Positions of the records whose search text contains `needle`.
-
-        All texts are kept as one UTF-8 byte string: byte search is fast, and UTF-8 being
-        self-synchronising, a match of the encoded needle is always a match of the text."""
+    def text_blob(self) -> tuple[bytes, Sequence[int]]:
+        """All search texts as one UTF-8 byte string (joined by \\x1e) and the start of each record's text."""
+        if self._text is None and self._stored is not None:
+            self._text = self._stored.text()
         if self._text is None:
             texts = [text.encode("utf-8") for text in self.column(TEXT["column"])]
             starts, position = [], 0
@@ -456,7 +479,14 @@ class Compiled:
                 starts.append(position)
                 position += len(text) + 1
             self._text = (b"\x1e".join(texts), starts)
-        blob, starts = self._text
+        return self._text
+
+    def text_search(self, needle: str) -> list[int]:
+        """Positions of the records whose search text contains `needle`.
+
+        All texts are kept as one UTF-8 byte string: byte search is fast, and UTF-8 being
+        self-synchronising, a match of the encoded needle is always a match of the text."""
+        blob, starts = self.text_blob()
         encoded = needle.encode("utf-8")
         found: list[int] = []
         count = len(starts)
@@ -473,11 +503,12 @@ class Compiled:
 _COMPILED: list[Compiled] = []
 
 
-def compiled(records: list[Record]) -> Compiled:
-    """The columns of a record list, kept for the last list queried (the CLI and the API query one)."""
+def compiled(records: Sequence[Record]) -> Compiled:
+    """The columns of a record list, kept for the last list queried (the CLI and the API query one). A
+    sequence with an attribute `stored` (a StoredColumns) brings its columns along."""
     if _COMPILED and _COMPILED[0].records is records and len(_COMPILED[0].column("order")) == len(records):
         return _COMPILED[0]
-    _COMPILED[:] = [Compiled(records)]
+    _COMPILED[:] = [Compiled(records, getattr(records, "stored", None))]
     return _COMPILED[0]
 
 
@@ -811,7 +842,7 @@ def _prefilter(
     return candidates
 
 
-def run_query(records: list[Record], meta: dict[str, Any], query: Query) -> list[Match]:
+def run_query(records: Sequence[Record], meta: dict[str, Any], query: Query) -> list[Match]:
     """The records that pass every filter (and contain the text), sorted as asked.
 
     (A query allocates only lists of ints and the matches: no tuple per variant, so that the cyclic

@@ -4,11 +4,13 @@ entries data file the facets run on, and the assets. Any static host can serve t
 
 Layout (Japanese at the root, other languages under `LANG/`):
 
-    index.html, en/index.html                     every entry, facets (JavaScript)
+    index.html, en/index.html                     the first PAGE_SIZE entries, facets (JavaScript)
+    page/2/index.html, en/page/2/…                 the other entries, PAGE_SIZE a page (without JavaScript)
+    data/rows/<lang>/<n>.html                      the index's rows of entries [n·SHARD_SIZE, (n+1)·SHARD_SIZE)
     models/<org>/<slug>/index.html, en/models/…    one page per entry: the path is the entry's id
     sections/<id>/index.html, benchmarks/, papers/, about/
     data/entries.json                              the query spec (filters, sort keys: search.query.spec)
-                                                   and the columns of every entry they read (shared)
+    data/entries/<n>.json                          the columns the filters read, by shard (shared)
     compare/index.html, en/compare/…               two to four entries side by side (JavaScript)
     chart/index.html, chart/parameters-<lang>.svg|png  the parameter-size chart (render.chart draws it)
     api/, catalog.csv, catalog.db, metadata.json, llms.txt, …  the data exports (ja_llm.export)
@@ -17,22 +19,17 @@ Layout (Japanese at the root, other languages under `LANG/`):
 
 from __future__ import annotations
 
+import hashlib
 import json
-import multiprocessing
-import os
-import sys
-import time
 from collections.abc import Callable
-from importlib import resources
-from pathlib import Path
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from ..catalog.core import Catalog, LoadedEntry
-from ..errors import JaLlmError, OutputError
-from ..files import staged_directory
 from ..model.schema import Variant
 from ..model.text import normalize, text_in
 from ..model.units import format_params, params_range
@@ -48,6 +45,9 @@ CSP = (
 COMMERCIAL_SYMBOLS = {"yes": "✓", "conditional": "△", "no": "✗", "unknown": "?"}  # beside the class's words
 PAGE_SIZE = 250  # rows the index shows at a time with JavaScript ("show all" lifts it): laying out
 # a table row costs the browser ~0.15 ms, so thousands of shown rows would make every filter change slow
+SHARD_SIZE = 500  # entries per shard: the index page holds the first PAGE_SIZE rows only; the others are in
+# data/rows/<lang>/<n>.html (the `<tr>` rows of entries [n·SHARD_SIZE, (n+1)·SHARD_SIZE), in catalog order) and
+# their filter columns in data/entries/<n>.json, which the script loads as it needs them
 PARAM_STEPS = ("100m", "500m", "1b", "3b", "7b", "13b", "30b", "70b", "100b")
 CONTEXT_STEPS = ("2048", "4096", "8192", "32768", "131072")
 # The filters the index page offers a select for, and where its options come from (the catalog's values or
@@ -64,7 +64,7 @@ FACET_OPTIONS: dict[str, str | tuple[str, ...]] = {
     "domain": "domains",
     "min_context": CONTEXT_STEPS,
 }
-DATA_VERSION = 2
+DATA_VERSION = 3  # 3: the entries' columns in shards (data/entries/<n>.json)
 
 # The column of an entry page's variants table that shows each verified fact (`verified` on a variant).
 _VERIFIED_COLUMNS = {
@@ -84,6 +84,40 @@ def _environment() -> Environment:
         trim_blocks=False,
         lstrip_blocks=False,
     )
+
+
+REGISTRY_FILES = ("catalog.toml", "sections.toml", "organizations.toml", "licenses.toml", "footnotes.toml")
+
+
+@dataclass
+class Job:
+    """Some pages of the site: rendered together, from inputs summed up by `key` (SiteBuilder.jobs)."""
+
+    name: str
+    key: str
+    render: Callable[[], None]
+
+
+def _key(*parts: Any) -> str:
+    """A digest of the inputs of some pages (bytes, texts, numbers, lists, tuples)."""
+    digest = hashlib.blake2b(digest_size=16)
+
+    def feed(value: Any) -> None:
+        if isinstance(value, bytes):
+            digest.update(b"b%d:" % len(value) + value)
+        elif isinstance(value, str):
+            data = value.encode("utf-8")
+            digest.update(b"s%d:" % len(data) + data)
+        elif isinstance(value, list | tuple):
+            digest.update(b"l%d:" % len(value))
+            for item in value:
+                feed(item)
+        else:
+            digest.update(("r" + repr(value) + ";").encode("utf-8"))
+
+    for part in parts:
+        feed(part)
+    return digest.hexdigest()
 
 
 def _lang_base(lang: str, languages: list[str]) -> str:
@@ -284,6 +318,7 @@ class SiteBuilder:
         rows = self.index_rows(lang, ctx)
         count = len(rows)
         pages = -(-count // PAGE_SIZE)
+        self.row_shards(lang, rows)
         html = self.env.get_template("index.html.j2").render(
             **ctx,
             title=title,
@@ -296,8 +331,13 @@ class SiteBuilder:
             ),
             switches=[{"name": s.name, "label": t[s.name]} for s in query.SWITCHES],
             sort_keys=list(query.SORTS),
-            rows=rows,
+            rows=rows[:PAGE_SIZE],
+            count=count,
             page_size=PAGE_SIZE,
+            rows_url=ctx["root"] + f"data/rows/{lang}/",
+            entries_url=ctx["root"] + "data/entries/",
+            shard_size=SHARD_SIZE,
+            shards=-(-count // SHARD_SIZE),
             show_all_text=t["show_all"].replace("{shown}", str(min(count, PAGE_SIZE))).replace("{n}", str(count)),
             count_text=(t["result_one"] if count == 1 else t["result_many"]).replace("{n}", str(count)),
             section_links=self.section_links(lang, ctx),
@@ -311,6 +351,15 @@ class SiteBuilder:
         self.pages[path + "index.html"] = html
         for number in range(2, pages + 1):
             self.list_page(lang, number, pages, rows)
+
+    def row_shards(self, lang: str, rows: list[dict[str, Any]]) -> None:
+        """The index's rows of `lang` in shards of SHARD_SIZE (data/rows/<lang>/<n>.html): the same `<tr>` markup
+        as the index page's, hidden, with links relative to the index page of `lang` (the script inserts them
+        there). Every entry is in one shard, the first page's too (a shard is the unit the script fetches)."""
+        template = self.env.get_template("rows.html.j2")
+        t = self.ui(lang)
+        for number, start in enumerate(range(0, len(rows), SHARD_SIZE)):
+            self.pages[f"data/rows/{lang}/{number}.html"] = template.render(t=t, rows=rows[start : start + SHARD_SIZE])
 
     def list_page(self, lang: str, number: int, pages: int, all_rows: list[dict[str, Any]]) -> None:
         """Page `number` of the whole list, without JavaScript: the index shows the first page."""
@@ -737,133 +786,126 @@ class SiteBuilder:
         )
 
     def entries_data(self) -> str:
-        """The query spec (search.query.spec: filters, sort keys, vocabularies) and, for every entry, the
-        columns it reads, computed by the same code as the CLI's columns; each variant is a row of the spec's
-        variant fields. The site's script evaluates queries from this alone."""
-        columns = query.data_columns()
-        fields = query.variant_fields()
-        entries = []
-        for record in self.records:
-            item: dict[str, Any] = {"id": record["id"]}
-            for column in columns:
-                value = query.COLUMNS[column](record)
-                item[column] = list(value) if isinstance(value, tuple) else value
-            item["variants"] = [[v[name] for name in fields] for v in record["variants"]]
-            entries.append(item)
+        """data/entries.json: the query spec (search.query.spec: filters, sort keys, vocabularies) and where the
+        entries' columns are: `shards` files data/entries/<n>.json of `shard_size` entries each, in catalog order
+        (written into `self.pages` here, by entry_shards), `total` entries in all. The site's script evaluates
+        queries from these alone."""
+        self.entry_shards()
         spec = query.spec(self.meta)
         spec["facets"] = {
             name: {"control": "select", "steps": list(source)}
             for name, source in FACET_OPTIONS.items()
             if isinstance(source, tuple)
         }
-        data = {"version": DATA_VERSION, "spec": spec, "entries": entries}
+        count = len(self.records)
+        data = {
+            "version": DATA_VERSION,
+            "spec": spec,
+            "total": count,
+            "shard_size": SHARD_SIZE,
+            "shards": -(-count // SHARD_SIZE),
+        }
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
-    def build(self) -> dict[str, str]:
+    def entry_shards(self) -> None:
+        """data/entries/<n>.json: for the entries [n·SHARD_SIZE, (n+1)·SHARD_SIZE), the columns the filters
+        read, computed by the same code as the CLI's columns; each variant is a row of the spec's variant
+        fields."""
+        columns = query.data_columns()
+        fields = query.variant_fields()
+        for number, start in enumerate(range(0, len(self.records), SHARD_SIZE)):
+            entries = []
+            for record in self.records[start : start + SHARD_SIZE]:
+                item: dict[str, Any] = {"id": record["id"]}
+                for column in columns:
+                    value = query.COLUMNS[column](record)
+                    item[column] = list(value) if isinstance(value, tuple) else value
+                item["variants"] = [[v[name] for name in fields] for v in record["variants"]]
+                entries.append(item)
+            data = {"version": DATA_VERSION, "start": start, "entries": entries}
+            self.pages[f"data/entries/{number}.json"] = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+    # --- what each page depends on (incremental builds) ------------------------------------------------
+
+    def jobs(self, code: str = "") -> list[Job]:
+        """Every page of the site as a job: a name, the key of everything its pages are made of, and the
+        function that renders them (into `self.pages`). Two builds that give a job the same key give it the
+        same pages, so an incremental build renders only the jobs whose key changed (site.incremental).
+
+        The keys, from the narrowest: an entry's page depends on its own file, its title (unique only
+        beside the other titles), the entries it lists as related (their names and catalog order) and the
+        shared inputs (`code`, the registries' files, the interface words, the anchors of the list); a
+        section's page on its entries' files; the index, list, kind, chart pages and the data on every
+        entry's file. `code`: a fingerprint of ja-llm's code, templates and assets (site.stamp)."""
         self.titles = {lang: self.page_titles(lang) for lang in self.languages}
-        for lang in self.languages:
-            self.index_page(lang)
-            self.about_page(lang)
-            self.compare_page(lang)
-            self.chart_page(lang)
-            self.kind_page("benchmark", "benchmarks", lang)
-            self.kind_page("paper", "papers", lang)
-            for section_id in self.catalog.sections:
-                self.section_page(section_id, lang)
-            for entry in self.catalog.entries.values():
-                self.entry_page(entry, lang)
-        self.pages["data/entries.json"] = self.entries_data()
-        self.not_found_page()
-        return self.pages
-
-
-def _start_worker(job: Callable[[Path], None], staging: Path) -> multiprocessing.process.BaseProcess | None:
-    """Run `job(staging)` in a forked process (None where fork is unavailable: the caller runs it itself).
-    An error in it is printed by the child, and its exit code tells the caller."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return None
-
-    def run() -> None:
-        try:
-            job(staging)
-        except (OSError, JaLlmError) as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            os._exit(1)
-
-    worker = multiprocessing.get_context("fork").Process(target=run, name="ja-llm chart, exports and lists")
-    worker.start()
-    return worker
-
-
-def build_site(
-    catalog: Catalog,
-    out: Path,
-    stage: Callable[[str], None] | None = None,
-    timings: dict[str, float] | None = None,
-    lists: Path | None = None,
-) -> int:
-    """Write the whole site into `out` (replaced at the end, never half-written); returns the page count.
-    `lists`: also write the Markdown lists of every language and their charts there (render.lists).
-
-    Two processes share the work (the second one forked: it shares the loaded catalog and its search
-    records). This one renders the pages of every language, then writes the exports (ja_llm.export: api/,
-    catalog.csv, catalog.db, llms.txt); the other draws the chart once per language (render.chart: matplotlib
-    is imported there only) for the site and the lists, and writes the lists — the two halves take about as
-    long. No gzip copies: `serve` compresses on the fly (compress.py).
-    Without fork, one after the other. `stage(name)` is told when each stage starts (progress on a
-    terminal); `timings` receives each one's seconds (for the second process: the time still waited for it)."""
-    clock = time.perf_counter
-    spent = timings if timings is not None else {}
-
-    def starting(name: str) -> float:
-        if stage is not None:
-            stage(name)
-        return clock()
-
-    languages = list(catalog.info.languages)
-
-    def pictures(staging: Path) -> None:
-        from ..render.chart import Charts, write_charts
-        from ..render.lists import write_files
-
-        charts = Charts(catalog, records)
-        write_charts(  # the chart page's pictures; a point links to its entry's page
-            catalog,
-            staging / "chart",
-            entry_href=lambda entry_id, lang: "../" + _lang_base(lang, languages) + entry_id + "/",
-            charts=charts,
+        root = self.catalog.root
+        shared = _key(
+            code,
+            [(name, (root / name).read_bytes() if (root / name).is_file() else b"") for name in REGISTRY_FILES],
+            sorted(self.catalog.ui.items()),
+            sorted(self.anchors.items()),
+            self.languages,
         )
-        if lists is not None:
-            write_files(catalog, lists, charts)
+        texts = {eid: entry.text for eid, entry in self.catalog.entries.items()}
+        everything = _key(shared, sorted(texts.items()))
+        jobs: list[Job] = []
+        for lang in self.languages:
+            jobs += [
+                Job(f"index/{lang}", everything, partial(self.index_page, lang)),
+                Job(f"about/{lang}", shared, partial(self.about_page, lang)),
+                Job(f"compare/{lang}", shared, partial(self.compare_page, lang)),
+                Job(f"chart/{lang}", everything, partial(self.chart_page, lang)),
+            ]
+            for kind, folder in (("benchmark", "benchmarks"), ("paper", "papers")):
+                jobs.append(
+                    Job(
+                        f"{folder}/{lang}",
+                        everything,
+                        partial(self.kind_page, kind, folder, lang),
+                    )
+                )
+            for section_id in self.catalog.sections:
+                inside = sorted((r["id"], texts[r["id"]]) for r in self.by_section.get(section_id, []))
+                jobs.append(
+                    Job(
+                        f"section/{lang}/{section_id}",
+                        _key(shared, inside),
+                        partial(self.section_page, section_id, lang),
+                    )
+                )
+            for entry in self.catalog.entries.values():
+                jobs.append(
+                    Job(
+                        f"entry/{lang}/{entry.id}",
+                        self.entry_key(entry, shared, texts),
+                        partial(self.entry_page, entry, lang),
+                    )
+                )
+        jobs.append(Job("data", everything, self.data_files))
+        jobs.append(Job("404", shared, self.not_found_page))
+        return jobs
 
-    with staged_directory(Path(out)) as staging:
-        try:
-            started = starting("pages")
-            records = build_records(catalog)  # once, before the fork: both processes read them
-            worker = _start_worker(pictures, staging)
-            pages = SiteBuilder(catalog, records).build()
-            for path, text in pages.items():
-                target = staging / path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(text.encode("utf-8"))
-            assets = resources.files("ja_llm") / "site" / "assets"
-            (staging / "assets").mkdir(exist_ok=True)
-            for name in ("app.js", "compare.js", "compare.css", "nojs.css", "style.css"):
-                (staging / "assets" / name).write_bytes((assets / name).read_bytes())
-            spent["pages"] = clock() - started
-            started = starting("exports")
-            from ..export import write_all
+    def entry_key(self, entry: LoadedEntry, shared: str, texts: dict[str, str]) -> str:
+        record = self.by_id[entry.id]
+        related: dict[str, Any] = {}
+        for dev in record["developers"]:
+            for other in self.by_developer.get(dev["id"], []):
+                related[other["id"]] = other
+        base = record["norm"]["base_model"]
+        for other in self.by_base_model.get(base, []) if base else []:
+            related[other["id"]] = other
+        return _key(
+            shared,
+            texts[entry.id],
+            [self.titles[lang].get(entry.id) for lang in self.languages],
+            sorted((i, r["order"], sorted(r["name"].items())) for i, r in related.items()),
+        )
 
-            write_all(catalog, staging, records)  # api/, catalog.csv, catalog.db (+ metadata.json), llms.txt
-            spent["exports"] = clock() - started
-            started = starting("chart + lists")
-            if worker is None:
-                pictures(staging)
-            else:
-                worker.join()
-                if worker.exitcode != 0:
-                    raise OutputError(f"{out}: drawing the chart or writing the lists failed (see above)")
-            spent["chart + lists (waited)"] = clock() - started
-        except OSError as exc:
-            raise OutputError(f"{out}: cannot write the site ({exc.strerror or exc})") from None
-    return sum(1 for p in pages if p.endswith(".html"))
+    def data_files(self) -> None:
+        self.pages["data/entries.json"] = self.entries_data()
+
+    def build(self) -> dict[str, str]:
+        """Every page: path -> text."""
+        for job in self.jobs():
+            job.render()
+        return self.pages

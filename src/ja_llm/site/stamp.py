@@ -16,14 +16,21 @@ _PACKAGE = Path(__file__).resolve().parent.parent
 _SHAPING = (".py", ".j2", ".js", ".css", ".json", ".toml")
 
 
-def site_stamp(catalog_root: Path) -> str:
-    """A hash of the catalog's content and of this ja-llm's version, code, templates and assets."""
+def code_fingerprint() -> str:
+    """A hash of this ja-llm's version, code, templates and assets: what shapes a site besides the catalog."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(f"ja-llm {__version__}\n".encode())
-    digest.update(current_key(catalog_root).encode())
     for path in sorted(_PACKAGE.rglob("*")):
         if path.is_file() and path.suffix in _SHAPING and "_catalog" not in path.relative_to(_PACKAGE).parts:
             digest.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def site_stamp(catalog_root: Path) -> str:
+    """A hash of the catalog's content and of this ja-llm's version, code, templates and assets."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(code_fingerprint().encode())
+    digest.update(current_key(catalog_root).encode())
     return digest.hexdigest()
 
 

@@ -9,6 +9,14 @@
  *
  * No libraries, no inline code, no HTML built from data: the page's rows are rendered by the generator and
  * only shown, hidden and reordered here.
+ *
+ * At scale the page holds the first page of rows only, and the data comes in shards of `shard size` entries
+ * in catalog order (ja_llm.site.build.SHARD_SIZE): data/entries.json has the spec and the shard count,
+ * data/entries/<n>.json the columns of shard n (all fetched in parallel as the page loads: any filter's result
+ * and facet counts need every entry), and data/rows/<lang>/<n>.html its rows as the generator rendered them
+ * (fetched when a result shows a row the page does not have yet, parsed by a <template> element and
+ * inserted hidden). Until they arrive the list shows the rows it has, with aria-busy on the list; the update
+ * then runs again and only that one sets `data-ready` and window.__jaLlm.
  */
 (function () {
   "use strict";
@@ -667,6 +675,7 @@
       }
     }
     this.rowOf = rowOf;
+    this.position = position;
     this.domOrder = domOrder;
     this.rowIndex = rowIndex;
     this.visible = visible;
@@ -678,6 +687,13 @@
     var tbody = document.getElementById("entry-rows");
     var size = tbody ? parseInt(tbody.getAttribute("data-page-size") || "", 10) : NaN;
     this.pageSize = size > 0 ? size : Infinity;
+    // the rows the page does not hold: data/rows/<lang>/<n>.html has those of entries [n·shard, (n+1)·shard)
+    this.rowsUrl = tbody ? tbody.getAttribute("data-rows") : null;
+    var shard = tbody ? parseInt(tbody.getAttribute("data-shard-size") || "", 10) : NaN;
+    this.shardSize = shard > 0 ? shard : 0;
+    this.shardLoads = new Map(); // shard number -> its fetch (a promise)
+    this.shardDone = new Map(); // shard number -> true (its rows inserted) or false (it could not be loaded)
+    this.updates = 0; // the number of the latest update: a shard that arrives re-runs that one only
     this.showAllFor = null;
     this.moreBox = document.getElementById("more");
     this.showAllButton = document.getElementById("show-all");
@@ -1016,6 +1032,14 @@
 
     var qs = this.queryString(state);
     var limit = this.showAllFor === qs ? order.length : Math.min(order.length, this.pageSize);
+    var token = ++this.updates;
+    var missing = this.missingShards(limit < order.length ? order.slice(0, limit) : order);
+    if (missing.length) this.loadShards(missing, token, started);
+    var busy = missing.length > 0;
+    if (this.tbody && busy !== (this.tbody.getAttribute("aria-busy") === "true")) {
+      if (busy) this.tbody.setAttribute("aria-busy", "true");
+      else this.tbody.removeAttribute("aria-busy");
+    }
     this.writeRows(limit < order.length ? order.slice(0, limit) : order);
     if (this.moreBox) {
       this.moreBox.hidden = limit >= order.length;
@@ -1067,13 +1091,17 @@
       }
     }
 
-    document.documentElement.dataset.ready = "1";
+    // the rows of a shard on their way: the update runs again when they are here, and only that one is done
+    // (data-ready); the matches are known already
+    if (busy) delete document.documentElement.dataset.ready;
+    else document.documentElement.dataset.ready = "1";
     var ids = new Array(order.length);
     for (var k = 0; k < order.length; k++) ids[k] = ix.ids[order[k]];
     root.__jaLlm = {
       lastUpdateMs: elapsed,
       matches: ids,
       shown: limit,
+      loading: busy,
       phases: { query: queried - started, rows: rowsWritten - queried, rest: started + elapsed - rowsWritten }
     };
   };
@@ -1112,6 +1140,76 @@
     this.marked = next;
   };
 
+  /** The shards whose rows `shown` needs and that are neither on the page nor failed to load. */
+  App.prototype.missingShards = function (shown) {
+    var out = [];
+    if (!this.rowsUrl || !this.shardSize) return out;
+    for (var k = 0; k < shown.length; k++) {
+      if (this.rowOf[shown[k]] !== null) continue;
+      var n = Math.floor(shown[k] / this.shardSize);
+      if (!this.shardDone.has(n) && out.indexOf(n) < 0) out.push(n);
+    }
+    return out;
+  };
+
+  /** Fetch the row shards `numbers` (each once); when all are in, update `token` runs again unless a later
+   * update came meanwhile (it waits for the shards it needs itself). */
+  App.prototype.loadShards = function (numbers, token, started) {
+    var self = this;
+    Promise.all(
+      numbers.map(function (n) {
+        return self.rowShard(n);
+      })
+    ).then(function () {
+      if (token === self.updates) self.update(started, "none");
+    });
+  };
+
+  App.prototype.rowShard = function (n) {
+    var known = this.shardLoads.get(n);
+    if (known) return known;
+    var self = this;
+    var url = this.rowsUrl + n + ".html";
+    var load = fetch(url, { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status + " for " + url);
+        return response.text();
+      })
+      .then(function (html) {
+        self.insertRows(html);
+        self.shardDone.set(n, true);
+      })
+      .catch(function (err) {
+        // the list goes on without those rows (the paged lists still have them)
+        self.shardDone.set(n, false);
+        if (root.console) root.console.warn("ja-llm: rows unavailable:", err);
+      });
+    this.shardLoads.set(n, load);
+    return load;
+  };
+
+  /** Insert a shard's rows (the generator's markup, parsed by a <template>: nothing here builds HTML) at the
+   * end of the list, hidden: writeRows shows and orders them. A row already on the page is left out. */
+  App.prototype.insertRows = function (html) {
+    if (!this.tbody) return;
+    var template = document.createElement("template");
+    template.innerHTML = html;
+    var rows = template.content.querySelectorAll("tr[data-id]");
+    var fragment = document.createDocumentFragment();
+    for (var k = 0; k < rows.length; k++) {
+      var row = rows[k];
+      var i = this.position.get(row.getAttribute("data-id"));
+      if (i === undefined || this.rowOf[i] !== null) continue;
+      row.hidden = true;
+      this.rowOf[i] = row;
+      this.rowIndex.set(row, i);
+      this.domOrder.push(i);
+      fragment.appendChild(row);
+    }
+    this.tbody.appendChild(fragment);
+    this.writePicks();
+  };
+
   App.prototype.writeRows = function (order) {
     var rowOf = this.rowOf;
     var visible = this.visible;
@@ -1120,8 +1218,9 @@
     var shown = [];
     var k, i;
     for (k = 0; k < order.length; k++) {
+      if (rowOf[order[k]] === null) continue; // its shard is on its way
       next[order[k]] = 1;
-      if (rowOf[order[k]] !== null) shown.push(order[k]);
+      shown.push(order[k]);
     }
     // hide first, reorder, show last: a row moved while hidden has no layout to tear down
     for (i = 0; i < n; i++) if (visible[i] === 1 && next[i] === 0 && rowOf[i] !== null) rowOf[i].hidden = true;
@@ -1359,21 +1458,50 @@
     if (saved !== null && saved > 0) root.scrollTo(0, saved);
   };
 
+  function getJson(url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) throw new Error("HTTP " + response.status + " for " + url);
+      return response.json();
+    });
+  }
+
+  /** The spec and the columns of every shard, fetched in parallel (the shard count is on the page, so
+   * that they need not wait for the spec), joined in catalog order. */
+  function loadData(main) {
+    var url = main.getAttribute("data-entries");
+    var base = main.getAttribute("data-entry-shards");
+    var count = parseInt(main.getAttribute("data-shards") || "", 10);
+    function shards(n) {
+      var requests = [];
+      for (var k = 0; k < n; k++) requests.push(getJson(base + k + ".json"));
+      return Promise.all(requests);
+    }
+    var spec = getJson(url);
+    var parts = base !== null && count >= 0 ? shards(count) : spec.then(function (data) {
+      return base !== null && data.shards > 0 ? shards(data.shards) : [];
+    });
+    return Promise.all([spec, parts]).then(function (both) {
+      var data = both[0];
+      var entries = Array.isArray(data.entries) ? data.entries.slice() : [];
+      both[1].forEach(function (part) {
+        if (part.start !== entries.length) throw new Error("a shard of the entries data is out of place");
+        for (var k = 0; k < part.entries.length; k++) entries.push(part.entries[k]);
+      });
+      if (typeof data.total === "number" && data.total !== entries.length) throw new Error("entries data incomplete");
+      return { spec: data.spec, entries: entries };
+    });
+  }
+
   function init() {
     var main = document.querySelector("main[data-entries]");
     var form = document.getElementById("facets");
     if (!main || !form) return;
-    var url = main.getAttribute("data-entries");
-    fetch(url, { credentials: "same-origin" })
-      .then(function (response) {
-        if (!response.ok) throw new Error("HTTP " + response.status + " for " + url);
-        return response.json();
-      })
+    loadData(main)
       .then(function (data) {
         new App(main, form, data).start();
       })
       .catch(function (err) {
-        // the page keeps working without the facets: every entry stays listed
+        // the page keeps working without the facets: its first page of entries and the paged lists
         if (root.console) root.console.warn("ja-llm: facets unavailable:", err);
       });
   }

@@ -1,0 +1,316 @@
+"""`ja-llm build`: the site (site.build renders its pages), the exports, the chart and the lists, written into
+the build folder — from scratch, or by updating the last build.
+
+A cold build writes a new folder and swaps it in at the end (files.staged_directory): never half-written. It
+leaves a manifest beside the pages (MANIFEST_NAME): the fingerprint of ja-llm's code, and for every job of
+pages (SiteBuilder.jobs) the key of its inputs and the files it wrote; the keys of the exports, of the chart
+and of the assets.
+
+The next build with the same code updates that folder in place: a job whose key did not change keeps its
+files, the others are rendered again and their files replaced one by one (each through a temporary file and
+a rename), files no job writes any more are removed; the exports are written again only when a catalog file
+changed, the chart drawn again only when what it shows changed (matplotlib is not even imported otherwise),
+the lists' Markdown rewritten only where it differs. The result is byte for byte what a cold build writes
+(tests/test_incremental.py checks it after series of random edits). The manifest is first rewritten as
+"incomplete": an update that is interrupted leaves a folder the next build rebuilds from scratch. A build
+with nothing changed reads the manifest, hashes the catalog and the code, and writes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ..catalog.core import Catalog
+from ..errors import JaLlmError, OutputError
+from ..files import atomic_write, remove_stale, staged_directory
+from ..search.index import current_key
+from ..search.records import build_records, chart_point
+from .build import SiteBuilder, _key, _lang_base
+from .stamp import code_fingerprint
+
+MANIFEST_NAME = ".ja-llm-manifest.json"
+MANIFEST_FORMAT = 1
+ASSETS = ("app.js", "compare.js", "compare.css", "nojs.css", "style.css")
+
+
+@dataclass
+class Manifest:
+    code: str = ""
+    complete: bool = False
+    jobs: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> {"key": …, "outputs": [paths]}
+    keys: dict[str, str] = field(default_factory=dict)  # exports, chart, assets -> key
+
+    @classmethod
+    def read(cls, site: Path) -> Manifest | None:
+        try:
+            data = json.loads((site / MANIFEST_NAME).read_text(encoding="utf-8"))
+            if data.get("format") != MANIFEST_FORMAT:
+                return None
+            return cls(str(data["code"]), bool(data["complete"]), dict(data["jobs"]), dict(data["keys"]))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None  # none, or not one: a cold build
+
+    def write(self, site: Path) -> None:
+        data = {"format": MANIFEST_FORMAT, "code": self.code, "complete": self.complete}
+        data |= {"keys": self.keys, "jobs": self.jobs}
+        atomic_write(site / MANIFEST_NAME, json.dumps(data, ensure_ascii=False, sort_keys=True) + "\n")
+
+
+def _start_worker(job: Callable[[Path], None], staging: Path) -> multiprocessing.process.BaseProcess | None:
+    """Run `job(staging)` in a forked process (None where fork is unavailable: the caller runs it itself).
+    An error in it is printed by the child, and its exit code tells the caller."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+
+    parent = os.getpid()
+
+    def run() -> None:
+        _die_with(parent)
+        try:
+            job(staging)
+        except (OSError, JaLlmError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            os._exit(1)
+
+    worker = multiprocessing.get_context("fork").Process(target=run, name="ja-llm chart and lists")
+    worker.start()
+    return worker
+
+
+def _die_with(parent: int) -> None:
+    """Let the kernel kill this (forked) process when its parent dies (Linux: prctl PR_SET_PDEATHSIG), so
+    that a build killed midway leaves no process writing into its folder. Elsewhere nothing happens."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            return
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+def chart_inputs_key(code: str, catalog: Catalog, records: list[dict[str, Any]]) -> str:
+    """What the chart shows: each entry's point (search.records.chart_point) and names, the words."""
+    points = [(r["id"], chart_point(r), sorted(r["name"].items())) for r in records]
+    return _key(code, points, sorted(catalog.ui.items()), list(catalog.info.languages))
+
+
+class _Build:
+    def __init__(
+        self,
+        catalog: Catalog,
+        out: Path,
+        stage: Callable[[str], None] | None,
+        timings: dict[str, float] | None,
+        lists: Path | None,
+    ) -> None:
+        self.catalog = catalog
+        self.out = Path(out)
+        self.stage = stage
+        self.spent = timings if timings is not None else {}
+        self.lists = lists
+        self.languages = list(catalog.info.languages)
+        self.code = code_fingerprint()
+        self.pages = 0
+
+    def starting(self, name: str) -> float:
+        if self.stage is not None:
+            self.stage(name)
+        return time.perf_counter()
+
+    def took(self, name: str, started: float) -> None:
+        self.spent[name] = self.spent.get(name, 0.0) + time.perf_counter() - started
+
+    def entry_href(self, entry_id: str, lang: str) -> str:
+        return "../" + _lang_base(lang, self.languages) + entry_id + "/"
+
+    def pictures(self, folder: Path) -> None:
+        """The chart (drawn once per language, for the site and the lists) and the lists."""
+        from ..render.chart import Charts, write_charts
+        from ..render.lists import write_files
+
+        charts = Charts(self.catalog, self.records)
+        write_charts(self.catalog, folder / "chart", entry_href=self.entry_href, charts=charts)
+        if self.lists is not None:
+            write_files(self.catalog, self.lists, charts)
+
+    def assets(self, folder: Path, write: Callable[[Path, bytes], None]) -> str:
+        source = resources.files("ja_llm") / "site" / "assets"
+        data = {name: (source / name).read_bytes() for name in ASSETS}
+        (folder / "assets").mkdir(parents=True, exist_ok=True)
+        for name, content in data.items():
+            write(folder / "assets" / name, content)
+        return _key(sorted(data.items()))
+
+    def keys(self) -> dict[str, str]:
+        return {
+            "exports": _key(self.code, current_key(self.catalog.root)),
+            "chart": chart_inputs_key(self.code, self.catalog, self.records),
+        }
+
+    # --- from scratch -----------------------------------------------------------------------------------
+
+    def cold(self) -> int:
+        with staged_directory(self.out) as staging:
+            try:
+                started = self.starting("pages")
+                self.records = build_records(self.catalog)  # once, before the fork: both processes read them
+                worker = _start_worker(self.pictures, staging)
+                builder = SiteBuilder(self.catalog, self.records)
+                manifest = Manifest(code=self.code, complete=True)
+                for job in builder.jobs(self.code):
+                    before = len(builder.pages)
+                    job.render()
+                    outputs = list(builder.pages)[before:]
+                    manifest.jobs[job.name] = {"key": job.key, "outputs": outputs}
+                for path, text in builder.pages.items():
+                    target = staging / path
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(text.encode("utf-8"))
+                manifest.keys["assets"] = self.assets(staging, _write)
+                self.took("pages", started)
+                started = self.starting("exports")
+                from ..export import write_all
+
+                write_all(self.catalog, staging, self.records)  # api/, catalog.csv, catalog.db, llms.txt
+                self.took("exports", started)
+                started = self.starting("chart + lists")
+                if worker is None:
+                    self.pictures(staging)
+                else:
+                    worker.join()
+                    if worker.exitcode != 0:
+                        raise OutputError(f"{self.out}: drawing the chart or writing the lists failed (see above)")
+                self.took("chart + lists (waited)", started)
+                manifest.keys |= self.keys()
+                manifest.write(staging)
+            except OSError as exc:
+                raise OutputError(f"{self.out}: cannot write the site ({exc.strerror or exc})") from None
+        return _page_count(builder.pages)
+
+    # --- updating the last build ------------------------------------------------------------------------
+
+    def update(self, old: Manifest) -> int:
+        site = self.out
+        remove_stale(site.parent, site.name)  # the folders of cold builds killed before they finished
+        try:
+            started = self.starting("pages")
+            old.complete = False
+            old.write(site)  # until the end: an interrupted update is rebuilt from scratch next time
+            self.records = build_records(self.catalog)
+            builder = SiteBuilder(self.catalog, self.records)
+            manifest = Manifest(code=self.code, complete=True)
+            rendered = 0
+            for job in builder.jobs(self.code):
+                had = old.jobs.get(job.name)
+                if had is not None and had["key"] == job.key and all((site / p).is_file() for p in had["outputs"]):
+                    manifest.jobs[job.name] = had
+                    continue
+                before = len(builder.pages)
+                job.render()
+                outputs = list(builder.pages)[before:]
+                for path in outputs:
+                    _replace_if_changed(site / path, builder.pages[path].encode("utf-8"))
+                manifest.jobs[job.name] = {"key": job.key, "outputs": outputs}
+                rendered += 1
+            kept = {p for done in manifest.jobs.values() for p in done["outputs"]}
+            for done in old.jobs.values():
+                for path in done["outputs"]:
+                    if path not in kept:
+                        _remove(site, path)
+            manifest.keys["assets"] = self.assets(site, _replace_if_changed)
+            self.took("pages", started)
+            keys = self.keys()
+            if keys["exports"] != old.keys.get("exports"):
+                started = self.starting("exports")
+                from ..export import write_all
+
+                write_all(self.catalog, site, self.records)
+                self.took("exports", started)
+            started = self.starting("chart + lists")
+            figures_there = self.lists is None or all(
+                (self.lists / "figures" / f"parameters-{lang}.svg").is_file() for lang in self.languages
+            )
+            if keys["chart"] != old.keys.get("chart") or not figures_there:
+                self.pictures(site)
+            elif self.lists is not None:
+                from ..render.lists import write_markdown
+
+                write_markdown(self.catalog, self.lists)
+            self.took("chart + lists", started)
+            manifest.keys |= keys
+            manifest.write(site)
+        except OSError as exc:
+            raise OutputError(f"{site}: cannot write the site ({exc.strerror or exc})") from None
+        self.spent["jobs rendered"] = float(rendered)
+        return _page_count(p for done in manifest.jobs.values() for p in done["outputs"])
+
+
+def _page_count(paths: Iterable[str]) -> int:
+    """The pages among a build's files (not the row fragments under data/, which are HTML too)."""
+    return sum(1 for p in paths if p.endswith(".html") and not p.startswith("data/"))
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.write_bytes(data)
+
+
+def _replace(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, data)
+
+
+def _replace_if_changed(path: Path, data: bytes) -> None:
+    try:
+        if path.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    _replace(path, data)
+
+
+def _remove(site: Path, rel: str) -> None:
+    """A file no job writes any more, and the folders it leaves empty (up to the site's root)."""
+    path = site / rel
+    path.unlink(missing_ok=True)
+    folder = path.parent
+    while folder != site and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
+
+
+def build_site(
+    catalog: Catalog,
+    out: Path,
+    stage: Callable[[str], None] | None = None,
+    timings: dict[str, float] | None = None,
+    lists: Path | None = None,
+    incremental: bool = True,
+) -> int:
+    """Write the whole site into `out`; returns the page count. `lists`: also write the Markdown lists of
+    every language and their charts there (render.lists). With `incremental` (the default) a folder built
+    by this ja-llm is updated (see the module docstring), else it is built from scratch.
+
+    A cold build shares its work between two processes (the second one forked: it shares the loaded catalog
+    and its search records): this one renders the pages of every language, then writes the exports
+    (ja_llm.export: api/, catalog.csv, catalog.db, llms.txt); the other draws the chart once per language
+    (render.chart: matplotlib is imported there only) for the site and the lists, and writes the lists.
+    No gzip copies: `serve` compresses on the fly (compress.py). `stage(name)` is told when each stage
+    starts (progress on a terminal); `timings` receives each one's seconds."""
+    work = _Build(catalog, out, stage, timings, lists)
+    old = Manifest.read(Path(out)) if incremental and Path(out).is_dir() else None
+    if old is not None and old.complete and old.code == work.code:
+        return work.update(old)
+    return work.cold()

@@ -1,0 +1,174 @@
+"""Incremental builds (site.pipeline): after a series of random edits of the catalog, updating the last build
+gives byte for byte what a build from scratch gives; a build with nothing changed does nothing."""
+
+from __future__ import annotations
+
+import random
+import shutil
+import tomllib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ja_llm.api import Catalog
+from ja_llm.catalog.location import shipped_catalog
+from ja_llm.catalog.toml import dumps
+from ja_llm.cli import main
+from ja_llm.errors import CatalogInvalid
+from ja_llm.site.pipeline import MANIFEST_NAME, build_site
+from ja_llm.site.stamp import STAMP_NAME
+
+SKIPPED = {MANIFEST_NAME, STAMP_NAME}
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name not in SKIPPED
+    }
+
+
+def differences(a: Path, b: Path) -> list[str]:
+    left, right = tree(a), tree(b)
+    return sorted(k for k in left.keys() | right.keys() if left.get(k) != right.get(k))
+
+
+def read(path: Path) -> dict:
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def write(path: Path, data: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(dumps(data), encoding="utf-8")
+
+
+def entry_files(root: Path) -> list[Path]:
+    return sorted(p for folder in ("models", "benchmarks", "papers") for p in (root / folder).rglob("*.toml"))
+
+
+def suffix_text(value: object, extra: str) -> object:
+    if isinstance(value, str):
+        return value + extra
+    if isinstance(value, dict):
+        return {lang: text + extra for lang, text in value.items()}
+    return value
+
+
+def random_edit(root: Path, rng: random.Random, n: int) -> str:
+    """One edit of the kinds a maintainer makes; returns what it did."""
+    files = entry_files(root)
+    kind = rng.choice(["name", "text", "year", "move", "delete", "add", "organization", "footnote"])
+    path = rng.choice(files)
+    data = read(path)
+    if kind == "name":
+        data["name"] = suffix_text(data["name"], f" 改{n}")
+    elif kind == "text":
+        keys = [k for k in ("training_data", "description", "architecture", "base_model") if k in data]
+        key = rng.choice(keys or ["name"])
+        data[key] = suffix_text(data[key], f" (edit {n})")
+    elif kind == "year":
+        data["year"] = int(data.get("year") or 2020) + 1
+    elif kind == "move":
+        data["position"] = int(data["position"]) + rng.choice([-25, 7, 1000])
+    elif kind == "delete":
+        path.unlink()
+        return f"{kind} {path.name}"
+    elif kind == "add":
+        data["name"] = suffix_text(data["name"], f" 複製{n}")
+        data.pop("anchor", None)
+        for variant in data.get("variants", []):
+            variant.pop("repo", None)
+            variant.pop("aliases", None)
+            variant.pop("verified", None)
+        data["position"] = int(data["position"]) + 3
+        path = path.with_name(f"copy-{n}-{path.name}")
+    elif kind == "organization":
+        path = root / "organizations.toml"
+        data = read(path)
+        org = rng.choice(data["organization"])
+        org["name"] = suffix_text(org["name"], f" 社{n}")
+    elif kind == "footnote":
+        path = root / "footnotes.toml"
+        data = read(path)
+        note = rng.choice(data["footnote"])
+        note["text"] = suffix_text(note["text"], f" 注{n}")
+    write(path, data)
+    return f"{kind} {path.name}"
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_updating_gives_what_a_build_from_scratch_gives(tmp_path: Path, seed: int) -> None:
+    root = tmp_path / "カタログ"
+    shutil.copytree(shipped_catalog(), root)
+    updated, lists = tmp_path / "更新" / "site", tmp_path / "更新" / "list"
+    build_site(Catalog.load(root), updated, lists=lists)
+    rng = random.Random(seed)
+    done: list[str] = []
+    for round_ in range(3):
+        start = len(done)
+        for n in range(rng.randint(1, 3)):
+            backup = {p: p.read_bytes() for p in root.rglob("*.toml")}
+            what = random_edit(root, rng, round_ * 10 + n)
+            try:
+                Catalog.load(root)
+            except CatalogInvalid:  # an edit the catalog refuses (a duplicate id, ...): undone
+                for p in root.rglob("*.toml"):
+                    if p not in backup:
+                        p.unlink()
+                for p, data in backup.items():
+                    p.write_bytes(data)
+                continue
+            done.append(what)
+        catalog = Catalog.load(root)
+        timings: dict[str, float] = {}
+        build_site(catalog, updated, lists=lists, timings=timings)
+        assert "jobs rendered" in timings  # it was an update, not a build from scratch
+        fresh = tmp_path / f"新規{round_}"
+        build_site(catalog, fresh / "site", lists=fresh / "list", incremental=False)
+        assert differences(updated, fresh / "site") == [], done
+        assert differences(lists, fresh / "list") == [], done
+        if all(what.split()[0] in ("name", "text", "year", "move") for what in done[start:]):
+            # edits inside entries: not everything again (a registry edit, or an entry added or deleted,
+            # may change every page: the anchors its texts link to, the organizations' names)
+            assert timings["jobs rendered"] < len(catalog.entries), done
+
+
+def test_nothing_changed_nothing_done(tmp_path: Path) -> None:
+    root = tmp_path / "カタログ"
+    shutil.copytree(shipped_catalog(), root)
+    out = tmp_path / "出力"
+    first = CliRunner().invoke(main, ["build", "--data", str(root), "--out", str(out)])
+    assert first.exit_code == 0, first.output
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    again = CliRunner().invoke(main, ["build", "--data", str(root), "--out", str(out)])
+    assert again.exit_code == 0, again.output
+    assert "is current: nothing to build" in again.stderr
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == before
+
+    (root / "models" / "rinna" / "gemma-2-baku-2b.toml").write_text(
+        (root / "models" / "rinna" / "gemma-2-baku-2b.toml").read_text(encoding="utf-8").replace("2024", "2023"),
+        encoding="utf-8",
+    )
+    changed = CliRunner().invoke(main, ["build", "--data", str(root), "--out", str(out)])
+    assert changed.exit_code == 0, changed.output
+    assert "jobs of pages rendered again" in changed.stderr
+    page = out / "site" / "models" / "rinna" / "gemma-2-baku-2b" / "index.html"
+    assert "2023" in page.read_text(encoding="utf-8")
+    untouched = out / "site" / "models" / "sb-intuitions" / "sarashina2" / "index.html"
+    assert untouched.stat().st_mtime_ns == before[untouched]  # a page that does not show it is not rewritten
+
+
+def test_an_interrupted_update_is_rebuilt_from_scratch(tmp_path: Path) -> None:
+    root = tmp_path / "カタログ"
+    shutil.copytree(shipped_catalog(), root)
+    site = tmp_path / "出力" / "site"
+    build_site(Catalog.load(root), site)
+    manifest = site / MANIFEST_NAME
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace('"complete": true', '"complete": false'))
+    (site / "index.html").write_text("half", encoding="utf-8")  # what an interrupted update may leave
+    timings: dict[str, float] = {}
+    build_site(Catalog.load(root), site, timings=timings)
+    assert "jobs rendered" not in timings  # from scratch
+    assert (site / "index.html").read_text(encoding="utf-8") != "half"
