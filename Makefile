@@ -49,12 +49,14 @@ fuzz: $(STAMP)
 clean:
 	rm -rf $(VENV) .pytest_cache
 
-## bench: run the benchmarks (catalog loading; search: cold start and 10k/100k queries; website: updates in headless Chromium)
-## and append their results to bench/RESULTS.md
+## bench: run the benchmarks (catalog loading; search: cold start and 10k/100k queries; website: updates in headless Chromium;
+## the build beside upstream's VitePress build; build and search at 1k/10k/100k entries) and append their results to
+## bench/RESULTS.md
 BENCH_STAMP := $(VENV)/.bench-stamp
-$(BENCH_STAMP): $(STAMP)
+$(BENCH_STAMP): $(STAMP) bench/vitepress/package-lock.json
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	npm install --prefix bench/.npm --no-save --no-audit --no-fund --silent linkinator@6.1.4
+	npm ci --prefix bench/vitepress --no-audit --no-fund --silent
 	touch $(BENCH_STAMP)
 
 bench: $(BENCH_STAMP) $(CHROMIUM)
@@ -64,6 +66,8 @@ bench: $(BENCH_STAMP) $(CHROMIUM)
 	$(BIN)/python bench/serve_bench.py >> bench/.latest.md
 	$(BIN)/python bench/build_bench.py >> bench/.latest.md
 	$(BIN)/python bench/links_bench.py >> bench/.latest.md
+	$(BIN)/python bench/vitepress_bench.py >> bench/.latest.md
+	$(BIN)/python bench/scale_bench.py >> bench/.latest.md
 	cat bench/.latest.md >> bench/RESULTS.md
 	rm -f bench/.latest.md
 	@echo "appended to bench/RESULTS.md"

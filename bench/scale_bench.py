@@ -1,0 +1,200 @@
+"""Benchmark of `ja-llm build` and `ja-llm search` on synthetic catalogs of 1k, 10k and 100k entries (run by
+`make bench`; results go to bench/RESULTS.md).
+
+The catalogs come from bench/search_bench.py's generator (the shipped entries repeated with unique names and
+repo ids: real Japanese and English texts). For each size:
+
+- a cold `ja-llm build --data CAT --out FRESH` (site and lists, fresh output and cache folders): wall time, peak
+  RSS of its largest process (ru_maxrss) and of its whole process tree (sampled), measured by a fresh wrapper
+  process (bench/vitepress_bench.py's);
+- the index page's weight: bytes of OUT/site/index.html and of the data files it loads (OUT/site/data/*.json and,
+  where the build splits the entries into shards, OUT/site/data/*/*.json, which the page also fetches as it loads);
+- `ja-llm search` in a new process: the first one (it builds the index cache) and then `--runs` more (warm
+  cache) alternating with `python -c pass`, as a ratio of medians;
+- query latency in one process with the index loaded (search_bench's probe and queries).
+
+Goals: 100k build <= 60 s and within 12x of 10k; `ja-llm search` <= 10x `python -c pass`; <= 50 ms per query;
+<= 1 GB of memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from search_bench import LATENCY_PROBE, QUERIES, machine, synthetic_catalog
+from vitepress_bench import measure
+
+JA_LLM = str(Path(sys.executable).parent / "ja-llm")
+GB_KB = 1024 * 1024
+
+
+def one_size(count: int, runs: int, timeout: float, memory_mb: int, env: dict[str, str]) -> dict:
+    work = Path(tempfile.mkdtemp(prefix=f"ja-llm-scale-bench-{count}-"))
+    try:
+        catalog = work / "catalog"
+        started = time.perf_counter()
+        synthetic_catalog(catalog, count)
+        generated = time.perf_counter() - started
+        print(f"  {count:,} entries generated in {generated:.1f} s; cold build ...", file=sys.stderr)
+        env = {**env, "JA_LLM_CACHE_DIR": str(work / "cache")}
+        out = work / "out"
+        command = [JA_LLM, "build", "--data", str(catalog), "--out", str(out)]
+        build = measure(command, env=env, timeout=timeout, passthrough=True, memory_mb=memory_mb)
+        if build["timed_out"]:
+            print(f"  build stopped after {build['wall']:.0f} s ({build['stopped']})", file=sys.stderr)
+            return {"generate_s": generated, "build": build, "timed_out": True}
+        print(f"  built in {build['wall']:.1f} s; search ...", file=sys.stderr)
+        site = out / "site"
+        weight = {"index.html": (site / "index.html").stat().st_size}
+        for path in sorted((site / "data").rglob("*.json")):
+            weight[path.relative_to(site).as_posix()] = path.stat().st_size
+        search = [JA_LLM, "search", "--data", str(catalog), "swallow"]
+        first = measure(search, env=env, timeout=timeout)
+        searches, pythons = [], []
+        for _ in range(runs):
+            pythons.append(measure([sys.executable, "-c", "pass"], env=env))
+            searches.append(measure(search, env=env, timeout=timeout))
+        probe = subprocess.run(
+            [sys.executable, "-c", LATENCY_PROBE, str(catalog), json.dumps(QUERIES)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=env,
+            timeout=timeout,
+        )
+        return {
+            "timed_out": False,
+            "generate_s": generated,
+            "build": build,
+            "weight": weight,
+            "first_search": first,
+            "search_s": [r["wall"] for r in searches],
+            "search_kb": max(r["maxrss_kb"] for r in [first, *searches]),
+            "python_s": [r["wall"] for r in pythons],
+            "probe": json.loads(probe.stdout),
+        }
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,10000,100000", help="catalog sizes, comma-separated")
+    parser.add_argument("--runs", type=int, default=11, help="new `ja-llm search` processes per size (warm cache)")
+    parser.add_argument(
+        "--timeout", type=float, default=1800, help="seconds allowed to each command (a build is then stopped)"
+    )
+    parser.add_argument(
+        "--max-memory-mb",
+        type=int,
+        default=6144,
+        help="a build whose process tree holds more is stopped (this is a shared machine; 0: no limit)",
+    )
+    args = parser.parse_args()
+    env = {**os.environ}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # bytecode cached, as on a user's machine
+    sizes = [int(n) for n in args.sizes.split(",") if n]
+    load_before = os.getloadavg()
+    results = {}
+    for count in sizes:
+        print(f"{count:,} entries ...", file=sys.stderr)
+        results[count] = one_size(count, args.runs, args.timeout, args.max_memory_mb, env)
+    load_after = os.getloadavg()
+
+    print(f"\n## {datetime.now(UTC):%Y-%m-%d %H:%M} UTC — {machine()}\n")
+    print(
+        f"### `ja-llm build` and `ja-llm search` at scale (synthetic catalogs; load average "
+        f"{load_before[0]:.1f} before, {load_after[0]:.1f} after)\n"
+    )
+    print(
+        "| entries | cold build (site + lists) | build peak RSS: largest process / tree | index.html | "
+        "`data/**/*.json` | first search (builds the cache) | search, warm cache | `python -c pass` | ratio | "
+        "query latency (median per query, slowest) | query process RSS |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    done = {count: r for count, r in results.items() if not r["timed_out"]}
+    for count, r in results.items():
+        peak = f"{r['build']['maxrss_kb'] / 1024:.0f} / {r['build']['tree_kb'] / 1024:.0f} MB"
+        if r["timed_out"]:
+            print(
+                f"| {count:,} | > {r['build']['wall']:.0f} s (stopped: {r['build']['stopped']}) | ≥ {peak} |"
+                + " — |" * 8
+            )
+            continue
+        data = sum(v for k, v in r["weight"].items() if k.startswith("data/"))
+        search = statistics.median(r["search_s"])
+        python = statistics.median(r["python_s"])
+        slowest = max(q["median_ms"] for q in r["probe"]["queries"].values())
+        print(
+            f"| {count:,} | {r['build']['wall']:.1f} s | {peak} | {r['weight']['index.html'] / 1024:,.0f} KiB | "
+            f"{data / 1024:,.0f} KiB | {r['first_search']['wall'] * 1000:.0f} ms | {search * 1000:.0f} ms "
+            f"({min(r['search_s']) * 1000:.0f}–{max(r['search_s']) * 1000:.0f}) | {python * 1000:.0f} ms | "
+            f"{search / python:.1f}x | {slowest:.1f} ms | {r['probe']['peak_rss_mb']:.0f} MB |"
+        )
+    print()
+    for count, r in results.items():
+        if r["timed_out"]:
+            print(
+                f"- {count:,}: generated in {r['generate_s']:.1f} s; the build was stopped "
+                f"({r['build']['stopped']}; see --timeout and --max-memory-mb)."
+            )
+            continue
+        groups: dict[str, list[int]] = {}
+        for name, size in r["weight"].items():
+            groups.setdefault(name if name.count("/") < 2 else name.rsplit("/", 1)[0] + "/*.json", []).append(size)
+        files = ", ".join(
+            f"{name} {sum(sizes):,} B" + (f" ({len(sizes)} files)" if len(sizes) > 1 else "")
+            for name, sizes in groups.items()
+        )
+        queries = ", ".join(
+            f"`{name}` {q['median_ms']:.1f} ms" + (f" (first run {q['first_ms']:.1f} ms)" if "first_ms" in q else "")
+            for name, q in r["probe"]["queries"].items()
+        )
+        print(f"- {count:,}: generated in {r['generate_s']:.1f} s; {files}; queries: {queries}.")
+    print("\n| goal | measured | |\n|---|---:|---|")
+
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "not met"
+
+    if 100000 in results:
+        big = results[100000]
+        wall = big["build"]["wall"]
+        more = "> " if big["timed_out"] else ""
+        print(f"| 100k build ≤ 60 s | {more}{wall:.1f} s | {verdict(wall <= 60 and not big['timed_out'])} |")
+        if 10000 in done:
+            ratio = wall / results[10000]["build"]["wall"]
+            print(f"| 100k build within 12x of 10k | {more}{ratio:.1f}x | {verdict(ratio <= 12 and not more)} |")
+        if big["timed_out"]:
+            tree = big["build"]["tree_kb"]
+            print(
+                f"| 100k: RSS ≤ 1 GB (build tree, until stopped) | ≥ {tree / 1024:.0f} MB | "
+                f"{'not met' if tree > GB_KB else 'not known'} |"
+            )
+    else:
+        print("| 100k build ≤ 60 s and within 12x of 10k | not measured (100k not in --sizes) | — |")
+    for count, r in done.items():
+        ratio = statistics.median(r["search_s"]) / statistics.median(r["python_s"])
+        slowest = max(q["median_ms"] for q in r["probe"]["queries"].values())
+        peak_kb = max(r["build"]["tree_kb"], r["build"]["maxrss_kb"], r["search_kb"], r["probe"]["peak_rss_mb"] * 1024)
+        print(f"| {count:,}: search ≤ 10x `python -c pass` | {ratio:.1f}x | {verdict(ratio <= 10)} |")
+        print(f"| {count:,}: query ≤ 50 ms (slowest query) | {slowest:.1f} ms | {verdict(slowest <= 50)} |")
+        print(
+            f"| {count:,}: RSS ≤ 1 GB (build tree, search, query) | {peak_kb / 1024:.0f} MB | "
+            f"{verdict(peak_kb <= GB_KB)} |"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

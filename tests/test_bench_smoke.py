@@ -1,0 +1,136 @@
+"""Smoke test of the benchmark scripts in bench/: each runs on a tiny input, exits 0 and prints a Markdown table.
+
+The scripts run at the same time (they are started together on first use and each test waits for its own), so
+that the whole module stays well under a minute. Only options the scripts already have are used; a script whose
+tool is missing (Chromium, lychee, a git history holding the baseline commit) is skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+BENCH = REPO / "bench"
+BIN = Path(sys.executable).parent
+CHROMIUM = os.environ.get("JA_LLM_CHROMIUM", "/usr/bin/chromium")
+VITEPRESS = BENCH / "vitepress" / "node_modules" / "vitepress" / "bin" / "vitepress.js"
+BASELINE = "838a1c7"  # bench/build_bench.py's default baseline commit
+
+# the smallest run each script's own options allow
+ARGS: dict[str, list[str]] = {
+    "load_bench.py": ["--runs", "1"],
+    "search_bench.py": ["--runs", "1", "--sizes", ""],
+    "serve_bench.py": ["--clients", "2", "--seconds", "1"],
+    "build_bench.py": ["--runs", "1"],
+    "links_bench.py": ["--runs", "1", "--limit", "10"],
+    "site_bench.py": ["--sizes", "100", "--rounds", "1"],
+    "vitepress_bench.py": ["--smoke"],
+    "scale_bench.py": ["--sizes", "100", "--runs", "2"],
+}
+TIMEOUT = 120
+ROW = re.compile(r"^\|.*\|\s*$", re.M)
+HEADER = re.compile(r"^\|.*\|\s*$\n^\|(\s*:?-+:?\s*\|)+\s*$", re.M)
+# load_bench.py prints rows only (one per run, under the header that bench/RESULTS.md already holds)
+ROWS_ONLY = {"load_bench.py"}
+
+
+def skip_reason(script: str) -> str | None:
+    if script == "site_bench.py":
+        if not Path(CHROMIUM).exists():
+            return f"Chromium not found at {CHROMIUM} (JA_LLM_CHROMIUM)"
+        if importlib.util.find_spec("playwright") is None:
+            return "playwright is not installed"
+    if script == "links_bench.py" and not (BIN / "lychee").exists():
+        return f"lychee is not installed in {BIN}"
+    if script == "build_bench.py":
+        if shutil.which("git") is None:
+            return "git is not installed"
+        known = subprocess.run(
+            ["git", "-C", str(REPO), "cat-file", "-e", f"{BASELINE}^{{commit}}"], capture_output=True, check=False
+        )
+        if known.returncode != 0:
+            return f"the baseline commit {BASELINE} is not in this checkout's git history"
+    return None
+
+
+@pytest.fixture(scope="module")
+def started() -> Iterator[dict[str, tuple[subprocess.Popen[str], Path]]]:
+    """Every script that can run, started at once; their output goes to files (no pipe can fill up)."""
+    with tempfile.TemporaryDirectory(prefix="ja-llm-bench-smoke-") as folder:
+        yield from _start_all(Path(folder))
+
+
+def _start_all(logs: Path) -> Iterator[dict[str, tuple[subprocess.Popen[str], Path]]]:
+    env = {**os.environ, "JA_LLM_CACHE_DIR": str(logs / "cache"), "JA_LLM_CHROMIUM": CHROMIUM}
+    processes = {}
+    for script, args in ARGS.items():
+        if skip_reason(script) is not None:
+            continue
+        # the child keeps its own copies of the two files: the parent's close at the end of the block
+        with (logs / f"{script}.out").open("w") as out, (logs / f"{script}.err").open("w") as err:
+            process = subprocess.Popen(
+                [sys.executable, str(BENCH / script), *args],
+                stdout=out,
+                stderr=err,
+                stdin=subprocess.DEVNULL,
+                cwd=REPO,
+                env=env,
+                text=True,
+            )
+        processes[script] = (process, logs)
+    yield processes
+    for process, _logs in processes.values():
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def finished(started: dict[str, tuple[subprocess.Popen[str], Path]], script: str) -> str:
+    reason = skip_reason(script)
+    if reason:
+        pytest.skip(reason)
+    process, logs = started[script]
+    process.wait(timeout=TIMEOUT)
+    out = (logs / f"{script}.out").read_text(encoding="utf-8")
+    err = (logs / f"{script}.err").read_text(encoding="utf-8")
+    assert process.returncode == 0, f"{script} exited {process.returncode}:\n{err[-3000:]}"
+    table = ROW if script in ROWS_ONLY else HEADER
+    assert table.search(out), f"{script} printed no Markdown table:\n{out[-2000:]}"
+    return out
+
+
+def test_every_bench_script_has_a_smoke_run() -> None:
+    scripts = {path.name for path in BENCH.glob("*.py")}
+    assert scripts == set(ARGS), f"bench scripts without a smoke run: {sorted(scripts - set(ARGS))}"
+
+
+@pytest.mark.parametrize("script", [s for s in ARGS if s not in ("vitepress_bench.py", "scale_bench.py")])
+def test_bench_script_runs(started: dict[str, tuple[subprocess.Popen[str], Path]], script: str) -> None:
+    finished(started, script)
+
+
+def test_vitepress_bench_runs(started: dict[str, tuple[subprocess.Popen[str], Path]]) -> None:
+    out = finished(started, "vitepress_bench.py")
+    assert "| full cold build |" in out
+    assert "no-change build ≤ 2x `ja-llm --version`" in out
+    if not VITEPRESS.is_file():
+        assert "skipped (not installed)" in out
+        pytest.skip(f"the VitePress part: VitePress is not installed ({VITEPRESS}; `make bench` installs it)")
+    assert "VitePress 1." in out
+    assert "faster than VitePress" in out
+
+
+def test_scale_bench_prints_goals(started: dict[str, tuple[subprocess.Popen[str], Path]]) -> None:
+    out = finished(started, "scale_bench.py")
+    assert "| 100 |" in out
+    assert "query ≤ 50 ms" in out
