@@ -848,6 +848,7 @@ class SiteBuilder:
         )
         texts = {eid: entry.text for eid, entry in self.catalog.entries.items()}
         everything = _key(shared, sorted(texts.items()))
+        entry_keys: dict[str, str] = {}
         jobs: list[Job] = []
         for lang in self.languages:
             jobs += [
@@ -874,10 +875,12 @@ class SiteBuilder:
                     )
                 )
             for entry in self.catalog.entries.values():
+                if entry.id not in entry_keys:  # the same inputs in every language
+                    entry_keys[entry.id] = self.entry_key(entry, shared, texts)
                 jobs.append(
                     Job(
                         f"entry/{lang}/{entry.id}",
-                        self.entry_key(entry, shared, texts),
+                        entry_keys[entry.id],
                         partial(self.entry_page, entry, lang),
                     )
                 )

@@ -210,6 +210,23 @@ class _Build:
             old.complete = False
             old.write(site)  # until the end: an interrupted update is rebuilt from scratch next time
             self.records = build_records(self.catalog)
+            keys = self.keys()
+            exports = keys["exports"] != old.keys.get("exports")
+            figures_there = self.lists is None or all(
+                (self.lists / "figures" / f"parameters-{lang}.svg").is_file() for lang in self.languages
+            )
+            pictures = keys["chart"] != old.keys.get("chart") or not figures_there
+
+            def data_and_pictures(folder: Path) -> None:
+                """The exports and the chart, when they changed: in a second process while the pages render."""
+                if exports:
+                    from ..export import write_all
+
+                    write_all(self.catalog, folder, self.records)
+                if pictures:
+                    self.pictures(folder)
+
+            worker = _start_worker(data_and_pictures, site) if exports or pictures else None
             builder = SiteBuilder(self.catalog, self.records)
             manifest = Manifest(code=self.code, complete=True)
             rendered = 0
@@ -231,25 +248,19 @@ class _Build:
                     if path not in kept:
                         _remove(site, path)
             manifest.keys["assets"] = self.assets(site, _replace_if_changed)
-            self.took("pages", started)
-            keys = self.keys()
-            if keys["exports"] != old.keys.get("exports"):
-                started = self.starting("exports")
-                from ..export import write_all
-
-                write_all(self.catalog, site, self.records)
-                self.took("exports", started)
-            started = self.starting("chart + lists")
-            figures_there = self.lists is None or all(
-                (self.lists / "figures" / f"parameters-{lang}.svg").is_file() for lang in self.languages
-            )
-            if keys["chart"] != old.keys.get("chart") or not figures_there:
-                self.pictures(site)
-            elif self.lists is not None:
+            if not pictures and self.lists is not None:
                 from ..render.lists import write_markdown
 
                 write_markdown(self.catalog, self.lists)
-            self.took("chart + lists", started)
+            self.took("pages", started)
+            started = self.starting("exports + chart")
+            if worker is not None:
+                worker.join()
+                if worker.exitcode != 0:
+                    raise OutputError(f"{site}: writing the exports or the chart failed (see above)")
+            elif exports or pictures:  # without fork: one after the other
+                data_and_pictures(site)
+            self.took("exports + chart (waited)", started)
             manifest.keys |= keys
             manifest.write(site)
         except OSError as exc:
