@@ -34,7 +34,7 @@ from ..errors import JaLlmError, OutputError
 from ..files import atomic_write, remove_stale, staged_directory
 from ..search.index import current_key
 from ..search.records import build_records, chart_point
-from .build import SiteBuilder, _key, _lang_base
+from .build import Job, SiteBuilder, _key, _lang_base
 from .stamp import code_fingerprint
 
 MANIFEST_NAME = ".ja-llm-manifest.json"
@@ -123,7 +123,6 @@ class _Build:
         self.lists = lists
         self.languages = list(catalog.info.languages)
         self.code = code_fingerprint()
-        self.pages = 0
 
     def starting(self, name: str) -> float:
         if self.stage is not None:
@@ -170,12 +169,12 @@ class _Build:
                 worker = _start_worker(self.pictures, staging)
                 builder = SiteBuilder(self.catalog, self.records)
                 manifest = Manifest(code=self.code, complete=True)
+                pages: dict[str, str] = {}
                 for job in builder.jobs(self.code):
-                    before = len(builder.pages)
-                    job.render()
-                    outputs = list(builder.pages)[before:]
-                    manifest.jobs[job.name] = {"key": job.key, "outputs": outputs}
-                for path, text in builder.pages.items():
+                    rendered = _render(builder, job)
+                    manifest.jobs[job.name] = {"key": job.key, "outputs": list(rendered)}
+                    pages |= rendered
+                for path, text in pages.items():
                     target = staging / path
                     target.parent.mkdir(parents=True, exist_ok=True)
                     target.write_bytes(text.encode("utf-8"))
@@ -198,7 +197,7 @@ class _Build:
                 manifest.write(staging)
             except OSError as exc:
                 raise OutputError(f"{self.out}: cannot write the site ({exc.strerror or exc})") from None
-        return _page_count(builder.pages)
+        return _page_count(pages)
 
     # --- updating the last build ------------------------------------------------------------------------
 
@@ -235,12 +234,10 @@ class _Build:
                 if had is not None and had["key"] == job.key and all((site / p).is_file() for p in had["outputs"]):
                     manifest.jobs[job.name] = had
                     continue
-                before = len(builder.pages)
-                job.render()
-                outputs = list(builder.pages)[before:]
-                for path in outputs:
-                    _replace_if_changed(site / path, builder.pages[path].encode("utf-8"))
-                manifest.jobs[job.name] = {"key": job.key, "outputs": outputs}
+                outputs = _render(builder, job)
+                for path, text in outputs.items():
+                    _replace_if_changed(site / path, text.encode("utf-8"))
+                manifest.jobs[job.name] = {"key": job.key, "outputs": list(outputs)}
                 rendered += 1
             kept = {p for done in manifest.jobs.values() for p in done["outputs"]}
             for done in old.jobs.values():
@@ -267,6 +264,13 @@ class _Build:
             raise OutputError(f"{site}: cannot write the site ({exc.strerror or exc})") from None
         self.spent["jobs rendered"] = float(rendered)
         return _page_count(p for done in manifest.jobs.values() for p in done["outputs"])
+
+
+def _render(builder: SiteBuilder, job: Job) -> dict[str, str]:
+    """The pages one job renders (path -> text): the builder collects them in a dict of their own."""
+    builder.pages = {}
+    job.render()
+    return builder.pages
 
 
 def _page_count(paths: Iterable[str]) -> int:

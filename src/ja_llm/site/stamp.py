@@ -5,6 +5,7 @@ a code change rebuilds the site, not only a data change)."""
 from __future__ import annotations
 
 import hashlib
+from functools import cache
 from pathlib import Path
 
 from .. import __version__
@@ -16,8 +17,10 @@ _PACKAGE = Path(__file__).resolve().parent.parent
 _SHAPING = (".py", ".j2", ".js", ".css", ".json", ".toml")
 
 
+@cache
 def code_fingerprint() -> str:
-    """A hash of this ja-llm's version, code, templates and assets: what shapes a site besides the catalog."""
+    """A hash of this ja-llm's version, code, templates and assets: what shapes a site besides the catalog.
+    Computed once per process (a build asks for it in its stamp check, its keys and its new stamp)."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(f"ja-llm {__version__}\n".encode())
     for path in sorted(_PACKAGE.rglob("*")):
