@@ -27,11 +27,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import socket
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -280,3 +282,28 @@ class _Handler(BaseHTTPRequestHandler):
             "ETag": '"' + hashlib.sha256(body).hexdigest() + '"',
         }
         self._send(200, body, headers, method)
+
+
+def point_client_at(monkeypatch: Any, url: str, home: Path) -> None:
+    """Point the huggingface_hub client (through the environment ja-llm reads) at `url`, with its cache
+    under `home` and no token."""
+    monkeypatch.setenv("HF_ENDPOINT", url)
+    monkeypatch.setenv("HF_HOME", str(home))
+    monkeypatch.delenv("HF_HUB_CACHE", raising=False)
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+
+
+@contextmanager
+def running_hub(repos: Iterable[FakeRepo], monkeypatch: Any, home: Path) -> Iterator[FakeHub]:
+    """A fake Hub with `repos`, running, the client pointed at it."""
+    fake = FakeHub(repos)
+    with fake.running():
+        point_client_at(monkeypatch, fake.url, home)
+        yield fake
+
+
+def closed_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on (bound, then closed again)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

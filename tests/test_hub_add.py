@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from fake_hub import FakeHub, FakeRepo
+from fake_hub import FakeHub, FakeRepo, running_hub
 from ja_llm.cli import main
 
 MINI = Path(__file__).parent / "data" / "mini-catalog"
@@ -75,12 +75,7 @@ def fake_repos() -> list[FakeRepo]:
 
 @pytest.fixture
 def hub(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeHub]:
-    fake = FakeHub(fake_repos())
-    with fake.running():
-        monkeypatch.setenv("HF_ENDPOINT", fake.url)
-        monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
-        monkeypatch.delenv("HF_HUB_CACHE", raising=False)
-        monkeypatch.delenv("HF_TOKEN", raising=False)
+    with running_hub(fake_repos(), monkeypatch, tmp_path / "hf-home") as fake:
         yield fake
 
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
-from fake_hub import FakeHub, FakeRepo
+from fake_hub import FakeHub, FakeRepo, closed_port, point_client_at, running_hub
 from ja_llm.cli import main
 from ja_llm.hub.client import ListedModel
 from ja_llm.hub.discover import (
@@ -106,12 +105,7 @@ def fake_repos() -> list[FakeRepo]:
 
 @pytest.fixture
 def hub(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeHub]:
-    fake = FakeHub(fake_repos())
-    with fake.running():
-        monkeypatch.setenv("HF_ENDPOINT", fake.url)
-        monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
-        monkeypatch.delenv("HF_HUB_CACHE", raising=False)
-        monkeypatch.delenv("HF_TOKEN", raising=False)
+    with running_hub(fake_repos(), monkeypatch, tmp_path / "hf-home") as fake:
         yield fake
 
 
@@ -286,11 +280,7 @@ def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
 def test_an_unreachable_hub_is_one_error(
     catalog: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, waits: list[float]
 ) -> None:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]  # closed again: nothing listens there
-    monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{port}")
-    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
+    point_client_at(monkeypatch, f"http://127.0.0.1:{closed_port()}", tmp_path / "hf-home")
     before = files(catalog)
     result = run("hub", "discover", "--data", catalog, "--write-drafts")
     assert result.exit_code == 1

@@ -6,14 +6,13 @@ from __future__ import annotations
 import difflib
 import json
 import shutil
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
-from fake_hub import FakeHub, FakeRepo
+from fake_hub import FakeHub, FakeRepo, closed_port, point_client_at, running_hub
 from ja_llm.cli import main
 from ja_llm.hub import client as hub_client
 from ja_llm.hub.facts import active_parameters, config_facts, size_text, sizes_agree
@@ -140,12 +139,7 @@ def fake_repos() -> list[FakeRepo]:
 
 @pytest.fixture
 def hub(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeHub]:
-    fake = FakeHub(fake_repos())
-    with fake.running():
-        monkeypatch.setenv("HF_ENDPOINT", fake.url)
-        monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
-        monkeypatch.delenv("HF_HUB_CACHE", raising=False)
-        monkeypatch.delenv("HF_TOKEN", raising=False)
+    with running_hub(fake_repos(), monkeypatch, tmp_path / "hf-home") as fake:
         monkeypatch.setenv("JA_LLM_TODAY", TODAY)
         yield fake
 
@@ -376,11 +370,7 @@ def test_a_repo_rate_limited_beyond_the_retries_is_its_own_error(
 def test_connection_refused_is_one_error_for_the_run(
     catalog: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]  # closed again: nothing listens there
-    monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{port}")
-    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
+    point_client_at(monkeypatch, f"http://127.0.0.1:{closed_port()}", tmp_path / "hf-home")
     before = files(catalog)
     result = run("hub", "verify", "--data", catalog, "--write")
     assert result.exit_code == 1
