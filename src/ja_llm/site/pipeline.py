@@ -169,15 +169,18 @@ class _Build:
                 worker = _start_worker(self.pictures, staging)
                 builder = SiteBuilder(self.catalog, self.records)
                 manifest = Manifest(code=self.code, complete=True)
-                pages: dict[str, str] = {}
+                folders: set[Path] = set()
+                pages = 0
                 for job in builder.jobs(self.code):
                     rendered = _render(builder, job)
                     manifest.jobs[job.name] = {"key": job.key, "outputs": list(rendered)}
-                    pages |= rendered
-                for path, text in pages.items():
-                    target = staging / path
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_bytes(text.encode("utf-8"))
+                    for path, text in rendered.items():  # written at once: no page waits in memory
+                        target = staging / path
+                        if target.parent not in folders:
+                            target.parent.mkdir(parents=True, exist_ok=True)
+                            folders.add(target.parent)
+                        target.write_bytes(text.encode("utf-8"))
+                    pages += _page_count(rendered)
                 manifest.keys["assets"] = self.assets(staging, _write)
                 self.took("pages", started)
                 started = self.starting("exports")
@@ -197,7 +200,7 @@ class _Build:
                 manifest.write(staging)
             except OSError as exc:
                 raise OutputError(f"{self.out}: cannot write the site ({exc.strerror or exc})") from None
-        return _page_count(pages)
+        return pages
 
     # --- updating the last build ------------------------------------------------------------------------
 
