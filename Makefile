@@ -50,7 +50,7 @@ clean:
 	rm -rf $(VENV) .pytest_cache
 
 ## bench: run the benchmarks (catalog loading; search: cold start and 10k/100k queries; website: updates in headless Chromium;
-## the build beside upstream's VitePress build; build and search at 1k/10k/100k entries) and append their results to
+## the build beside upstream's VitePress build; build and search at 1k/10k/100k entries; the text scanners' linearity) and append their results to
 ## bench/RESULTS.md
 BENCH_STAMP := $(VENV)/.bench-stamp
 $(BENCH_STAMP): $(STAMP) bench/vitepress/package-lock.json
@@ -68,6 +68,7 @@ bench: $(BENCH_STAMP) $(CHROMIUM)
 	$(BIN)/python bench/links_bench.py >> bench/.latest.md
 	$(BIN)/python bench/vitepress_bench.py >> bench/.latest.md
 	$(BIN)/python bench/scale_bench.py >> bench/.latest.md
+	$(BIN)/python bench/linear_bench.py >> bench/.latest.md
 	cat bench/.latest.md >> bench/RESULTS.md
 	rm -f bench/.latest.md
 	@echo "appended to bench/RESULTS.md"

@@ -36,6 +36,7 @@ ARGS: dict[str, list[str]] = {
     "site_bench.py": ["--sizes", "100", "--rounds", "1"],
     "vitepress_bench.py": ["--smoke"],
     "scale_bench.py": ["--sizes", "100", "--runs", "2"],
+    "linear_bench.py": ["--size", "2000", "--runs", "1"],
 }
 TIMEOUT = 120
 ROW = re.compile(r"^\|.*\|\s*$", re.M)
