@@ -14,10 +14,11 @@ is the same pure-Python parser as tomllib.
 from __future__ import annotations
 
 import re
-import tomli
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
+
+import tomli
 
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 _TOML_ERROR_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
