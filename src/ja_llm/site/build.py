@@ -848,8 +848,9 @@ class SiteBuilder:
         The keys, from the narrowest: an entry's page depends on its own file, its title (unique only
         beside the other titles), the entries it shows as related (which ones, in order, and their names) and the
         shared inputs (`code`, the registries' files, the interface words, the anchors of the list); a
-        section's page on its entries' files; the index, list, kind, chart pages and the data on every
-        entry's file. `code`: a fingerprint of ja-llm's code, templates and assets (site.stamp)."""
+        section's page on its entries' files; the benchmarks and papers pages on the files of the entries in
+        sections of their kind; the chart page on every entry's chart point and names; the index pages and
+        the data on every entry's file. `code`: a fingerprint of ja-llm's code, templates and assets (site.stamp)."""
         self.titles = {lang: self.page_titles(lang) for lang in self.languages}
         root = self.catalog.root
         shared = _key(
@@ -861,6 +862,21 @@ class SiteBuilder:
         )
         texts = {eid: entry.text for eid, entry in self.catalog.entries.items()}
         everything = _key(shared, sorted(texts.items()))
+        # the chart page lists the entries the chart leaves out: each entry's point (or why not) and names
+        chart = _key(shared, [(r["id"], chart_point(r), sorted(r["name"].items())) for r in self.records])
+        kinds = {  # the benchmarks and papers pages: the sections of their kind and those sections' entries
+            kind: _key(
+                shared,
+                kind,
+                sorted(
+                    (r["id"], texts[r["id"]])
+                    for section_id, section in self.catalog.sections.items()
+                    if section.kind == kind
+                    for r in self.by_section.get(section_id, [])
+                ),
+            )
+            for kind in ("benchmark", "paper")
+        }
         entry_keys: dict[str, str] = {}
         jobs: list[Job] = []
         for lang in self.languages:
@@ -868,16 +884,10 @@ class SiteBuilder:
                 Job(f"index/{lang}", everything, partial(self.index_page, lang)),
                 Job(f"about/{lang}", shared, partial(self.about_page, lang)),
                 Job(f"compare/{lang}", shared, partial(self.compare_page, lang)),
-                Job(f"chart/{lang}", everything, partial(self.chart_page, lang)),
+                Job(f"chart/{lang}", chart, partial(self.chart_page, lang)),
             ]
             for kind, folder in (("benchmark", "benchmarks"), ("paper", "papers")):
-                jobs.append(
-                    Job(
-                        f"{folder}/{lang}",
-                        everything,
-                        partial(self.kind_page, kind, folder, lang),
-                    )
-                )
+                jobs.append(Job(f"{folder}/{lang}", kinds[kind], partial(self.kind_page, kind, folder, lang)))
             for section_id in self.catalog.sections:
                 inside = sorted((r["id"], texts[r["id"]]) for r in self.by_section.get(section_id, []))
                 jobs.append(
