@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from ja_llm.catalog import walk as walk_module
 from ja_llm.cli import main
 from ja_llm.search import index as index_module
 from ja_llm.search.index import StoredRecords, cache_dir, content_key, current_key, load_index
@@ -196,6 +197,78 @@ def test_an_old_file_edited_in_place_with_its_mtime_restored_is_not_served_stale
     assert _year(catalog) == 2023
 
 
+@pytest.mark.parametrize("at", [True, False], ids=["descriptors", "paths"])
+def test_search_sees_an_in_place_edit_of_an_old_file_through_its_change_time(
+    catalog: Path, at: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The memo trusted (old files), then an edit that keeps the size, the inode, the folder's mtime and the
+    file's mtime (put back): only the change time differs, and the next search sees the edit (both walks:
+    through folder descriptors and through full paths)."""
+    if at and not walk_module._AT:
+        pytest.skip("this platform has no dir_fd")
+    monkeypatch.setattr(walk_module, "_AT", at)
+    _make_old(catalog, monkeypatch)
+    assert _search_ids(catalog, "--year", "2024") == [ALPHA]  # builds; the memo now trusts these old files
+    calls = _count_hashing(monkeypatch)
+    assert _search_ids(catalog, "--year", "2024") == [ALPHA]
+    assert calls == []  # answered from the memo
+    folder = (catalog / ALPHA).parent
+    folder_mtime = folder.stat().st_mtime_ns
+    _edit_year_keeping_size_and_mtime(catalog / f"{ALPHA}.toml", "year = 2024", "year = 2023")
+    assert folder.stat().st_mtime_ns == folder_mtime
+    assert _search_ids(catalog, "--year", "2023") == [ALPHA]
+    assert _search_ids(catalog, "--year", "2024") == []
+
+
+def test_a_file_added_removed_or_renamed_is_seen_with_a_trusted_memo(
+    catalog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _make_old(catalog, monkeypatch)
+    key = current_key(catalog)
+    calls = _count_hashing(monkeypatch)
+    assert current_key(catalog) == key
+    assert calls == []  # the memo is trusted
+    old = time.time_ns() - HOUR_NS
+    added = catalog / "models" / "acme" / "beta.toml"
+    added.write_bytes((catalog / f"{ALPHA}.toml").read_bytes())
+    os.utime(added, ns=(old, old))
+    assert current_key(catalog) == content_key(catalog) != key
+    added.unlink()
+    assert current_key(catalog) == key
+    renamed = catalog / "models" / "acme" / "alpha2.toml"
+    (catalog / f"{ALPHA}.toml").rename(renamed)
+    assert current_key(catalog) == content_key(catalog) != key
+    renamed.rename(catalog / f"{ALPHA}.toml")
+    assert current_key(catalog) == key
+    assert len(calls) == 4  # each change hashed the contents again
+
+
+def test_a_memo_damaged_anywhere_is_never_trusted(catalog: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A flipped byte anywhere in the memo (its head has a CRC-32; its signature, damaged, differs) or a
+    cut-off memo: the contents are hashed again (100 random damages, fixed seed)."""
+    import random
+
+    _make_old(catalog, monkeypatch)
+    key = current_key(catalog)
+    [memo] = list(cache.glob("memo-*.marshal"))
+    sound = memo.read_bytes()
+    calls = _count_hashing(monkeypatch)
+    assert current_key(catalog) == key
+    assert calls == []
+    rng = random.Random(20261129)
+    for trial in range(100):
+        damaged = bytearray(sound)
+        if trial % 4 == 3:
+            del damaged[rng.randrange(len(damaged)) :]
+        else:
+            damaged[rng.randrange(len(damaged))] ^= 1 << rng.randrange(8)
+        memo.write_bytes(bytes(damaged))
+        assert current_key(catalog) == key, trial
+        assert len(calls) == trial + 1, trial  # hashed again, not answered from the damaged memo
+        assert current_key(catalog) == key
+        assert len(calls) == trial + 1, trial  # the memo written anew, sound: trusted again
+
+
 # --- keyed by content only ---------------------------------------------------------------------------------------
 
 
@@ -319,6 +392,7 @@ def _content(path: Path) -> tuple[list[dict], dict]:
 
 _PROBE = """
 import json, sys
+from ja_llm.catalog import walk as walk_module
 from ja_llm.cli import main
 main(["search", "sarashina", "--ids"], standalone_mode=False)
 print("MODULES " + json.dumps({name: name in sys.modules for name in ("pydantic", "markdown_it")}))

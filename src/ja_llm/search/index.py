@@ -4,6 +4,18 @@ file, so that a command answers without parsing the TOML files and is never stal
 This module is imported on the hot path of `ja-llm search`: it must stay light (no pydantic, no
 markdown parser). Building the index imports the catalog loader only when the cache misses.
 
+Never stale: before the cache is used, `current_key` checks that no catalog file changed since the key
+was last computed, by comparing every file's path, size, inode, modification and change times with a
+memo (`memo-<hash of the catalog's path>.marshal`); any difference, or a file changed less than two
+seconds before that key was computed, and the contents are hashed again. Any edit of any file is seen by
+the next search, including an in-place write that keeps the inode and the folder's modification time
+(editors write so) and one that restores the modification time (the change time cannot be restored). So
+every file is stat'ed on every search: no folder-level signature can see an in-place write. Those stats
+are the floor of a cached search on a big catalog (at 100k files, ~0.2 s of system calls on a 2-core
+VM, against a 10 ms `python -c pass`); the code around them is kept small: the walk keeps four values
+per file in arrays (catalog/walk.py), the memo holds them as one byte string compared at once (not a
+tuple per file), and its head (key, salt, times) has a CRC-32. Measured in bench/RESULTS.md (issue 16).
+
 The cache file (`index-<key>.columns`) is columnar and read lazily through a memory map, so that a cold
 `ja-llm search` on a catalog of 100k entries reads only what its query needs:
 
@@ -42,7 +54,7 @@ from pathlib import Path
 from typing import Any, overload
 
 from ..catalog.location import shipped_catalog
-from ..catalog.walk import walk_catalog
+from ..catalog.walk import Walk, walk_catalog
 from .query import COLUMNS, NUMERIC, VARIANT_FIELDS, Compiled, Match, Query, Record, run_query
 
 INDEX_FORMAT = 10  # bump when records change shape (or the layout of the cache file)
@@ -105,9 +117,9 @@ def cache_dir() -> Path:
     return user_cache_path("ja-llm", appauthor=False)
 
 
-def catalog_files(root: Path) -> list[tuple[str, os.stat_result]]:
-    """Every catalog file (relative path, stat), in a stable order (the loader's walk)."""
-    return walk_catalog(root).files
+def catalog_files(root: Path) -> list[str]:
+    """Every catalog file's path relative to the catalog, in a stable order (the loader's walk)."""
+    return walk_catalog(root).paths
 
 
 def _salt() -> str:
@@ -115,13 +127,13 @@ def _salt() -> str:
     return f"format {INDEX_FORMAT} python {sys.version_info[:2]}"
 
 
-def content_key(root: Path, files: list[tuple[str, os.stat_result]] | None = None) -> str:
+def content_key(root: Path, files: Sequence[str] | None = None) -> str:
     """A hash of every catalog file's path and bytes (and of the index format and Python version)."""
     import hashlib  # only when hashing: importing it costs a few milliseconds of every command's start
 
     digest = hashlib.blake2b(digest_size=16)
     digest.update(f"{_salt()}\n".encode())
-    for rel, _ in files if files is not None else catalog_files(root):
+    for rel in files if files is not None else catalog_files(root):
         digest.update(rel.encode("utf-8") + b"\0")
         with open(root / rel, "rb") as handle:
             digest.update(handle.read())
@@ -129,33 +141,61 @@ def content_key(root: Path, files: list[tuple[str, os.stat_result]] | None = Non
     return digest.hexdigest()
 
 
-def current_key(root: Path, use_memo: bool = True, files: list[tuple[str, os.stat_result]] | None = None) -> str:
+RACY_NS = 2_000_000_000  # a file changed less than this before its key was computed: the memo is not trusted
+
+
+def signature(walk: Walk) -> tuple[bytes, int]:
+    """What the memo compares: every file's path, size, inode, modification and change times (ns), as
+    bytes (equal bytes: the same paths in the same order, each with the same stat values), and the newest
+    of those times. Made of the walk's runs (each run's names joined) and its columns (one array per stat
+    value), without a tuple or a path string per file."""
+    names = b"".join(
+        (f"{folder}\0{len(run)}\0" + "\0".join(run) + "\0").encode("utf-8", "surrogatepass")
+        for folder, run in walk.runs
+    )
+    _, _, mtimes, ctimes = walk.columns
+    newest = max(max(mtimes, default=0), max(ctimes, default=0))
+    columns = [c.tobytes() if isinstance(c, array) else c for c in walk.columns]
+    return marshal.dumps((names, *columns), 2), newest
+
+
+def current_key(root: Path, use_memo: bool = True, walk: Walk | None = None) -> str:
     """The content key, without re-reading the files when nothing changed since it was last computed.
 
-    The memo records each file's size, modification and change times and inode next to the key. It is
-    trusted only when all of these are unchanged and every file was last changed more than two seconds
-    before the key was computed (the same guard as git's "racy" index entries): an edit made while or after the key was
-    computed always leads to hashing the contents again.
+    The memo records, next to the key, each file's path, size, inode, modification and change times
+    (`signature`: the change time too, because os.utime can set a modification time back but never the
+    change time, so an in-place write of the same size with its mtime restored is still seen). It is
+    trusted only when the signature is byte for byte the same and every file was last changed more than
+    two seconds before the key was computed (the same guard as git's "racy" index entries: a file system
+    whose clock ticks coarsely could give an edit made while or just after the key was computed the same
+    times): otherwise the contents are hashed again. The memo's head (salt, catalog path, key, hashing
+    time) carries a CRC-32; its signature needs none (damaged, it differs: the contents are hashed).
+
+    `walk`: the catalog's walk, unordered (`walk_catalog(root, ordered=False)`, as `open_index` passes
+    it): the memo's signature is always made from such a walk (its order is the folders' listing order,
+    stable while a folder is unchanged; the content key is hashed in the loader's sorted order).
     """
-    files = files if files is not None else catalog_files(root)
-    # ctime too: os.utime can set a modification time back, never the change time
-    signature = [(rel, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino) for rel, st in files]
-    memo_path = cache_dir() / f"memo-{zlib.crc32(str(root.resolve()).encode('utf-8')):08x}.marshal"
-    if use_memo:
-        try:
-            memo = _read(memo_path)
-            if (
-                memo["salt"] == _salt()
-                and memo["files"] == signature
-                and all(max(m, c) < memo["hashed_ns"] - 2_000_000_000 for _, _, m, c, _ in signature)
-            ):
-                return memo["key"]
-        except (OSError, ValueError, EOFError, KeyError, TypeError):
-            pass
+    walk = walk if walk is not None else walk_catalog(root, ordered=False)
+    if not use_memo:
+        return content_key(root)
+    signed, newest = signature(walk)
+    resolved = str(root.resolve())
+    memo_path = cache_dir() / f"memo-{zlib.crc32(resolved.encode('utf-8', 'surrogatepass')):08x}.marshal"
+    try:
+        memo, memo_signature = _read_memo(memo_path)
+        if (
+            memo["salt"] == _salt()
+            and memo["root"] == resolved
+            and newest < memo["hashed_ns"] - RACY_NS
+            and memo_signature == signed
+            and isinstance(memo["key"], str)
+        ):
+            return memo["key"]
+    except (OSError, ValueError, EOFError, KeyError, TypeError):
+        pass
     hashed_ns = time.time_ns()
-    key = content_key(root, files)
-    if use_memo:
-        _save(memo_path, {"salt": _salt(), "files": signature, "hashed_ns": hashed_ns, "key": key})
+    key = content_key(root)  # walks again, in the loader's order (the signature's walk may be unordered)
+    _save_memo(memo_path, {"salt": _salt(), "root": resolved, "hashed_ns": hashed_ns, "key": key}, signed)
     return key
 
 
@@ -176,10 +216,10 @@ def open_index(root: Path | None = None, use_cache: bool = True) -> Index:
         from ..errors import CatalogNotFound
 
         raise CatalogNotFound(f"{root}: not a catalog folder (no catalog.toml)")
-    walk = walk_catalog(root)
+    walk = walk_catalog(root, ordered=False)  # the memo's check needs no sorting
     if walk.problems:
         return build_index(root)  # the loader reports each unusable file (CatalogInvalid)
-    key = current_key(root, use_memo=use_cache, files=walk.files)
+    key = current_key(root, use_memo=use_cache, walk=walk)
     path = cache_dir() / f"index-{key}{SUFFIX}"
     if use_cache:
         try:
@@ -432,41 +472,42 @@ def _clean(path: Path) -> None:
             stale.unlink(missing_ok=True)
 
 
-_MAGIC = b"ja-llm cache 1\n"
+_MEMO_MAGIC = b"ja-llm memo 2\n"
 
 
-def _read(path: Path) -> Any:
-    """A cache file's content; OSError or ValueError when it is missing or damaged. The payload carries its
-    length and CRC-32: a flipped byte or a cut-off file is detected and the cache rebuilt, never used."""
+def _read_memo(path: Path) -> tuple[dict[str, Any], bytes]:
+    """The memo's head and its signature; OSError or ValueError when it is missing or damaged. The head
+    carries its length and CRC-32 (a flipped byte or a cut-off file is detected, never used); the
+    signature is only ever compared with the current one, so a damaged one just differs."""
     with open(path, "rb") as handle:
         blob = handle.read()
-    header = len(_MAGIC) + 8
-    if not blob.startswith(_MAGIC) or len(blob) < header:
-        raise ValueError(f"{path}: not a cache file")
-    length, checksum = int.from_bytes(blob[len(_MAGIC) : len(_MAGIC) + 4], "big"), blob[len(_MAGIC) + 4 : header]
-    payload = blob[header:]
-    if len(payload) != length or zlib.crc32(payload).to_bytes(4, "big") != checksum:
-        raise ValueError(f"{path}: damaged cache file")
-    data = marshal.loads(payload)
+    start = len(_MEMO_MAGIC) + 8
+    if len(blob) < start or not blob.startswith(_MEMO_MAGIC):
+        raise ValueError(f"{path}: not a memo file")
+    length, checksum = int.from_bytes(blob[start - 8 : start - 4], "big"), blob[start - 4 : start]
+    head = blob[start : start + length]
+    if len(head) != length or zlib.crc32(head).to_bytes(4, "big") != checksum:
+        raise ValueError(f"{path}: damaged memo file")
+    data = marshal.loads(head)
     if not isinstance(data, dict):
-        raise ValueError(f"{path}: damaged cache file")
-    return data
+        raise ValueError(f"{path}: damaged memo file")
+    return data, blob[start + length :]
 
 
-def _save(path: Path, data: dict[str, Any]) -> None:
-    """Write a cache file (the memo) atomically (a temporary file renamed over it, so concurrent writers
-    never mix their bytes; marshal: fast to read; checked by a CRC-32); a cache that cannot be written is
-    not an error."""
+def _save_memo(path: Path, head: dict[str, Any], signed: bytes) -> None:
+    """Write the memo atomically (a temporary file renamed over it, so concurrent writers never mix their
+    bytes); a memo that cannot be written is not an error."""
     import tempfile
 
-    payload = marshal.dumps(data)
-    blob = _MAGIC + len(payload).to_bytes(4, "big") + zlib.crc32(payload).to_bytes(4, "big") + payload
+    data = marshal.dumps(head)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(blob)
+                handle.write(_MEMO_MAGIC + len(data).to_bytes(4, "big") + zlib.crc32(data).to_bytes(4, "big"))
+                handle.write(data)
+                handle.write(signed)
             os.replace(tmp, path)
         finally:
             Path(tmp).unlink(missing_ok=True)
