@@ -143,6 +143,25 @@ def test_api_of_the_mini_catalog_replaces_its_folder(mini: Catalog, tmp_path: Pa
     assert text.endswith("}\n")
 
 
+def test_api_updated_in_place_equals_a_fresh_one(mini: Catalog, tmp_path: Path) -> None:
+    """An update of a built site writes only the API files whose text changed, removes those of removed
+    entries (and the folders they leave empty), and gives the folder a fresh write gives."""
+    fresh, updated = tmp_path / "新規" / "api", tmp_path / "更新" / "api"
+    write_api(mini, fresh)
+    write_api(mini, updated)
+    kept, changed = updated / "entries" / "papers" / "transformer.json", updated / "catalog.json"
+    kept_inode = kept.stat().st_ino
+    changed.write_text("{}", encoding="utf-8")
+    (updated / "entries" / "models" / "old").mkdir(parents=True)
+    (updated / "entries" / "models" / "old" / "gone.json").write_text("{}", encoding="utf-8")
+    written = write_api(mini, updated, in_place=True)
+    tree = {p.relative_to(updated).as_posix(): p.read_bytes() for p in updated.rglob("*") if p.is_file()}
+    assert tree == {p.relative_to(fresh).as_posix(): p.read_bytes() for p in fresh.rglob("*") if p.is_file()}
+    assert not (updated / "entries" / "models" / "old").exists()
+    assert kept.stat().st_ino == kept_inode  # unchanged: not written again
+    assert sorted(p.relative_to(updated).as_posix() for p in written) == sorted(tree)
+
+
 # --- CSV --------------------------------------------------------------------------------------------------
 
 

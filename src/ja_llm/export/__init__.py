@@ -37,15 +37,18 @@ DATA_LINKS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def write_all(catalog: Catalog, folder: Path, records: Selection = None, base_url: str = "") -> list[Path]:
+def write_all(
+    catalog: Catalog, folder: Path, records: Selection = None, base_url: str = "", in_place: bool = False
+) -> list[Path]:
     """Write every export into `folder` (created if missing, never replaced itself): the JSON API under
     `api/`, catalog.csv (main language), catalog.db and its Datasette metadata.json, and the llms.txt files of
     every language. `records`: the search records or query matches to export (default: every entry).
-    `base_url`: the site's root URL for the links of the llms.txt files ("" for relative links). Returns the
-    files written."""
+    `base_url`: the site's root URL for the links of the llms.txt files ("" for relative links). `in_place`:
+    the folder holds these exports already (an update of a built site): `api/` is updated file by file
+    (write_api). Returns the files written."""
     folder = Path(folder)
     items: list[Item] = select_items(catalog, records)  # the records are built once for every export
-    written = write_api(catalog, folder / API_FOLDER, items)
+    written = write_api(catalog, folder / API_FOLDER, items, in_place=in_place)
     written.append(write_csv(catalog, folder / CSV_FILE, items))
     written.append(write_sqlite(catalog, folder / DATABASE_FILE, items))
     written.append(write_datasette_metadata(catalog, folder / METADATA_FILE, Path(DATABASE_FILE).stem))

@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..catalog.core import Catalog
 from ..errors import OutputError
-from ..files import staged_directory
+from ..files import atomic_write, staged_directory
 from ..model.schema import Entry, Footnote, LangCode, ListInfo, Organization, Section, Text
 from ..model.vocab import COMMERCIAL_CLASSES, KINDS
 from ..search.output import public
@@ -250,12 +250,18 @@ def api_files(catalog: Catalog, records: Selection = None) -> dict[str, str]:
     return files
 
 
-def write_api(catalog: Catalog, folder: Path, records: Selection = None) -> list[Path]:
+def write_api(catalog: Catalog, folder: Path, records: Selection = None, in_place: bool = False) -> list[Path]:
     """Write the JSON API into `folder`, which is replaced as a whole (no file of a removed entry stays; a
     reader never sees it half-written). `records`: the search records or query matches to export (default:
-    every entry). Returns the files written."""
+    every entry). Returns the files written.
+
+    `in_place` (an update of a built site, whose pages are replaced one by one too): only the files whose
+    text changed are replaced, each atomically, and the files of removed entries deleted; the result is the
+    same folder, without creating ~1 file per entry again."""
     folder = Path(folder)
     files = api_files(catalog, records)
+    if in_place and folder.is_dir():
+        return _update_api(folder, files)
     with staged_directory(folder) as staging:
         try:
             for rel, text in files.items():
@@ -265,4 +271,27 @@ def write_api(catalog: Catalog, folder: Path, records: Selection = None) -> list
                     handle.write(text)
         except OSError as exc:
             raise OutputError(f"{folder}: cannot write the JSON API ({exc.strerror or exc})") from None
+    return [folder / rel for rel in files]
+
+
+def _update_api(folder: Path, files: dict[str, str]) -> list[Path]:
+    try:
+        for rel, text in files.items():
+            target = folder / rel
+            data = text.encode("utf-8")
+            try:
+                if target.read_bytes() == data:
+                    continue
+            except OSError:
+                pass
+            atomic_write(target, data)
+        for path in sorted(folder.rglob("*"), reverse=True):  # files first, then the folders they leave empty
+            rel = path.relative_to(folder).as_posix()
+            if path.is_dir():
+                if not any(path.iterdir()):
+                    path.rmdir()
+            elif rel not in files:
+                path.unlink()
+    except OSError as exc:
+        raise OutputError(f"{folder}: cannot write the JSON API ({exc.strerror or exc})") from None
     return [folder / rel for rel in files]

@@ -224,7 +224,7 @@ class _Build:
                 if exports:
                     from ..export import write_all
 
-                    write_all(self.catalog, folder, self.records)
+                    write_all(self.catalog, folder, self.records, in_place=True)
                 if pictures:
                     self.pictures(folder)
 
