@@ -8,15 +8,15 @@
  * knows a filter by its name: a filter added in Python works here as it is.
  *
  * No libraries, no inline code, no HTML built from data: the page's rows are rendered by the generator and
- * only shown, hidden and reordered here.
+ * only put in the list, taken out of it and reordered here: the list holds the rows shown and no other.
  *
  * At scale the page holds the first page of rows only, and the data comes in shards of `shard size` entries
  * in catalog order (ja_llm.site.build.SHARD_SIZE): data/entries.json has the spec and the shard count,
  * data/entries/<n>.json the columns of shard n (all fetched in parallel as the page loads: any filter's result
  * and facet counts need every entry), and data/rows/<lang>/<n>.html its rows as the generator rendered them
- * (fetched when a result shows a row the page does not have yet, parsed by a <template> element and
- * inserted hidden). Until they arrive the list shows the rows it has, with aria-busy on the list; the update
- * then runs again and only that one sets `data-ready` and window.__jaLlm.
+ * (fetched when a result shows a row the page does not have yet, parsed by a <template> element and kept
+ * aside until a result shows them). Until they arrive the list shows the rows it has, with aria-busy on the
+ * list; the update then runs again and only that one sets `data-ready` and window.__jaLlm.
  */
 (function () {
   "use strict";
@@ -225,6 +225,7 @@
     this.ids = new Array(n);
     this.columns = new Map();
     this.ranks = new Map();
+    this.masks = new Map(); // test results by key (Index.cached)
     // variants flattened: entry i owns positions vStart[i]..vStart[i+1]-1; an entry without variants has
     // one blank position (no value in any field), judged by the fallbacks alone
     var fields = Object.keys(spec.variant_fields);
@@ -304,14 +305,40 @@
     return ranks;
   };
 
-  /** The test of an entry filter for a parsed value: a function of the entry position. */
-  function entryTest(ix, test, parsed) {
-    var col = ix.col(parsed.exact && test.exact ? test.exact : test.column);
-    var op = ENTRY_OPS[test.op];
+  /** A parsed value as a key of the cache of test results. */
+  function valueKey(v) {
+    return v instanceof Set ? "set:" + Array.from(v).join("\u0000") : typeof v + ":" + String(v);
+  }
+
+  var KEPT_MASKS = 48; // test results kept for the next updates (each n or one per variant bytes)
+
+  /** The result of a test, by its key: computed by `compute` unless kept from an earlier update (the most
+   * recently used KEPT_MASKS of them are kept), so that a change of one filter tests that filter only. */
+  Index.prototype.cached = function (key, compute) {
+    var masks = this.masks;
+    var hit = masks.get(key);
+    if (hit !== undefined) {
+      masks.delete(key);
+    } else {
+      hit = compute();
+      if (masks.size >= KEPT_MASKS) masks.delete(masks.keys().next().value);
+    }
+    masks.set(key, hit);
+    return hit;
+  };
+
+  /** Which entries pass an entry test for a parsed value: 1 or 0 by entry position. */
+  function entryMask(ix, test, parsed) {
+    var column = parsed.exact && test.exact ? test.exact : test.column;
     var v = parsed.value;
-    return function (i) {
-      return op(col[i], v);
-    };
+    return ix.cached("entry\u0001" + column + "\u0001" + test.op + "\u0001" + valueKey(v), function () {
+      var col = ix.col(column);
+      var op = ENTRY_OPS[test.op];
+      var n = ix.n;
+      var out = new Uint8Array(n);
+      for (var i = 0; i < n; i++) if (op(col[i], v)) out[i] = 1;
+      return out;
+    });
   }
 
   /** The field (or column) a test reads: the alternative of the first switch that is on (`switched`), else
@@ -321,18 +348,28 @@
     return name;
   }
 
-  /** The test of a variant filter: a function of (variant position, entry position). */
-  function variantTest(ix, test, value, switches) {
-    var own = ix.field(switched(test.field, test.switched, switches));
-    var op = VARIANT_OPS[test.op];
+  /** Which variants pass a variant test for a value under the switches: 1 or 0 by variant position (a
+   * variant without its own value is judged by the entry's fallback column). */
+  function variantMask(ix, test, value, switches) {
+    var field = switched(test.field, test.switched, switches);
     var fallback = test.fallback;
-    var col = fallback ? ix.col(switched(fallback.column, fallback.switched, switches)) : null;
-    var fop = fallback ? ENTRY_OPS[fallback.op] : null;
-    return function (j, i) {
-      var x = own[j];
-      if (hasValue(x)) return op(x, value);
-      return fop !== null && fop(col[i], value);
-    };
+    var column = fallback ? switched(fallback.column, fallback.switched, switches) : null;
+    var key = ["variant", field, test.op, column, fallback ? fallback.op : "", valueKey(value)].join("\u0001");
+    return ix.cached(key, function () {
+      var own = ix.field(field);
+      var op = VARIANT_OPS[test.op];
+      var col = column !== null ? ix.col(column) : null;
+      var fop = column !== null ? ENTRY_OPS[fallback.op] : null;
+      var vStart = ix.vStart;
+      var out = new Uint8Array(vStart[ix.n]);
+      for (var i = 0, n = ix.n; i < n; i++) {
+        for (var j = vStart[i], end = vStart[i + 1]; j < end; j++) {
+          var x = own[j];
+          if (hasValue(x) ? op(x, value) : fop !== null && fop(col[i], value)) out[j] = 1;
+        }
+      }
+      return out;
+    });
   }
 
   // --- parsing a state into a query ------------------------------------------------------------------------
@@ -362,8 +399,8 @@
       var parsed = parseValue(ix, filter, state[filter.name]);
       if (parsed === UNSET) continue;
       if (parsed === null) pq.invalid.push(filter.name);
-      else if (filter.entry) pq.entry.push({ name: filter.name, test: entryTest(ix, filter.entry, parsed) });
-      else pq.variant.push({ name: filter.name, test: variantTest(ix, filter.variant, parsed.value, pq.switches) });
+      else if (filter.entry) pq.entry.push({ name: filter.name, mask: entryMask(ix, filter.entry, parsed) });
+      else pq.variant.push({ name: filter.name, mask: variantMask(ix, filter.variant, parsed.value, pq.switches) });
     }
     return pq;
   }
@@ -380,61 +417,108 @@
     }
   };
 
-  /** A variant facet's state for one evaluation: the field it reads under the query's switches. */
+  /** A variant facet's state for one evaluation: what it reads under the query's switches (the field of a
+   * range facet; the options of each variant of a keyed facet; the results of each option of any other). */
   function variantFacetRun(ix, facet, pq) {
     var test = facet.filter.variant;
+    var field = switched(test.field, test.switched, pq.switches);
     var run = {
       facet: facet,
+      mode: facet.mode === "range" ? 0 : facet.mode === "keyed" ? 1 : 2,
       q: -1,
-      own: ix.field(switched(test.field, test.switched, pq.switches)),
-      fcol: test.fallback ? ix.col(switched(test.fallback.column, test.fallback.switched, pq.switches)) : null,
+      own: facet.mode === "range" ? ix.field(field) : null,
+      reduce: facet.reduce || null,
+      lists: facet.mode === "keyed" ? keyedLists(ix, facet, pq.switches) : null,
       others: -1,
       base: 0,
       ext: NaN,
       counts: new Int32Array(facet.size),
-      stamp: facet.mode === "range" ? null : new Int32Array(facet.size).fill(-1),
-      tests: null
+      stamp: new Int32Array(facet.size).fill(-1),
+      masks: null
     };
     for (var q = 0; q < pq.variant.length; q++) if (pq.variant[q].name === facet.filter.name) run.q = q;
     if (facet.mode === "brute") {
-      run.tests = facet.values.map(function (parsed) {
-        return parsed === null ? null : variantTest(ix, test, parsed.value, pq.switches);
+      run.masks = facet.values.map(function (parsed) {
+        return parsed === null ? null : variantMask(ix, test, parsed.value, pq.switches);
       });
     }
     return run;
   }
 
-  function countKey(run, key, i) {
-    var opts = run.facet.map.get(key);
-    if (!opts) return;
-    for (var o = 0; o < opts.length; o++) {
-      if (run.stamp[opts[o]] !== i) {
-        run.stamp[opts[o]] = i;
-        run.counts[opts[o]]++;
+  /** For each variant, the options of a keyed facet its value passes (CSR lists: `start` by variant position
+   * into `idx`): its own value looked up (eq: the options of that value; in: the options whose set holds it),
+   * or, without one, the entry's fallback value or each item of its list. Kept on the facet, per field and
+   * fallback column (the switches choose them). */
+  function keyedLists(ix, facet, switches) {
+    var test = facet.filter.variant;
+    var field = switched(test.field, test.switched, switches);
+    var fallback = test.fallback;
+    var column = fallback ? switched(fallback.column, fallback.switched, switches) : null;
+    var key = field + "\u0001" + column;
+    var known = facet.lists.get(key);
+    if (known) return known;
+    var own = ix.field(field);
+    var fcol = column !== null ? ix.col(column) : null;
+    var map = facet.map;
+    var vStart = ix.vStart;
+    var start = new Int32Array(vStart[ix.n] + 1);
+    var list = [];
+    var stamp = new Int32Array(facet.size).fill(-1);
+    function add(value, j) {
+      var opts = map.get(value);
+      if (!opts) return;
+      for (var o = 0; o < opts.length; o++) {
+        if (stamp[opts[o]] !== j) {
+          stamp[opts[o]] = j;
+          list.push(opts[o]);
+        }
       }
     }
+    for (var i = 0, n = ix.n; i < n; i++) {
+      for (var j = vStart[i], end = vStart[i + 1]; j < end; j++) {
+        start[j] = list.length;
+        var x = own[j];
+        if (hasValue(x)) {
+          add(x, j);
+        } else if (fcol !== null) {
+          var value = fcol[i];
+          if (Array.isArray(value)) for (var k = 0; k < value.length; k++) add(value[k], j);
+          else if (value != null) add(value, j);
+        }
+      }
+    }
+    start[vStart[ix.n]] = list.length;
+    var lists = { start: start, idx: Int32Array.from(list) };
+    facet.lists.set(key, lists);
+    return lists;
   }
 
   /** A variant that passes every other variant filter: the options of the facet it would pass. */
   function accumulate(run, j, i) {
-    var facet = run.facet;
-    var x = run.own[j];
-    if (facet.mode === "range") {
-      if (x === x && x !== null) run.ext = facet.reduce(x, run.ext);
-    } else if (facet.mode === "keyed") {
-      if (hasValue(x)) {
-        countKey(run, x, i);
-      } else if (run.fcol !== null) {
-        var fallback = run.fcol[i];
-        if (Array.isArray(fallback)) for (var k = 0; k < fallback.length; k++) countKey(run, fallback[k], i);
-        else if (fallback != null) countKey(run, fallback, i);
-      }
-    } else {
-      for (var o = 0; o < run.tests.length; o++) {
-        if (run.tests[o] !== null && run.stamp[o] !== i && run.tests[o](j, i)) {
-          run.stamp[o] = i;
-          run.counts[o]++;
+    var o;
+    if (run.mode === 0) {
+      var x = run.own[j];
+      if (x === x && x !== null) run.ext = run.reduce(x, run.ext);
+      return;
+    }
+    var stamp = run.stamp;
+    var counts = run.counts;
+    if (run.mode === 1) {
+      var idx = run.lists.idx;
+      for (var p = run.lists.start[j], end = run.lists.start[j + 1]; p < end; p++) {
+        o = idx[p];
+        if (stamp[o] !== i) {
+          stamp[o] = i;
+          counts[o]++;
         }
+      }
+      return;
+    }
+    var masks = run.masks;
+    for (o = 0; o < masks.length; o++) {
+      if (masks[o] !== null && stamp[o] !== i && masks[o][j] === 1) {
+        stamp[o] = i;
+        counts[o]++;
       }
     }
   }
@@ -442,43 +526,54 @@
   function finish(run) {
     run.base++;
     var facet = run.facet;
-    if (facet.mode === "range" && run.ext === run.ext) {
+    if (run.mode === 0 && run.ext === run.ext) {
       var pass = VARIANT_OPS[facet.filter.variant.op];
       for (var o = 0; o < facet.size; o++) if (pass(run.ext, facet.numbers[o])) run.counts[o]++;
     }
     run.ext = NaN;
   }
 
-  /** Whether a record's search text holds every word of the query. */
-  function containsAll(text, words) {
-    if (typeof text !== "string") return false;
-    for (var w = 0; w < words.length; w++) if (text.indexOf(words[w]) === -1) return false;
-    return true;
+  /** Which entries' search text holds every word of the query (1 or 0 by entry position). */
+  function textMask(ix, words) {
+    return ix.cached("text\u0001" + words.join("\u0001"), function () {
+      var texts = ix.col(ix.spec.text.column);
+      var n = ix.n;
+      var out = new Uint8Array(n);
+      for (var i = 0; i < n; i++) {
+        var text = texts[i];
+        if (typeof text !== "string") continue;
+        var all = 1;
+        for (var w = 0; w < words.length && all === 1; w++) if (text.indexOf(words[w]) === -1) all = 0;
+        out[i] = all;
+      }
+      return out;
+    });
   }
 
   /** The entries that match (in catalog order), the variant sort key of each, and, when `plan` is given, the
-   * facet counts: for each option, the entries that would match with that option chosen instead. */
+   * facet counts: for each option, the entries that would match with that option chosen instead. Every
+   * test's result is a mask (entryMask, variantMask, textMask), so the loops here only read bytes. */
   function evaluate(ix, pq, plan) {
     var n = ix.n;
     var needle = pq.needle;
     var words = needle === null ? [] : needle.split(ix.spec.text.split).filter(function (w, at, all) {
       return w !== "" && all.indexOf(w) === at;
     });
-    var texts = ix.col(ix.spec.text.column);
+    var text = needle === null ? null : textMask(ix, words);
     var filters = pq.entry;
     var m = filters.length;
-    var tests = new Array(m);
+    var masks = new Array(m);
     var bits = new Int32Array(m);
     var entryFacets = plan ? plan.entry : [];
     var E = entryFacets.length;
     for (var k = 0; k < m; k++) {
-      tests[k] = filters[k].test;
+      masks[k] = filters[k].mask;
       for (var f = 0; f < E; f++) if (entryFacets[f].name === filters[k].name) bits[k] = entryFacets[f].bit;
     }
-    var vtests = pq.variant.map(function (v) {
-      return v.test;
+    var vmasks = pq.variant.map(function (v) {
+      return v.mask;
     });
-    var V = vtests.length;
+    var V = vmasks.length;
     var runs = plan
       ? plan.variant.map(function (facet) {
           return variantFacetRun(ix, facet, pq);
@@ -502,11 +597,11 @@
 
     var vMatch = new Int32Array(n); // the variants of each entry that pass the variant filters
     for (var i = 0; i < n; i++) {
-      if (needle !== null && !containsAll(texts[i], words)) continue;
+      if (text !== null && text[i] === 0) continue;
       var fail = 0;
       var dead = false;
       for (k = 0; k < m; k++) {
-        if (!tests[k](i)) {
+        if (masks[k][i] === 0) {
           if (bits[k] === 0 || fail !== 0) {
             dead = true;
             break;
@@ -523,7 +618,7 @@
           var failed = 0;
           var which = -1;
           for (var q = 0; q < V; q++) {
-            if (!vtests[q](j, i)) {
+            if (vmasks[q][j] === 0) {
               failed++;
               which = q;
               if (failed > 1) break;
@@ -657,9 +752,10 @@
     var rowOf = new Array(ix.n).fill(null);
     var position = new Map();
     for (k = 0; k < ix.n; k++) position.set(ix.ids[k], k);
+    // the list holds the rows shown and nothing else: a row that leaves it is detached (kept in rowOf for
+    // later), so that no update touches, styles or lays out rows that do not show
     var domOrder = [];
-    var rowIndex = new Map();
-    var visible = new Uint8Array(ix.n);
+    var attached = new Uint8Array(ix.n);
     if (this.tbody) {
       var rows = this.tbody.children;
       for (k = 0; k < rows.length; k++) {
@@ -669,17 +765,15 @@
         var i = position.get(id);
         if (rowOf[i] !== null) continue;
         rowOf[i] = row;
-        rowIndex.set(row, i);
         domOrder.push(i);
-        visible[i] = row.hidden ? 0 : 1;
+        attached[i] = 1;
       }
     }
     this.rowOf = rowOf;
     this.position = position;
-    this.domOrder = domOrder;
-    this.rowIndex = rowIndex;
-    this.visible = visible;
-    this.fragment = document.createDocumentFragment();
+    this.domOrder = domOrder; // the entries of the attached rows, in list order
+    this.attached = attached;
+    this.slot = new Int32Array(ix.n); // scratch: an attached row's place in the list
 
     this.countEl = document.getElementById("result-count");
     // At most pageSize rows are shown at a time (laying out thousands of table rows takes the browser far
@@ -929,7 +1023,7 @@
   /** How the counts of a variant filter's options are found (see accumulate). */
   function variantFacet(filter, values) {
     var test = filter.variant;
-    var facet = { filter: filter, size: values.length, values: values, mode: "brute" };
+    var facet = { filter: filter, size: values.length, values: values, mode: "brute", lists: new Map() };
     var fallback = test.fallback;
     if ((test.op === "ge" || test.op === "le") && !fallback) {
       facet.mode = "range";
@@ -971,7 +1065,7 @@
       var scalar = test.op === "eq" || test.op === "in";
       var keyed = scalar || (isList && (test.op === "contains" || test.op === "intersects"));
       if (!keyed) {
-        brute.push({ pos: pos, test: entryTest(ix, test, parsed) });
+        brute.push({ pos: pos, mask: entryMask(ix, test, parsed) });
         return;
       }
       if (!groups.has(column)) groups.set(column, { values: ix.col(column), map: new Map(), list: !scalar });
@@ -1010,7 +1104,7 @@
         }
       }
       for (g = 0; g < brute.length; g++) {
-        if (stamp[brute[g].pos] !== i && brute[g].test(i)) {
+        if (stamp[brute[g].pos] !== i && brute[g].mask[i] === 1) {
           stamp[brute[g].pos] = i;
           list.push(brute[g].pos);
         }
@@ -1041,6 +1135,7 @@
       else this.tbody.removeAttribute("aria-busy");
     }
     this.writeRows(limit < order.length ? order.slice(0, limit) : order);
+    this.writePicks(); // the pick boxes of the rows that came in
     if (this.moreBox) {
       this.moreBox.hidden = limit >= order.length;
       if (this.showAllButton && limit < order.length) {
@@ -1188,107 +1283,74 @@
     return load;
   };
 
-  /** Insert a shard's rows (the generator's markup, parsed by a <template>: nothing here builds HTML) at the
-   * end of the list, hidden: writeRows shows and orders them. A row already on the page is left out. */
+  /** Take in a shard's rows (the generator's markup, parsed by a <template>: nothing here builds HTML),
+   * detached: writeRows puts in the list those it shows. A row already known is left out. */
   App.prototype.insertRows = function (html) {
     if (!this.tbody) return;
     var template = document.createElement("template");
     template.innerHTML = html;
     var rows = template.content.querySelectorAll("tr[data-id]");
-    var fragment = document.createDocumentFragment();
     for (var k = 0; k < rows.length; k++) {
       var row = rows[k];
       var i = this.position.get(row.getAttribute("data-id"));
       if (i === undefined || this.rowOf[i] !== null) continue;
-      row.hidden = true;
+      if (row.hidden) row.hidden = false;
       this.rowOf[i] = row;
-      this.rowIndex.set(row, i);
-      this.domOrder.push(i);
-      fragment.appendChild(row);
     }
-    this.tbody.appendChild(fragment);
-    this.writePicks();
   };
 
+  /** Make the list's rows those of `order` (the ones at hand: a row whose shard is on its way is left out),
+   * in that order, moving as few rows as possible: the rows that leave are detached; among the rows that
+   * stay, those whose places form the longest increasing run keep them; every other row is inserted (or
+   * moved) before the next one. Only the rows shown are touched: the cost follows the page, not the
+   * catalog. */
   App.prototype.writeRows = function (order) {
     var rowOf = this.rowOf;
-    var visible = this.visible;
-    var n = this.ix.n;
-    var next = new Uint8Array(n);
+    var attached = this.attached;
     var shown = [];
-    var k, i;
-    for (k = 0; k < order.length; k++) {
-      if (rowOf[order[k]] === null) continue; // its shard is on its way
-      next[order[k]] = 1;
-      shown.push(order[k]);
-    }
-    // hide first, reorder, show last: a row moved while hidden has no layout to tear down
-    for (i = 0; i < n; i++) if (visible[i] === 1 && next[i] === 0 && rowOf[i] !== null) rowOf[i].hidden = true;
-    this.reorder(shown, next, visible);
-    for (i = 0; i < n; i++) if (visible[i] === 0 && next[i] === 1 && rowOf[i] !== null) rowOf[i].hidden = false;
-    this.visible = next;
-  };
-
-  /** Put the shown rows in display order, moving as few rendered rows as possible: among the rows that
-   * were already visible, those whose current positions form the longest increasing run stay where they
-   * are; every other shown row is moved (in runs, through one reused DocumentFragment) before the next
-   * row that stays. Hidden rows keep their places: their order does not show. */
-  App.prototype.reorder = function (shown, next, visible) {
-    var dom = this.domOrder;
     var k;
-    var p = 0;
-    var same = true;
-    for (k = 0; k < dom.length; k++) {
-      if (next[dom[k]] === 0) continue;
-      if (dom[k] !== shown[p]) {
-        same = false;
-        break;
-      }
-      p++;
-    }
-    if (same || !this.tbody) return;
+    for (k = 0; k < order.length; k++) if (rowOf[order[k]] !== null) shown.push(order[k]);
     var tbody = this.tbody;
-    var rowOf = this.rowOf;
-    var position = new Int32Array(this.ix.n);
-    for (k = 0; k < dom.length; k++) position[dom[k]] = k;
+    if (!tbody) return shown;
+    var dom = this.domOrder;
+    var same = dom.length === shown.length;
+    for (k = 0; same && k < shown.length; k++) same = dom[k] === shown[k];
+    if (same) return shown;
+    var slot = this.slot;
+    var stamp = (this.stamp = (this.stamp || 0) + 1);
+    var wanted = this.wanted || (this.wanted = new Int32Array(attached.length));
+    for (k = 0; k < shown.length; k++) wanted[shown[k]] = stamp;
+    var staying = 0;
+    for (k = 0; k < dom.length; k++) {
+      var i = dom[k];
+      if (wanted[i] === stamp) {
+        slot[i] = staying++;
+      } else {
+        tbody.removeChild(rowOf[i]);
+        attached[i] = 0;
+      }
+    }
     var candidates = [];
-    for (k = 0; k < shown.length; k++) if (visible[shown[k]] === 1) candidates.push(k);
+    for (k = 0; k < shown.length; k++) if (attached[shown[k]] === 1) candidates.push(k);
     var sequence = new Int32Array(candidates.length);
-    for (k = 0; k < candidates.length; k++) sequence[k] = position[shown[candidates[k]]];
+    for (k = 0; k < candidates.length; k++) sequence[k] = slot[shown[candidates[k]]];
     var run = increasingRun(sequence);
     var stays = new Uint8Array(shown.length);
     for (k = 0; k < candidates.length; k++) if (run[k] === 1) stays[candidates[k]] = 1;
-    var row;
-    if (typeof tbody.moveBefore === "function") {
-      // an atomic move (Chrome 133+) keeps the row's state and costs about half a remove and insert
-      var before = null;
-      for (k = shown.length - 1; k >= 0; k--) {
-        row = rowOf[shown[k]];
-        if (stays[k] === 0) tbody.moveBefore(row, before);
-        before = row;
+    // rows placed from the last: each goes before the row after it (null: at the end)
+    var move = typeof tbody.moveBefore === "function"; // an atomic move (Chrome 133+) keeps the row's state
+    var before = null;
+    for (k = shown.length - 1; k >= 0; k--) {
+      var row = rowOf[shown[k]];
+      if (stays[k] === 0) {
+        if (move && attached[shown[k]] === 1) tbody.moveBefore(row, before);
+        else tbody.insertBefore(row, before);
+        attached[shown[k]] = 1;
       }
-    } else {
-      var fragment = this.fragment;
-      var pending = false;
-      for (k = 0; k < shown.length; k++) {
-        row = rowOf[shown[k]];
-        if (stays[k] === 0) {
-          fragment.appendChild(row);
-          pending = true;
-        } else if (pending) {
-          tbody.insertBefore(fragment, row);
-          pending = false;
-        }
-      }
-      if (pending) tbody.appendChild(fragment);
+      before = row;
     }
-    var now = [];
-    var rowIndex = this.rowIndex;
-    for (var el = tbody.firstElementChild; el !== null; el = el.nextElementSibling) {
-      var index = rowIndex.get(el);
-      if (index !== undefined) now.push(index);
-    }
-    this.domOrder = now;
+    this.domOrder = shown;
+    return shown;
   };
 
   /** The longest strictly increasing subsequence of `sequence` (patience sorting), as a mask. */
