@@ -3,6 +3,7 @@ gives byte for byte what a build from scratch gives; a build with nothing change
 
 from __future__ import annotations
 
+import json
 import random
 import shutil
 import tomllib
@@ -172,3 +173,25 @@ def test_an_interrupted_update_is_rebuilt_from_scratch(tmp_path: Path) -> None:
     build_site(Catalog.load(root), site, timings=timings)
     assert "jobs rendered" not in timings  # from scratch
     assert (site / "index.html").read_text(encoding="utf-8") != "half"
+
+
+def test_two_processes_build_what_one_builds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cold build shares its page jobs between two processes (whichever claims a job renders it): the site,
+    the lists and the manifest's jobs are those of a build by one process (as where fork is unavailable)."""
+    catalog = Catalog.load()
+    shared = tmp_path / "二つ"
+    build_site(catalog, shared / "site", lists=shared / "list", incremental=False)
+    # the second process takes jobs as soon as it is free: without a chart to draw, from the start
+    timings: dict[str, float] = {}
+    with monkeypatch.context() as patched:
+        patched.setattr("ja_llm.site.pipeline._Build.pictures", lambda self, folder: None)
+        build_site(catalog, tmp_path / "図なし" / "site", timings=timings, incremental=False)
+    assert timings["jobs rendered by the second process"] > 0
+    monkeypatch.setattr("multiprocessing.get_all_start_methods", lambda: ["spawn"])
+    alone = tmp_path / "一つ"
+    build_site(catalog, alone / "site", lists=alone / "list", incremental=False)
+    assert differences(shared / "site", alone / "site") == []
+    assert differences(shared / "list", alone / "list") == []
+    jobs = [json.loads((out / "site" / MANIFEST_NAME).read_text(encoding="utf-8"))["jobs"] for out in (shared, alone)]
+    assert jobs[0] == jobs[1]
+    assert len(jobs[0]) > len(catalog.entries)  # every job of every language, whichever process rendered it

@@ -16,10 +16,12 @@ from click.testing import CliRunner
 
 from ja_llm.api import Catalog
 from ja_llm.cli import main
+from ja_llm.search import query
 from ja_llm.search.query import FILTERS
+from ja_llm.search.records import build_records
 from ja_llm.site.build import CSP, PAGE_SIZE, SHARD_SIZE
 
-from site_fixtures import HOSTILE_CATALOG, build, html_pages, page_path, parse, shard_row_ids
+from site_fixtures import HOSTILE_CATALOG, build, html_pages, page_path, parse, shard_entries, shard_row_ids
 
 ENTRY = "models/sb-intuitions/sarashina2-8x70b"
 ATTRIBUTION = "https://github.com/llm-jp/awesome-japanese-llm"
@@ -227,7 +229,7 @@ def test_entries_json_has_every_entry_in_row_order(site: Path, pages: dict, cata
     for number in range(data["shards"]):
         shard = json.loads((site / "data" / "entries" / f"{number}.json").read_text(encoding="utf-8"))
         assert shard["start"] == len(entries)
-        entries += shard["entries"]
+        entries += shard_entries(shard)
     data["entries"] = entries
     ids = [entry["id"] for entry in data["entries"]]
     assert len(ids) == len(catalog.entries)
@@ -235,6 +237,15 @@ def test_entries_json_has_every_entry_in_row_order(site: Path, pages: dict, cata
     assert ids[:PAGE_SIZE] == pages[""].row_ids
     for entry in data["entries"]:
         assert {"id", "year", "sections", "text", "variants", "commercial", "names"} <= set(entry), entry["id"]
+    # stored column by column (repeated values as codes), the values are the CLI's columns
+    records = {record["id"]: record for record in build_records(catalog)}
+    for entry in data["entries"]:
+        record = records[entry["id"]]
+        for name in data["spec"]["columns"]:
+            value = query.COLUMNS[name](record)
+            assert entry[name] == (list(value) if isinstance(value, tuple) else value), (entry["id"], name)
+        fields = data["spec"]["variant_fields"]
+        assert entry["variants"] == [{name: v[name] for name in fields} for v in record["variants"]], entry["id"]
     spec = data["spec"]
     assert [f["name"] for f in spec["filters"]] == [f.name for f in FILTERS]
     for spec_filter in spec["filters"]:
@@ -420,7 +431,8 @@ def test_a_failing_export_fails_the_build_and_writes_nothing(tmp_path: Path, mon
 def test_a_failing_chart_fails_the_build_and_writes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    """The chart and the lists are written by a second process: its failure is the build's, nothing written."""
+    """The chart, the lists and a share of the pages are written by a second process: its failure is the
+    build's, nothing written."""
     import ja_llm.render.chart
     from ja_llm.errors import OutputError
     from ja_llm.site import pipeline as site_build
@@ -431,7 +443,7 @@ def test_a_failing_chart_fails_the_build_and_writes_nothing(
     monkeypatch.setattr(ja_llm.render.chart, "write_charts", refuse)  # the second process imports it
     out = tmp_path / "サイト"
     lists = tmp_path / "一覧"
-    with pytest.raises(OutputError, match="drawing the chart or writing the lists failed"):
+    with pytest.raises(OutputError, match="drawing the chart, writing the lists or rendering pages failed"):
         site_build.build_site(Catalog.load(Path(__file__).parent / "data" / "mini-catalog"), out, lists=lists)
     assert not out.exists()
     assert not lists.exists()

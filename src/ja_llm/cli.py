@@ -336,7 +336,9 @@ def _build_all(data: Path | None, out: Path, rebuild: bool = False) -> None:
         err=True,
     )
     rendered = timings.pop("jobs rendered", None)
-    click.echo("time: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in timings.items()), err=True)
+    second = timings.pop("jobs rendered by the second process", None)
+    shared = f" (the second process rendered {second:.0f} jobs of pages)" if second else ""
+    click.echo("time: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in timings.items()) + shared, err=True)
     if rendered is not None:
         click.echo(f"updated the last build: {rendered:.0f} jobs of pages rendered again", err=True)
 

@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import resources
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -164,38 +165,46 @@ class _Build:
     def cold(self) -> int:
         with staged_directory(self.out) as staging:
             try:
-                started = self.starting("pages")
-                self.records = build_records(self.catalog)  # once, before the fork: both processes read them
-                worker = _start_worker(self.pictures, staging)
-                builder = SiteBuilder(self.catalog, self.records)
-                manifest = Manifest(code=self.code, complete=True)
-                folders: set[Path] = set()
-                pages = 0
-                for job in builder.jobs(self.code):
-                    rendered = _render(builder, job)
-                    manifest.jobs[job.name] = {"key": job.key, "outputs": list(rendered)}
-                    for path, text in rendered.items():  # written at once: no page waits in memory
-                        target = staging / path
-                        if target.parent not in folders:
-                            target.parent.mkdir(parents=True, exist_ok=True)
-                            folders.add(target.parent)
-                        target.write_bytes(text.encode("utf-8"))
-                    pages += _page_count(rendered)
-                manifest.keys["assets"] = self.assets(staging, _write)
-                self.took("pages", started)
                 started = self.starting("exports")
+                self.records = build_records(self.catalog)  # once, before the fork: both processes read them
+                builder = SiteBuilder(self.catalog, self.records)
+                share = _Share(
+                    builder.jobs(self.code), staging, forked="fork" in multiprocessing.get_all_start_methods()
+                )
+
+                def pictures_then_pages(folder: Path) -> None:
+                    self.pictures(folder)
+                    share.send(share.work(builder))
+
+                worker = _start_worker(pictures_then_pages, staging) if share.forked else None
+                share.started()
+                manifest = Manifest(code=self.code, complete=True)
                 from ..export import write_all
 
                 write_all(self.catalog, staging, self.records)  # api/, catalog.csv, catalog.db, llms.txt
                 self.took("exports", started)
+                started = self.starting("pages")
+                done = share.work(builder)  # the second process joins in once the chart and the lists are drawn
+                share.own = len(done)
+                manifest.keys["assets"] = self.assets(staging, _write)
+                self.took("pages", started)
                 started = self.starting("chart + lists")
                 if worker is None:
                     self.pictures(staging)
                 else:
+                    done += share.received()
                     worker.join()
-                    if worker.exitcode != 0:
-                        raise OutputError(f"{self.out}: drawing the chart or writing the lists failed (see above)")
+                    if worker.exitcode != 0 or not share.complete(done):
+                        raise OutputError(
+                            f"{self.out}: drawing the chart, writing the lists or rendering pages failed (see above)"
+                        )
                 self.took("chart + lists (waited)", started)
+                self.spent["jobs rendered by the second process"] = float(len(done) - share.own)
+                pages = 0
+                for index, outputs in done:
+                    job = share.jobs[index]
+                    manifest.jobs[job.name] = {"key": job.key, "outputs": outputs}
+                    pages += _page_count(outputs)
                 manifest.keys |= self.keys()
                 manifest.write(staging)
             except OSError as exc:
@@ -267,6 +276,79 @@ class _Build:
             raise OutputError(f"{site}: cannot write the site ({exc.strerror or exc})") from None
         self.spent["jobs rendered"] = float(rendered)
         return _page_count(p for done in manifest.jobs.values() for p in done["outputs"])
+
+
+class _Share:
+    """The page jobs of a cold build, shared by its two processes: each claims the next BATCH jobs from a
+    counter in shared memory until none is left, renders them and writes their files at once (no page waits
+    in memory). The second process starts on them when the chart and the lists are drawn, and sends back the
+    files of the jobs it rendered (through a pipe) for the manifest. Which process renders a job does not
+    change its files: the result is byte for byte the same. Without fork, this process renders every job."""
+
+    BATCH = 8
+
+    def __init__(self, jobs: list[Job], folder: Path, forked: bool) -> None:
+        self.jobs = jobs
+        self.folder = folder
+        self.forked = forked
+        context = multiprocessing.get_context("fork") if forked else None
+        self.next = context.Value("l", 0) if context is not None else None
+        self.inbox: Connection | None = None
+        self.outbox: Connection | None = None
+        if context is not None:
+            self.inbox, self.outbox = context.Pipe(duplex=False)
+        self.claimed = 0  # without fork
+        self.own = 0  # the jobs this process rendered
+
+    def started(self) -> None:
+        """In this process, once the second one is started: its end of the pipe is closed here, so that a
+        second process that dies without sending is seen (EOF) instead of waited for."""
+        if self.outbox is not None:
+            self.outbox.close()
+
+    def claim(self) -> range:
+        if self.next is None:
+            start, self.claimed = self.claimed, len(self.jobs)
+            return range(start, len(self.jobs))
+        with self.next.get_lock():
+            start = self.next.value
+            self.next.value = start + self.BATCH
+        return range(min(start, len(self.jobs)), min(start + self.BATCH, len(self.jobs)))
+
+    def work(self, builder: SiteBuilder) -> list[tuple[int, list[str]]]:
+        """Render and write jobs until none is left; returns (job index, files written) of each."""
+        done: list[tuple[int, list[str]]] = []
+        folders: set[Path] = set()
+        while batch := self.claim():
+            for index in batch:
+                rendered = _render(builder, self.jobs[index])
+                for path, text in rendered.items():
+                    target = self.folder / path
+                    if target.parent not in folders:
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                        folders.add(target.parent)
+                    target.write_bytes(text.encode("utf-8"))
+                done.append((index, list(rendered)))
+        return done
+
+    def send(self, done: list[tuple[int, list[str]]]) -> None:
+        assert self.outbox is not None
+        self.outbox.send(done)
+        self.outbox.close()
+
+    def received(self) -> list[tuple[int, list[str]]]:
+        """What the second process rendered ([] when it died before sending: `complete` then fails)."""
+        assert self.inbox is not None
+        try:
+            done: list[tuple[int, list[str]]] = self.inbox.recv()
+            return done
+        except EOFError:
+            return []
+        finally:
+            self.inbox.close()
+
+    def complete(self, done: list[tuple[int, list[str]]]) -> bool:
+        return sorted(index for index, _ in done) == list(range(len(self.jobs)))
 
 
 def _render(builder: SiteBuilder, job: Job) -> dict[str, str]:
