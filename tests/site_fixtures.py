@@ -490,6 +490,32 @@ def shard_row_ids(site: Path, lang: str) -> list[list[str]]:
     return shards
 
 
+def shard_entries(shard: dict[str, Any]) -> list[dict[str, Any]]:
+    """The entries of a shard of the filter columns (data/entries/<n>.json: stored column by column, a column
+    of repeated values as its distinct values and a code per entry), one dict each: `id`, every column and
+    `variants` (each a dict of the variant fields)."""
+
+    def values(stored: Any) -> list[Any]:
+        return stored if isinstance(stored, list) else [stored["values"][code] for code in stored["codes"]]
+
+    ids = shard["ids"]
+    columns = {name: values(stored) for name, stored in shard["columns"].items()}
+    counts = shard["variants"]["counts"]
+    fields = {name: values(stored) for name, stored in shard["variants"]["fields"].items()}
+    assert all(len(column) == len(ids) for column in columns.values()), "a column of another length"
+    assert len(counts) == len(ids)
+    assert all(len(field) == sum(counts) for field in fields.values()), "a variant field of another length"
+    entries, first = [], 0
+    for k, entry_id in enumerate(ids):
+        entry: dict[str, Any] = {"id": entry_id, **{name: column[k] for name, column in columns.items()}}
+        entry["variants"] = [
+            {name: field[j] for name, field in fields.items()} for j in range(first, first + counts[k])
+        ]
+        first += counts[k]
+        entries.append(entry)
+    return entries
+
+
 # --- queries: the same search through the CLI and through the site ----------------------------------------
 
 

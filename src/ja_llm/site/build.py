@@ -10,7 +10,7 @@ Layout (Japanese at the root, other languages under `LANG/`):
     models/<org>/<slug>/index.html, en/models/…    one page per entry: the path is the entry's id
     sections/<id>/index.html, benchmarks/, papers/, about/
     data/entries.json                              the query spec (filters, sort keys: search.query.spec)
-    data/entries/<n>.json                          the columns the filters read, by shard (shared)
+    data/entries/<n>.json                          the columns the filters read, by shard, column by column (shared)
     compare/index.html, en/compare/…               two to four entries side by side (JavaScript)
     chart/index.html, chart/parameters-<lang>.svg|png  the parameter-size chart (render.chart draws it)
     api/, catalog.csv, catalog.db, metadata.json, llms.txt, …  the data exports (ja_llm.export)
@@ -64,7 +64,7 @@ FACET_OPTIONS: dict[str, str | tuple[str, ...]] = {
     "domain": "domains",
     "min_context": CONTEXT_STEPS,
 }
-DATA_VERSION = 3  # 3: the entries' columns in shards (data/entries/<n>.json)
+DATA_VERSION = 4  # 3: the entries' columns in shards (data/entries/<n>.json); 4: a shard column by column
 
 # The column of an entry page's variants table that shows each verified fact (`verified` on a variant).
 _VERIFIED_COLUMNS = {
@@ -356,8 +356,9 @@ class SiteBuilder:
 
     def row_shards(self, lang: str, rows: list[dict[str, Any]]) -> None:
         """The index's rows of `lang` in shards of SHARD_SIZE (data/rows/<lang>/<n>.html): the same `<tr>` markup
-        as the index page's, hidden, with links relative to the index page of `lang` (the script inserts them
-        there). Every entry is in one shard, the first page's too (a shard is the unit the script fetches)."""
+        as the index page's, with links relative to the index page of `lang` (the script puts them in its list
+        when a result shows them). Every entry is in one shard, the first page's too (a shard is the unit the
+        script fetches)."""
         template = self.env.get_template("rows.html.j2")
         t = self.ui(lang)
         for number, start in enumerate(range(0, len(rows), SHARD_SIZE)):
@@ -822,20 +823,49 @@ class SiteBuilder:
 
     def entry_shards(self) -> None:
         """data/entries/<n>.json: for the entries [n·SHARD_SIZE, (n+1)·SHARD_SIZE), the columns the filters
-        read, computed by the same code as the CLI's columns; each variant is a row of the spec's variant
-        fields."""
+        read, computed by the same code as the CLI's columns, column by column: `ids`, `columns` (name -> the
+        values in entry order) and `variants` (`counts`: the variants of each entry; `fields`: name -> the
+        values of every variant, entry after entry). A column whose values mostly repeat (developers,
+        sections, licenses) is `{"values": its distinct values in order of first use, "codes": the place of
+        each value among them}`: a shard is a third smaller and its values are parsed once."""
+
+        def column(values: list[Any]) -> Any:
+            distinct: dict[Any, int] = {}
+            first: list[Any] = []
+            codes = []
+            for value in values:
+                if isinstance(value, list):
+                    key: Any = ("list", tuple(value))
+                elif isinstance(value, dict):
+                    key = ("dict", tuple(value.items()))
+                else:
+                    key = (type(value).__name__, value)
+                code = distinct.setdefault(key, len(distinct))
+                if code == len(first):
+                    first.append(value)
+                codes.append(code)
+            return {"values": first, "codes": codes} if len(first) * 2 <= len(values) else values
+
         columns = query.data_columns()
         fields = query.variant_fields()
         for number, start in enumerate(range(0, len(self.records), SHARD_SIZE)):
-            entries = []
-            for record in self.records[start : start + SHARD_SIZE]:
-                item: dict[str, Any] = {"id": record["id"]}
-                for column in columns:
-                    value = query.COLUMNS[column](record)
-                    item[column] = list(value) if isinstance(value, tuple) else value
-                item["variants"] = [[v[name] for name in fields] for v in record["variants"]]
-                entries.append(item)
-            data = {"version": DATA_VERSION, "start": start, "entries": entries}
+            records = self.records[start : start + SHARD_SIZE]
+            values: dict[str, list[Any]] = {name: [] for name in columns}
+            for record in records:
+                for name in columns:
+                    value = query.COLUMNS[name](record)
+                    values[name].append(list(value) if isinstance(value, tuple) else value)
+            variants = [v for record in records for v in record["variants"]]
+            data = {
+                "version": DATA_VERSION,
+                "start": start,
+                "ids": [record["id"] for record in records],
+                "columns": {name: column(values[name]) for name in columns},
+                "variants": {
+                    "counts": [len(record["variants"]) for record in records],
+                    "fields": {name: column([v[name] for v in variants]) for name in fields},
+                },
+            }
             self.pages[f"data/entries/{number}.json"] = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
     # --- what each page depends on (incremental builds) ------------------------------------------------

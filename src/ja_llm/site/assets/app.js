@@ -209,13 +209,29 @@
 
   // --- the index of a data file --------------------------------------------------------------------------
 
+  /** A shard's column as it is stored (build.entry_shards): the values themselves, or the distinct values
+   * and the place of each among them. Equal values come out as one value (one string, one list). */
+  function decodeColumn(stored, count) {
+    if (stored === undefined || stored === null) return new Array(count).fill(null);
+    if (Array.isArray(stored)) return stored;
+    var values = stored.values;
+    var codes = stored.codes;
+    var out = new Array(codes.length);
+    for (var k = 0; k < codes.length; k++) out[k] = values[codes[k]];
+    return out;
+  }
+
+  /** The entries' columns (data: the spec and the shards in catalog order), each one array by entry
+   * position, and the variants flattened: entry i owns positions vStart[i]..vStart[i+1]-1, and an entry
+   * without variants has one blank position (no value in any field), judged by the fallbacks alone. */
   function Index(data) {
     var spec = data.spec;
-    var entries = data.entries || [];
-    var n = entries.length;
+    var shards = data.shards || [];
+    var n = 0;
+    var s;
+    for (s = 0; s < shards.length; s++) n += shards[s].ids.length;
     this.spec = spec;
     this.n = n;
-    this.entries = entries;
     this.filters = spec.filters;
     this.byName = new Map();
     for (var f = 0; f < spec.filters.length; f++) this.byName.set(spec.filters[f].name, spec.filters[f]);
@@ -226,25 +242,51 @@
     this.columns = new Map();
     this.ranks = new Map();
     this.masks = new Map(); // test results by key (Index.cached)
-    // variants flattened: entry i owns positions vStart[i]..vStart[i+1]-1; an entry without variants has
-    // one blank position (no value in any field), judged by the fallbacks alone
+    var names = Object.keys(spec.columns || {});
+    var columns = names.map(function () {
+      return new Array(n);
+    });
     var fields = Object.keys(spec.variant_fields);
     var values = fields.map(function () {
       return [];
     });
     var starts = new Int32Array(n + 1);
     var count = 0;
-    for (var i = 0; i < n; i++) {
-      var e = entries[i];
-      this.ids[i] = String(e.id);
-      starts[i] = count;
-      var rows = Array.isArray(e.variants) && e.variants.length ? e.variants : [[]];
-      for (var r = 0; r < rows.length; r++) {
-        for (var c = 0; c < fields.length; c++) values[c].push(rows[r][c] == null ? null : rows[r][c]);
-        count++;
+    var i = 0;
+    var c, k;
+    for (s = 0; s < shards.length; s++) {
+      var shard = shards[s];
+      var size = shard.ids.length;
+      for (c = 0; c < names.length; c++) {
+        var stored = decodeColumn(shard.columns[names[c]], size);
+        var into = columns[c];
+        for (k = 0; k < size; k++) into[i + k] = stored[k] === undefined ? null : stored[k];
+      }
+      var counts = shard.variants.counts;
+      var total = 0;
+      for (k = 0; k < size; k++) total += counts[k];
+      var storedFields = [];
+      for (c = 0; c < fields.length; c++) storedFields.push(decodeColumn(shard.variants.fields[fields[c]], total));
+      var v = 0;
+      for (k = 0; k < size; k++, i++) {
+        this.ids[i] = String(shard.ids[k]);
+        starts[i] = count;
+        var own = counts[k];
+        if (own === 0) {
+          for (c = 0; c < fields.length; c++) values[c].push(null);
+          count++;
+          continue;
+        }
+        for (var r = 0; r < own; r++, v++, count++) {
+          for (c = 0; c < fields.length; c++) {
+            var x = storedFields[c][v];
+            values[c].push(x == null ? null : x);
+          }
+        }
       }
     }
     starts[n] = count;
+    for (c = 0; c < names.length; c++) this.columns.set(names[c], columns[c]);
     this.vStart = starts;
     this.vFields = new Map();
     for (c = 0; c < fields.length; c++) {
@@ -260,13 +302,11 @@
     }
   }
 
-  /** The values of one entry column, by entry position. */
+  /** The values of one entry column, by entry position (a column the data lacks: no value). */
   Index.prototype.col = function (name) {
     var values = this.columns.get(name);
     if (!values) {
-      values = this.entries.map(function (e) {
-        return e[name] === undefined ? null : e[name];
-      });
+      values = new Array(this.n).fill(null);
       this.columns.set(name, values);
     }
     return values;
@@ -428,6 +468,7 @@
       q: -1,
       own: facet.mode === "range" ? ix.field(field) : null,
       reduce: facet.reduce || null,
+      ge: test.op === "ge", // a range facet: ge or le (variantFacet)
       lists: facet.mode === "keyed" ? keyedLists(ix, facet, pq.switches) : null,
       others: -1,
       base: 0,
@@ -523,12 +564,20 @@
     }
   }
 
+  /** The end of an entry's variants: a range facet counts the options its largest (ge) or smallest (le)
+   * value passes. */
   function finish(run) {
     run.base++;
-    var facet = run.facet;
-    if (run.mode === 0 && run.ext === run.ext) {
-      var pass = VARIANT_OPS[facet.filter.variant.op];
-      for (var o = 0; o < facet.size; o++) if (pass(run.ext, facet.numbers[o])) run.counts[o]++;
+    var ext = run.ext;
+    if (run.mode === 0 && ext === ext) {
+      var numbers = run.facet.numbers;
+      var counts = run.counts;
+      var o;
+      if (run.ge) {
+        for (o = 0; o < numbers.length; o++) if (ext >= numbers[o]) counts[o]++;
+      } else {
+        for (o = 0; o < numbers.length; o++) if (ext <= numbers[o]) counts[o]++;
+      }
     }
     run.ext = NaN;
   }
@@ -1528,7 +1577,7 @@
   }
 
   /** The spec and the columns of every shard, fetched in parallel (the shard count is on the page, so
-   * that they need not wait for the spec), joined in catalog order. */
+   * that they need not wait for the spec), in catalog order. */
   function loadData(main) {
     var url = main.getAttribute("data-entries");
     var base = main.getAttribute("data-entry-shards");
@@ -1544,13 +1593,13 @@
     });
     return Promise.all([spec, parts]).then(function (both) {
       var data = both[0];
-      var entries = Array.isArray(data.entries) ? data.entries.slice() : [];
+      var total = 0;
       both[1].forEach(function (part) {
-        if (part.start !== entries.length) throw new Error("a shard of the entries data is out of place");
-        for (var k = 0; k < part.entries.length; k++) entries.push(part.entries[k]);
+        if (part.start !== total || !Array.isArray(part.ids)) throw new Error("a shard of the entries data is out of place");
+        total += part.ids.length;
       });
-      if (typeof data.total === "number" && data.total !== entries.length) throw new Error("entries data incomplete");
-      return { spec: data.spec, entries: entries };
+      if (typeof data.total === "number" && data.total !== total) throw new Error("entries data incomplete");
+      return { spec: data.spec, shards: both[1] };
     });
   }
 
