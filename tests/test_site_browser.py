@@ -9,11 +9,12 @@ dialogs; a test on the normal site fails at teardown when any of them happened.
 
 The client-side contract (src/ja_llm/site/assets/app.js): `form#facets` with controls named like the CLI
 filters, `tbody#entry-rows > tr[data-id]` rows (the rows shown; the script takes the others out of the list),
-`#result-count`, `a.lang-switch`, `#reset-filters`; after each update `document.documentElement.dataset.ready === "1"` and
-`window.__jaLlm = {lastUpdateMs, matches, shown}`; the state is the URL's query string. The index shows the
-first `<tbody data-page-size>` matches (`shown`) until `#show-all` is clicked; the page holds the first
-page of rows and the script fetches the others (data/rows/<lang>/<n>.html) as a result needs them; without
-JavaScript the first page is listed and the paged lists (page/N/) list the others.
+`#result-count`, `a.lang-switch`, `#reset-filters`; after each update
+`document.documentElement.dataset.ready === "1"` and `window.__jaLlm = {lastUpdateMs, matches, shown}`; the
+state is the URL's query string. The index shows the first `<tbody data-page-size>` matches (`shown`) until
+`#show-all` is clicked; the page holds the first page of rows and the script fetches the others
+(data/rows/<lang>/<n>.html) as a result needs them; without JavaScript the first page is listed and the paged
+lists (page/N/) list the others.
 """
 
 from __future__ import annotations
