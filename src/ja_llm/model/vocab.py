@@ -4,10 +4,8 @@ Hugging Face availability marks, commercial-use classes, and the folders entries
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from functools import cache
-from importlib import resources
 
 # Section kinds. Model kinds keep their entries under models/<org>/, the others under their own folder.
 MODEL_KINDS = ("generative", "encoder", "embedding", "vision-language", "speech", "music", "other")
@@ -63,6 +61,9 @@ COLUMN_KEYS = (
 
 @cache
 def _header_keys() -> dict[str, str]:
+    import tomllib  # here, not at the top: `ja-llm search` imports this module and never reads the headers
+    from importlib import resources
+
     table = tomllib.loads(resources.files(__package__).joinpath("headers.toml").read_text(encoding="utf-8"))
     return {normalize_header(h): key for key, langs in table.items() for headers in langs.values() for h in headers}
 
