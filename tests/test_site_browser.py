@@ -108,7 +108,7 @@ VISIBLE_ROWS = """() => {
   const rows = Array.from(document.querySelectorAll('#entry-rows > tr[data-id]'));
   const shown = rows.filter(r => !r.hidden);
   const wrong = rows.filter(r => r.hidden === (r.getClientRects().length > 0)).map(r => r.dataset.id);
-  return {shown: shown.map(r => r.dataset.id), wrong: wrong};
+  return {shown: shown.map(r => r.dataset.id), wrong: wrong, rows: rows.length};
 }"""
 
 
@@ -141,6 +141,8 @@ def assert_listed(page: Any, expected: list[str], all_shown: bool = False) -> li
     assert reported == limit, (reported, limit)
     shown = visible_ids(page)
     assert shown == expected[:limit]
+    # the list holds the rows shown and no other (rows that leave it are taken out, not hidden)
+    assert page.evaluate(VISIBLE_ROWS)["rows"] == len(shown)
     assert re.search(rf"(^|\D){len(expected)}(\D|$)", count_text(page)), count_text(page)
     if page.locator("#more").count():
         assert page.locator("#more").is_visible() == (limit < len(expected))
