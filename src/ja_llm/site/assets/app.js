@@ -1055,6 +1055,7 @@
       ui.push({ name: filter.name, options: options });
     });
     this.plan = plan;
+    this.last = null; // the result of the last update (App.update), with the facets of the plan it had
     this.facetUi = ui;
   };
 
@@ -1168,9 +1169,19 @@
   App.prototype.update = function (started, how) {
     var ix = this.ix;
     var state = this.state();
-    var pq = parseState(ix, state, this.lang);
-    var result = evaluate(ix, pq, this.plan);
-    var order = displayOrder(ix, pq, result.matched, result.keySize);
+    // the same state as the last update (the rows of a shard came in): the same result
+    var key = JSON.stringify(state);
+    var pq, result, order;
+    if (this.last && this.last.key === key) {
+      pq = this.last.pq;
+      result = this.last.result;
+      order = this.last.order;
+    } else {
+      pq = parseState(ix, state, this.lang);
+      result = evaluate(ix, pq, this.plan);
+      order = displayOrder(ix, pq, result.matched, result.keySize);
+      this.last = { key: key, pq: pq, result: result, order: order };
+    }
     var queried = performance.now();
 
     var qs = this.queryString(state);
