@@ -30,6 +30,7 @@ from search_bench import machine
 
 JA_LLM = Path(sys.executable).parent / "ja-llm"
 STAGES = re.compile(r"^time: (.*)$", re.M)
+STAGE = re.compile(r"(?:^|, )(.+?) (\d+(?:\.\d+)?) s\b")
 
 
 BASELINE = "838a1c7"
@@ -48,9 +49,8 @@ def build_once(folder: Path, source: Path | None = None) -> tuple[float, dict[st
     wall = time.perf_counter() - started
     found = STAGES.search(done.stderr)
     stages = {}
-    if found:
-        for part in found.group(1).split(", "):
-            name, seconds, _unit = part.rsplit(" ", 2)
+    if found:  # "name 1.2 s, other name 0.3 s (a remark)"
+        for name, seconds in STAGE.findall(found.group(1)):
             stages[name] = float(seconds)
     return wall, stages
 
