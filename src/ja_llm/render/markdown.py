@@ -17,6 +17,7 @@ from ..model.inline import plain
 from ..model.schema import Section
 from ..model.text import text_in
 from .cells import CellRenderer, Localizer, block_safe, escape_cell, link_label, one_line, variant_url
+from .template_cache import template_cache
 
 # A footnote reference; `[^1]:` at the start of a line is a definition, elsewhere (`Instruction Tuning[^11]:`)
 # it is a reference followed by a colon.
@@ -39,6 +40,7 @@ class RenderedSection:
 def _environment() -> Environment:
     return Environment(
         loader=PackageLoader("ja_llm", "render"),
+        bytecode_cache=template_cache(),
         autoescape=False,  # Markdown out; catalog texts are Markdown already
         undefined=StrictUndefined,
         keep_trailing_newline=True,
