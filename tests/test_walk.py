@@ -63,13 +63,16 @@ def messy(tmp_path: Path) -> Path:
     return root
 
 
-@pytest.mark.parametrize("at", [True, False], ids=["descriptors", "paths"])
-def test_the_walk_finds_the_usable_files_in_order_and_names_the_rest(
-    messy: Path, at: bool, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    if at and not walk_module._AT:
+@pytest.fixture(params=[True, False], ids=["descriptors", "paths"])
+def at(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bool:
+    """Each test runs with both walks: folders listed through descriptors (POSIX), and by full paths."""
+    if request.param and not walk_module._AT:
         pytest.skip("this platform has no dir_fd")
-    monkeypatch.setattr(walk_module, "_AT", at)
+    monkeypatch.setattr(walk_module, "_AT", request.param)
+    return bool(request.param)
+
+
+def test_the_walk_finds_the_usable_files_in_order_and_names_the_rest(messy: Path, at: bool) -> None:
     walk = walk_catalog(messy)
     assert walk.paths == EXPECTED_PATHS
     assert [path for path, _ in walk.files] == EXPECTED_PATHS
@@ -83,26 +86,14 @@ def test_the_walk_finds_the_usable_files_in_order_and_names_the_rest(
         assert kept.st_ctime_ns == info.st_ctime_ns
 
 
-@pytest.mark.parametrize("at", [True, False], ids=["descriptors", "paths"])
-def test_an_unordered_walk_finds_the_same_files_and_problems(
-    messy: Path, at: bool, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    if at and not walk_module._AT:
-        pytest.skip("this platform has no dir_fd")
-    monkeypatch.setattr(walk_module, "_AT", at)
+def test_an_unordered_walk_finds_the_same_files_and_problems(messy: Path, at: bool) -> None:
     ordered, unordered = walk_catalog(messy), walk_catalog(messy, ordered=False)
     assert sorted(unordered.files) == sorted(ordered.files)
     assert sorted(unordered.problems) == sorted(ordered.problems)
     assert walk_catalog(messy, ordered=False).runs == unordered.runs  # deterministic: the memo compares it
 
 
-@pytest.mark.parametrize("at", [True, False], ids=["descriptors", "paths"])
-def test_an_unreadable_or_missing_folder_is_a_problem(
-    tmp_path: Path, at: bool, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    if at and not walk_module._AT:
-        pytest.skip("this platform has no dir_fd")
-    monkeypatch.setattr(walk_module, "_AT", at)
+def test_an_unreadable_or_missing_folder_is_a_problem(tmp_path: Path, at: bool) -> None:
     missing = walk_catalog(tmp_path / "missing")
     assert [path for path, _ in missing.problems] == ["."]
     assert missing.problems[0][1].startswith("folder cannot be read")
