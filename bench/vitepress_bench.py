@@ -20,9 +20,10 @@ In one run, interleaved (the order of the two tools alternates from round to rou
 Each command runs under a fresh wrapper process that reports its wall time, the peak RSS of the largest single
 process of the command's tree (getrusage RUSAGE_CHILDREN of the wrapper: ru_maxrss is a maximum over
 processes, not a sum), the peak of the summed RSS of the whole tree and the peak of its summed PSS (both
-sampled from /proc every 10 ms). The RSS sum counts a page shared by two processes twice: ja-llm's build forks
-a second process that shares the loaded catalog copy-on-write, so PSS (each shared page split between its
-sharers, /proc/<pid>/smaps_rollup) is the memory the tree really occupies; all three are reported.
+sampled from /proc, RSS every 10 ms and PSS every 50 ms). The RSS sum counts a page shared by two processes
+twice: ja-llm's build forks a second process that shares the loaded catalog copy-on-write, so PSS (each
+shared page split between its sharers, /proc/<pid>/smaps_rollup) is the memory the tree really occupies;
+all three are reported.
 """
 
 from __future__ import annotations
@@ -97,10 +98,13 @@ child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=None if pass
 peak = [0, 0]
 stopped = []
 def sample():
+    n = 0
     while child.poll() is None:
         pids = tree(child.pid)
         peak[0] = max(peak[0], rss(pids))
-        peak[1] = max(peak[1], pss(pids))
+        if n % 5 == 0:  # every 50 ms: the kernel walks a process's page tables for smaps_rollup (costly at GBs)
+            peak[1] = max(peak[1], pss(pids))
+        n += 1
         if memory and peak[0] > memory * 1024 and not stopped:
             stopped.append("memory")
             os.killpg(child.pid, 9)
