@@ -86,18 +86,13 @@ LOADED = """() => {
 
 
 def build_index(catalog_dir: Path, out: Path) -> None:
-    """What the index page loads: the index pages (and their paged lists), data/, assets/."""
+    """What the index page loads: the index pages, data/ (SiteBuilder.index_files), assets/."""
     from importlib import resources
 
     from ja_llm.api import Catalog
     from ja_llm.site.build import SiteBuilder
 
-    builder = SiteBuilder(Catalog.load(catalog_dir))
-    builder.titles = {lang: builder.page_titles(lang) for lang in builder.languages}
-    for lang in builder.languages:
-        builder.index_page(lang)
-    builder.pages["data/entries.json"] = builder.entries_data()
-    for path, text in builder.pages.items():
+    for path, text in SiteBuilder(Catalog.load(catalog_dir)).index_files().items():
         target = out / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")

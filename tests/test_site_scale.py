@@ -44,12 +44,7 @@ def synthetic(target: Path, count: int) -> Catalog:
 
 def index_build(catalog: Catalog) -> dict[str, str]:
     """The index pages and the data of a site (what the index page loads), as SiteBuilder renders them."""
-    builder = SiteBuilder(catalog)
-    builder.titles = {lang: builder.page_titles(lang) for lang in builder.languages}
-    for lang in builder.languages:
-        builder.index_page(lang)
-    builder.pages["data/entries.json"] = builder.entries_data()
-    return builder.pages
+    return SiteBuilder(catalog).index_files()
 
 
 def row_ids(html: str) -> list[str]:

@@ -319,10 +319,9 @@ class SiteBuilder:
         info = self.catalog.info
         title = plain(self.t(info.title, lang))
         ctx = self.context(lang, path, title, t["about_intro"] + " " + title)
-        rows = self.index_rows(lang, ctx)
-        count = len(rows)
+        rows = self.index_rows(lang, ctx, self.records[:PAGE_SIZE])
+        count = len(self.records)
         pages = -(-count // PAGE_SIZE)
-        self.row_shards(lang, rows)
         html = self.env.get_template("index.html.j2").render(
             **ctx,
             title=title,
@@ -335,7 +334,7 @@ class SiteBuilder:
             ),
             switches=[{"name": s.name, "label": t[s.name]} for s in query.SWITCHES],
             sort_keys=list(query.SORTS),
-            rows=rows[:PAGE_SIZE],
+            rows=rows,
             count=count,
             page_size=PAGE_SIZE,
             rows_url=ctx["root"] + f"data/rows/{lang}/",
@@ -353,20 +352,20 @@ class SiteBuilder:
             else [],
         )
         self.pages[path + "index.html"] = html
-        for number in range(2, pages + 1):
-            self.list_page(lang, number, pages, rows)
 
-    def row_shards(self, lang: str, rows: list[dict[str, Any]]) -> None:
-        """The index's rows of `lang` in shards of SHARD_SIZE (data/rows/<lang>/<n>.html): the same `<tr>` markup
-        as the index page's, with links relative to the index page of `lang` (the script puts them in its list
-        when a result shows them). Every entry is in one shard, the first page's too (a shard is the unit the
-        script fetches)."""
+    def row_shard(self, lang: str, number: int) -> None:
+        """Shard `number` of the index's rows of `lang` (data/rows/<lang>/<n>.html: the rows of entries
+        [n·SHARD_SIZE, (n+1)·SHARD_SIZE)): the same row markup as the index page's, with links relative to the
+        index page of `lang` (the script puts them in its list when a result shows them). Every entry is in one
+        shard, the first page's too (a shard is the unit the script fetches)."""
+        path = _lang_base(lang, self.languages)
+        ctx = self.context(lang, path, "", "")  # for the links' root only
+        start = number * SHARD_SIZE
+        rows = self.index_rows(lang, ctx, self.records[start : start + SHARD_SIZE])
         template = self.env.get_template("rows.html.j2")
-        t = self.ui(lang)
-        for number, start in enumerate(range(0, len(rows), SHARD_SIZE)):
-            self.pages[f"data/rows/{lang}/{number}.html"] = template.render(t=t, rows=rows[start : start + SHARD_SIZE])
+        self.pages[f"data/rows/{lang}/{number}.html"] = template.render(t=self.ui(lang), rows=rows)
 
-    def list_page(self, lang: str, number: int, pages: int, all_rows: list[dict[str, Any]]) -> None:
+    def list_page(self, lang: str, number: int, pages: int) -> None:
         """Page `number` of the whole list, without JavaScript: the index shows the first page."""
         t = self.ui(lang)
         path = _lang_base(lang, self.languages) + f"page/{number}/"
@@ -381,7 +380,7 @@ class SiteBuilder:
                 {"number": n, "href": ctx["home"] + (f"page/{n}/" if n > 1 else ""), "current": n == number}
                 for n in range(1, pages + 1)
             ],
-            count_text=t["result_many"].replace("{n}", str(len(all_rows))),
+            count_text=t["result_many"].replace("{n}", str(len(self.records))),
         )
 
     def section_links(self, lang: str, ctx: dict[str, Any]) -> list[dict[str, Any]]:
@@ -804,9 +803,8 @@ class SiteBuilder:
     def entries_data(self) -> str:
         """data/entries.json: the query spec (search.query.spec: filters, sort keys, vocabularies) and where the
         entries' columns are: `shards` files data/entries/<n>.json of `shard_size` entries each, in catalog order
-        (written into `self.pages` here, by entry_shards), `total` entries in all. The site's script evaluates
-        queries from these alone."""
-        self.entry_shards()
+        (entry_shard writes each), `total` entries in all. The site's script evaluates queries from these
+        alone."""
         spec = query.spec(self.meta)
         spec["facets"] = {
             name: {"control": "select", "steps": list(source)}
@@ -823,7 +821,7 @@ class SiteBuilder:
         }
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
-    def entry_shards(self) -> None:
+    def entry_shard(self, number: int) -> None:
         """data/entries/<n>.json: for the entries [n·SHARD_SIZE, (n+1)·SHARD_SIZE), the columns the filters
         read, computed by the same code as the CLI's columns, column by column: `ids`, `columns` (name -> the
         values in entry order) and `variants` (`counts`: the variants of each entry; `fields`: name -> the
@@ -850,25 +848,25 @@ class SiteBuilder:
 
         columns = query.data_columns()
         fields = query.variant_fields()
-        for number, start in enumerate(range(0, len(self.records), SHARD_SIZE)):
-            records = self.records[start : start + SHARD_SIZE]
-            values: dict[str, list[Any]] = {name: [] for name in columns}
-            for record in records:
-                for name in columns:
-                    value = query.COLUMNS[name](record)
-                    values[name].append(list(value) if isinstance(value, tuple) else value)
-            variants = [v for record in records for v in record["variants"]]
-            data = {
-                "version": DATA_VERSION,
-                "start": start,
-                "ids": [record["id"] for record in records],
-                "columns": {name: column(values[name]) for name in columns},
-                "variants": {
-                    "counts": [len(record["variants"]) for record in records],
-                    "fields": {name: column([v[name] for v in variants]) for name in fields},
-                },
-            }
-            self.pages[f"data/entries/{number}.json"] = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        start = number * SHARD_SIZE
+        records = self.records[start : start + SHARD_SIZE]
+        values: dict[str, list[Any]] = {name: [] for name in columns}
+        for record in records:
+            for name in columns:
+                value = query.COLUMNS[name](record)
+                values[name].append(list(value) if isinstance(value, tuple) else value)
+        variants = [v for record in records for v in record["variants"]]
+        data = {
+            "version": DATA_VERSION,
+            "start": start,
+            "ids": [record["id"] for record in records],
+            "columns": {name: column(values[name]) for name in columns},
+            "variants": {
+                "counts": [len(record["variants"]) for record in records],
+                "fields": {name: column([v[name] for v in variants]) for name in fields},
+            },
+        }
+        self.pages[f"data/entries/{number}.json"] = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
     # --- what each page depends on (incremental builds) ------------------------------------------------
 
@@ -880,9 +878,11 @@ class SiteBuilder:
         The keys, from the narrowest: an entry's page depends on its own file, its title (unique only
         beside the other titles), the entries it shows as related (which ones, in order, and their names) and the
         shared inputs (`code`, the registries' files, the interface words, the anchors of the list); a
-        section's page on its entries' files; the benchmarks and papers pages on the files of the entries in
-        sections of their kind; the chart page on every entry's chart point and names; the index pages and
-        the data on every entry's file. `code`: a fingerprint of ja-llm's code, templates and assets (site.stamp)."""
+        section's page on its entries' files; a shard of the index's rows or of the filter columns, and a page
+        of the list without JavaScript, on the files of its own entries (and their place); the benchmarks and
+        papers pages on the files of the entries in sections of their kind; the chart page on every entry's
+        chart point and names; the index pages (their facet counts) and data/entries.json on every entry's
+        file. `code`: a fingerprint of ja-llm's code, templates and assets (site.stamp)."""
         self.titles = {lang: self.page_titles(lang) for lang in self.languages}
         root = self.catalog.root
         shared = _key(
@@ -909,9 +909,32 @@ class SiteBuilder:
             )
             for kind in ("benchmark", "paper")
         }
+        count = len(self.records)
+        pages, shards = -(-count // PAGE_SIZE), -(-count // SHARD_SIZE)
+
+        def files(start: int, size: int) -> list[tuple[str, str]]:
+            """The files of the entries [start, start + size) of the list, in its order."""
+            return [(r["id"], texts[r["id"]]) for r in self.records[start : start + size]]
+
+        # a shard of rows or filter columns, a page of the list without JavaScript: their own entries' files
+        shard_files = [files(n * SHARD_SIZE, SHARD_SIZE) for n in range(shards)]
         entry_keys: dict[str, str] = {}
-        jobs: list[Job] = []
+        jobs: list[Job] = [
+            Job(f"data/{n}", _key(shared, n, shard_files[n]), partial(self.entry_shard, n)) for n in range(shards)
+        ]
         for lang in self.languages:
+            jobs += [
+                Job(f"rows/{lang}/{n}", _key(shared, n, shard_files[n]), partial(self.row_shard, lang, n))
+                for n in range(shards)
+            ]
+            jobs += [
+                Job(
+                    f"page/{lang}/{number}",
+                    _key(shared, number, pages, count, files((number - 1) * PAGE_SIZE, PAGE_SIZE)),
+                    partial(self.list_page, lang, number, pages),
+                )
+                for number in range(2, pages + 1)
+            ]
             jobs += [
                 Job(f"index/{lang}", everything, partial(self.index_page, lang)),
                 Job(f"about/{lang}", shared, partial(self.about_page, lang)),
@@ -954,6 +977,15 @@ class SiteBuilder:
 
     def data_files(self) -> None:
         self.pages["data/entries.json"] = self.entries_data()
+
+    def index_files(self) -> dict[str, str]:
+        """Only what the index page loads, in every language: the index pages, the shards of rows and of
+        filter columns, data/entries.json (path -> text). For the scale tests and bench/site_bench.py: the
+        entry pages of 100k entries would take most of the build."""
+        for job in self.jobs():
+            if job.name.startswith(("index/", "rows/", "data")):
+                job.render()
+        return self.pages
 
     def build(self) -> dict[str, str]:
         """Every page: path -> text."""
