@@ -4,6 +4,7 @@ and the `build` and `serve` commands. The browser tests are in tests/test_site_b
 from __future__ import annotations
 
 import json
+import multiprocessing
 import posixpath
 import re
 import socket
@@ -426,6 +427,9 @@ def test_a_failing_export_fails_the_build_and_writes_nothing(tmp_path: Path, mon
     with pytest.raises(OutputError, match="no room"):
         site_build.build_site(Catalog.load(Path(__file__).parent / "data" / "mini-catalog"), out)
     assert not out.exists()
+    # the second process (chart, lists, pages) was stopped: nothing writes into a removed staging folder
+    assert multiprocessing.active_children() == []
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_failing_chart_fails_the_build_and_writes_nothing(

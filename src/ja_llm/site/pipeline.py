@@ -164,6 +164,7 @@ class _Build:
 
     def cold(self) -> int:
         with staged_directory(self.out) as staging:
+            worker = None
             try:
                 started = self.starting("exports")
                 self.records = build_records(self.catalog)  # once, before the fork: both processes read them
@@ -209,6 +210,8 @@ class _Build:
                 manifest.write(staging)
             except OSError as exc:
                 raise OutputError(f"{self.out}: cannot write the site ({exc.strerror or exc})") from None
+            finally:
+                _stop(worker)  # after an error here: the folder it writes into is about to be removed
         return pages
 
     # --- updating the last build ------------------------------------------------------------------------
@@ -216,6 +219,7 @@ class _Build:
     def update(self, old: Manifest) -> int:
         site = self.out
         remove_stale(site.parent, site.name)  # the folders of cold builds killed before they finished
+        worker = None
         try:
             started = self.starting("pages")
             old.complete = False
@@ -274,6 +278,8 @@ class _Build:
             manifest.write(site)
         except OSError as exc:
             raise OutputError(f"{site}: cannot write the site ({exc.strerror or exc})") from None
+        finally:
+            _stop(worker)  # after an error here (the update is left incomplete: rebuilt next time)
         self.spent["jobs rendered"] = float(rendered)
         return _page_count(p for done in manifest.jobs.values() for p in done["outputs"])
 
@@ -349,6 +355,13 @@ class _Share:
 
     def complete(self, done: list[tuple[int, list[str]]]) -> bool:
         return sorted(index for index, _ in done) == list(range(len(self.jobs)))
+
+
+def _stop(worker: multiprocessing.process.BaseProcess | None) -> None:
+    """The second process, killed if it still runs (this one is failing: nothing it writes would be used)."""
+    if worker is not None and worker.is_alive():
+        worker.kill()
+        worker.join()
 
 
 def _render(builder: SiteBuilder, job: Job) -> dict[str, str]:
