@@ -285,37 +285,48 @@ def _sections(records: Sequence[Record], meta: dict[str, Any]) -> Iterator[tuple
 def write_columns(path: Path, records: Sequence[Record], meta: dict[str, Any]) -> None:
     """Write the columnar cache file atomically (a temporary file renamed over it); a cache that cannot be
     written is not an error. Index files unused for a week and temporary files of killed runs go."""
+    directory: dict[str, tuple[int, int, int, str]] = {}
+    chunks: list[bytes] = []
+    position = 0
+    try:
+        for name, kind, data in _sections(records, meta):
+            directory[name] = (position, len(data), zlib.crc32(data), kind)
+            chunks.append(data)
+            position += len(data)
+        # the records: each marshalled on its own, with its offset and CRC-32
+        offsets, crcs = array("q", [position]), array("q")
+        for record in records:
+            data = marshal.dumps(record)
+            chunks.append(data)
+            crcs.append(zlib.crc32(data))
+            position += len(data)
+            offsets.append(position)
+    except (OSError, ValueError):  # as when the file cannot be written: no cache file
+        return
+    for name, data in (("records:offsets", offsets.tobytes()), ("records:crcs", crcs.tobytes())):
+        directory[name] = (position, len(data), zlib.crc32(data), "aq")
+        chunks.append(data)
+        position += len(data)
+    header = {"count": len(records), "size": position, "sections": directory}
+    _write_checked(path, _COLUMNS_MAGIC, header, chunks)
+
+
+def _write_checked(path: Path, magic: bytes, header: dict[str, Any], body: Sequence[bytes]) -> None:
+    """A cache file (the index, the memo): `magic`, the length and CRC-32 of the marshalled `header`, the
+    header, then `body`; written atomically (a temporary file renamed over it, so concurrent writers never
+    mix their bytes). A file that cannot be written is not an error; stale files beside it go (_clean)."""
     import tempfile
 
+    data = marshal.dumps(header)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as handle:
-                directory: dict[str, tuple[int, int, int, str]] = {}
-                chunks: list[bytes] = []
-                position = 0
-                for name, kind, data in _sections(records, meta):
-                    directory[name] = (position, len(data), zlib.crc32(data), kind)
-                    chunks.append(data)
-                    position += len(data)
-                # the records: each marshalled on its own, with its offset and CRC-32
-                offsets, crcs = array("q", [position]), array("q")
-                for record in records:
-                    data = marshal.dumps(record)
-                    chunks.append(data)
-                    crcs.append(zlib.crc32(data))
-                    position += len(data)
-                    offsets.append(position)
-                for name, data in (("records:offsets", offsets.tobytes()), ("records:crcs", crcs.tobytes())):
-                    directory[name] = (position, len(data), zlib.crc32(data), "aq")
-                    chunks.append(data)
-                    position += len(data)
-                header = marshal.dumps({"count": len(records), "size": position, "sections": directory})
-                handle.write(_COLUMNS_MAGIC + len(header).to_bytes(4, "big") + zlib.crc32(header).to_bytes(4, "big"))
-                handle.write(header)
-                for data in chunks:
-                    handle.write(data)
+                handle.write(magic + len(data).to_bytes(4, "big") + zlib.crc32(data).to_bytes(4, "big"))
+                handle.write(data)
+                for chunk in body:
+                    handle.write(chunk)
             os.replace(tmp, path)
         finally:
             Path(tmp).unlink(missing_ok=True)
@@ -495,22 +506,5 @@ def _read_memo(path: Path) -> tuple[dict[str, Any], bytes]:
 
 
 def _save_memo(path: Path, head: dict[str, Any], signed: bytes) -> None:
-    """Write the memo atomically (a temporary file renamed over it, so concurrent writers never mix their
-    bytes); a memo that cannot be written is not an error."""
-    import tempfile
-
-    data = marshal.dumps(head)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(_MEMO_MAGIC + len(data).to_bytes(4, "big") + zlib.crc32(data).to_bytes(4, "big"))
-                handle.write(data)
-                handle.write(signed)
-            os.replace(tmp, path)
-        finally:
-            Path(tmp).unlink(missing_ok=True)
-        _clean(path)
-    except (OSError, ValueError):
-        pass
+    """Write the memo: its head, then the signature of the files (compared as one byte string)."""
+    _write_checked(path, _MEMO_MAGIC, head, [signed])
