@@ -70,24 +70,20 @@ def tree(pid):
         except OSError:
             pass
     return pids
-def rss(pids):
+def statm(p):  # resident pages
+    with open(f"/proc/{p}/statm") as f:
+        return int(f.read().split()[1]) * PAGE
+def smaps(p):  # proportional set size: each shared page split between its sharers
+    with open(f"/proc/{p}/smaps_rollup") as f:
+        for line in f:
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    return 0
+def summed(pids, read):
     total = 0
     for p in pids:
         try:
-            with open(f"/proc/{p}/statm") as f:
-                total += int(f.read().split()[1]) * PAGE
-        except (OSError, IndexError, ValueError):
-            pass
-    return total
-def pss(pids):
-    total = 0
-    for p in pids:
-        try:
-            with open(f"/proc/{p}/smaps_rollup") as f:
-                for line in f:
-                    if line.startswith("Pss:"):
-                        total += int(line.split()[1]) * 1024
-                        break
+            total += read(p)
         except (OSError, IndexError, ValueError):
             pass
     return total
@@ -101,9 +97,9 @@ def sample():
     n = 0
     while child.poll() is None:
         pids = tree(child.pid)
-        peak[0] = max(peak[0], rss(pids))
+        peak[0] = max(peak[0], summed(pids, statm))
         if n % 5 == 0:  # every 50 ms: the kernel walks a process's page tables for smaps_rollup (costly at GBs)
-            peak[1] = max(peak[1], pss(pids))
+            peak[1] = max(peak[1], summed(pids, smaps))
         n += 1
         if memory and peak[0] > memory * 1024 and not stopped:
             stopped.append("memory")
