@@ -59,10 +59,14 @@ def llms_paths(catalog: Catalog, folder: Path, lang: str) -> tuple[Path, Path]:
     return base / "llms.txt", base / "llms-full.txt"
 
 
+_ESCAPED = str.maketrans({char: "\\" + char for char in "\\[]*`<>"})
+
+
 def escape(text: str) -> str:
     """A catalog text safe anywhere in a line of Markdown: it makes no link, emphasis, code or HTML (a text
-    never becomes a link the catalog did not give, whatever it holds)."""
-    return re.sub(r"([\\\[\]*`<>])", r"\\\1", text)
+    never becomes a link the catalog did not give, whatever it holds): a backslash before each of
+    \\ [ ] * ` < >. (str.translate: a regular expression's substitution was a third of llms-full.txt's time.)"""
+    return text.translate(_ESCAPED)
 
 
 def summary(catalog: Catalog, lang: str) -> str:
