@@ -23,7 +23,8 @@ from sqlite_utils import Database
 from ja_llm.api import Catalog
 from ja_llm.errors import OutputError
 from ja_llm.export import write_all, write_api, write_csv, write_datasette_metadata, write_llms, write_sqlite
-from ja_llm.export.api_json import CatalogExport
+from ja_llm.export.api_json import CatalogExport, catalog_document, dumps
+from ja_llm.export.items import select_items
 from ja_llm.export.llms_txt import llms_texts
 from ja_llm.model.schema import Entry
 from ja_llm.search.query import Query, QueryError, run_query
@@ -108,6 +109,23 @@ def test_entry_files_equal_their_catalog_item(exported: Path, shipped: Catalog) 
     assert set(licenses) == set(shipped.licenses)
     assert {"class", "conditions", "checked"} <= set(licenses["apache-2.0"])
     assert licenses["apache-2.0"]["class"] == "yes"
+
+
+@pytest.mark.parametrize(
+    "query", [None, Query(filters={"min_params": "7b"}, sort="params", desc=True)], ids=["every entry", "matches"]
+)
+def test_streamed_catalog_json_is_the_whole_document(shipped: Catalog, tmp_path: Path, query: Query | None) -> None:
+    """write_api writes catalog.json piece by piece as the entries go by; its bytes are those of the
+    document built whole, for every entry and for a query's matches (fewer variants, another order)."""
+    records, meta = shipped.records()
+    selection = None if query is None else run_query(records, meta, query)
+    if selection is not None:
+        assert 0 < len(selection) < len(records)
+    folder = tmp_path / "ストリーム" / "api"
+    write_api(shipped, folder, selection)
+    whole = dumps(catalog_document(shipped, select_items(shipped, selection)))
+    assert (folder / "catalog.json").read_bytes() == whole.encode("utf-8")
+    json.loads(whole)  # and it is JSON
 
 
 def test_api_has_per_variant_facts(exported: Path) -> None:

@@ -71,6 +71,18 @@ def atomic_write(path: Path, text: str | bytes) -> None:
             Path(tmp).unlink(missing_ok=True)
 
 
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """atomic_write `data` unless the file holds these bytes already (an update leaves an unchanged file,
+    and its modification time, alone). True when written."""
+    try:
+        if Path(path).read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    atomic_write(path, data)
+    return True
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)

@@ -19,6 +19,7 @@ order (or a query's), non-ASCII kept, a newline at the end.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Literal
 
@@ -26,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..catalog.core import Catalog
 from ..errors import OutputError
-from ..files import atomic_write, staged_directory
+from ..files import staged_directory, write_if_changed
 from ..model.schema import Entry, Footnote, LangCode, ListInfo, Organization, Section, Text
 from ..model.vocab import COMMERCIAL_CLASSES, KINDS
 from ..search.output import public
@@ -34,6 +35,7 @@ from .items import Item, Selection, is_complete, select_items
 from .provenance import provenance
 
 SCHEMA_VERSION = 1
+CATALOG_JSON = "catalog.json"
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 Texts = dict[LangCode, str]  # a text in every language of the catalog (plain: no Markdown)
@@ -189,13 +191,21 @@ def _footnote_key(footnote_id: str) -> tuple[int, int, str]:
 
 
 def catalog_document(catalog: Catalog, items: list[Item]) -> dict[str, Any]:
-    return {
+    """catalog.json as one object (for a program that wants it whole; write_api streams the same bytes)."""
+    head, tail = _registries(catalog, items)
+    return {**head, "entries": [entry_document(item) for item in items], **tail}
+
+
+def _registries(catalog: Catalog, items: list[Item]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """catalog.json's members before and after `entries`, in the file's order."""
+    head = {
         "schema_version": SCHEMA_VERSION,
         "generated_from": provenance(catalog),
         "complete": is_complete(catalog, items),
         "languages": list(catalog.info.languages),
         "info": _stored(catalog.info),
-        "entries": [entry_document(item) for item in items],
+    }
+    tail = {
         "organizations": [_stored(catalog.organizations[key]) for key in sorted(catalog.organizations)],
         "licenses": [
             {
@@ -212,6 +222,7 @@ def catalog_document(catalog: Catalog, items: list[Item]) -> dict[str, Any]:
         "sections": [_stored(catalog.sections[key]) for key in catalog.section_order()],
         "footnotes": [_stored(catalog.footnotes[key]) for key in sorted(catalog.footnotes, key=_footnote_key)],
     }
+    return head, tail
 
 
 def schema_document() -> dict[str, Any]:
@@ -240,14 +251,27 @@ def dumps(data: Any, indent: int | None = None) -> str:
     return json.dumps(data, ensure_ascii=False, indent=indent) + "\n"
 
 
-def api_files(catalog: Catalog, records: Selection = None) -> dict[str, str]:
-    """The API's files as relative path -> text."""
+def api_files(catalog: Catalog, records: Selection, catalog_json: Callable[[str], object]) -> Iterator[tuple[str, str]]:
+    """The API's files as (relative path, text), one at a time, except catalog.json, whose text is given
+    piece by piece to `catalog_json` as the entries go by (its last piece at the end).
+
+    Each entry's document is built, written out as its own file and into catalog.json, and dropped: holding
+    every entry's document and text at once took ~13 KB per entry (1.3 GB of a 100k-entry build). Compact
+    JSON of an object is its members' texts joined, so catalog.json's bytes are those of
+    `dumps(catalog_document(...))` (a test compares them)."""
     items = select_items(catalog, records)
-    document = catalog_document(catalog, items)
-    files = {"catalog.json": dumps(document), "schema.json": dumps(schema_document(), indent=2)}
-    for entry in document["entries"]:
-        files[f"entries/{entry['id']}.json"] = dumps(entry)
-    return files
+    yield "schema.json", dumps(schema_document(), indent=2)
+    head, tail = _registries(catalog, items)
+    catalog_json("{" + "".join(_member(name, value) + "," for name, value in head.items()) + '"entries":[')
+    for number, item in enumerate(items):
+        text = dumps(entry_document(item))
+        yield f"entries/{item.id}.json", text
+        catalog_json(("," if number else "") + text[:-1])  # without its newline
+    catalog_json("]" + "".join("," + _member(name, value) for name, value in tail.items()) + "}\n")
+
+
+def _member(name: str, value: Any) -> str:
+    return dumps(name)[:-1] + ":" + dumps(value)[:-1]
 
 
 def write_api(catalog: Catalog, folder: Path, records: Selection = None, in_place: bool = False) -> list[Path]:
@@ -259,39 +283,42 @@ def write_api(catalog: Catalog, folder: Path, records: Selection = None, in_plac
     text changed are replaced, each atomically, and the files of removed entries deleted; the result is the
     same folder, without creating ~1 file per entry again."""
     folder = Path(folder)
-    files = api_files(catalog, records)
     if in_place and folder.is_dir():
-        return _update_api(folder, files)
+        return _update_api(folder, catalog, records)
+    written: list[Path] = []
     with staged_directory(folder) as staging:
         try:
-            for rel, text in files.items():
-                target = staging / rel
-                target.parent.mkdir(parents=True, exist_ok=True)
-                with open(target, "w", encoding="utf-8", newline="\n") as handle:
-                    handle.write(text)
+            with open(staging / CATALOG_JSON, "w", encoding="utf-8", newline="\n") as whole:
+                made: set[Path] = set()
+                for rel, text in api_files(catalog, records, whole.write):
+                    target = staging / rel
+                    if target.parent not in made:  # one mkdir per folder, not per file
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                        made.add(target.parent)
+                    target.write_bytes(text.encode("utf-8"))
+                    written.append(folder / rel)
         except OSError as exc:
             raise OutputError(f"{folder}: cannot write the JSON API ({exc.strerror or exc})") from None
-    return [folder / rel for rel in files]
+    return [folder / CATALOG_JSON, *written]
 
 
-def _update_api(folder: Path, files: dict[str, str]) -> list[Path]:
+def _update_api(folder: Path, catalog: Catalog, records: Selection) -> list[Path]:
+    names = {CATALOG_JSON}
+    written = [folder / CATALOG_JSON]
+    pieces: list[str] = []
     try:
-        for rel, text in files.items():
-            target = folder / rel
-            data = text.encode("utf-8")
-            try:
-                if target.read_bytes() == data:
-                    continue
-            except OSError:
-                pass
-            atomic_write(target, data)
+        for rel, text in api_files(catalog, records, pieces.append):
+            names.add(rel)
+            written.append(folder / rel)
+            write_if_changed(folder / rel, text.encode("utf-8"))
+        write_if_changed(folder / CATALOG_JSON, "".join(pieces).encode("utf-8"))
         for path in sorted(folder.rglob("*"), reverse=True):  # files first, then the folders they leave empty
             rel = path.relative_to(folder).as_posix()
             if path.is_dir():
                 if not any(path.iterdir()):
                     path.rmdir()
-            elif rel not in files:
+            elif rel not in names:
                 path.unlink()
     except OSError as exc:
         raise OutputError(f"{folder}: cannot write the JSON API ({exc.strerror or exc})") from None
-    return [folder / rel for rel in files]
+    return written

@@ -32,7 +32,7 @@ from typing import Any
 
 from ..catalog.core import Catalog
 from ..errors import JaLlmError, OutputError
-from ..files import atomic_write, remove_stale, staged_directory
+from ..files import atomic_write, remove_stale, staged_directory, write_if_changed
 from ..search.index import current_key
 from ..search.records import build_records, chart_point
 from .build import Job, SiteBuilder, _key, _lang_base
@@ -146,7 +146,7 @@ class _Build:
         if self.lists is not None:
             write_files(self.catalog, self.lists, charts)
 
-    def assets(self, folder: Path, write: Callable[[Path, bytes], None]) -> str:
+    def assets(self, folder: Path, write: Callable[[Path, bytes], object]) -> str:
         source = resources.files("ja_llm") / "site" / "assets"
         data = {name: (source / name).read_bytes() for name in ASSETS}
         (folder / "assets").mkdir(parents=True, exist_ok=True)
@@ -252,7 +252,7 @@ class _Build:
                     continue
                 outputs = _render(builder, job)
                 for path, text in outputs.items():
-                    _replace_if_changed(site / path, text.encode("utf-8"))
+                    write_if_changed(site / path, text.encode("utf-8"))
                 manifest.jobs[job.name] = {"key": job.key, "outputs": list(outputs)}
                 rendered += 1
             kept = {p for done in manifest.jobs.values() for p in done["outputs"]}
@@ -260,7 +260,7 @@ class _Build:
                 for path in done["outputs"]:
                     if path not in kept:
                         _remove(site, path)
-            manifest.keys["assets"] = self.assets(site, _replace_if_changed)
+            manifest.keys["assets"] = self.assets(site, write_if_changed)
             if not pictures and self.lists is not None:
                 from ..render.lists import write_markdown
 
@@ -378,20 +378,6 @@ def _page_count(paths: Iterable[str]) -> int:
 
 def _write(path: Path, data: bytes) -> None:
     path.write_bytes(data)
-
-
-def _replace(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, data)
-
-
-def _replace_if_changed(path: Path, data: bytes) -> None:
-    try:
-        if path.read_bytes() == data:
-            return
-    except OSError:
-        pass
-    _replace(path, data)
 
 
 def _remove(site: Path, rel: str) -> None:
