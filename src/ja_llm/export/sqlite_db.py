@@ -25,6 +25,7 @@ import json
 import os
 import sqlite3
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -250,9 +251,11 @@ def _texts(languages: list[str], prefix: str, value: Any, plain: bool = True) ->
     }
 
 
-def _rows(catalog: Catalog, items: list[Item]) -> dict[str, list[dict[str, Any]]]:
+def _rows(catalog: Catalog, items: list[Item]) -> dict[str, Iterable[dict[str, Any]]]:
+    """Each table's rows; the entries' tables as generators, one pass over the items each, consumed as they
+    are inserted: at 100k entries holding every row at once took ~0.5 GB."""
     languages = list(catalog.info.languages)
-    rows: dict[str, list[dict[str, Any]]] = {
+    rows: dict[str, Iterable[dict[str, Any]]] = {
         "sections": [
             {
                 "id": s.id,
@@ -284,74 +287,81 @@ def _rows(catalog: Catalog, items: list[Item]) -> dict[str, list[dict[str, Any]]
             {"id": f.id, **_texts(languages, "text", f.text, plain=False)}
             for f in (catalog.footnotes[key] for key in sorted(catalog.footnotes))
         ],
-        "entries": [],
-        "entry_developers": [],
-        "entry_licenses": [],
-        "variants": [],
-    }
-    for item in items:
-        record, data = item.record, item.entry.data
-        developers = {
-            f"developers_{suffix(lang)}": ", ".join(text_in(d["name"], lang) for d in record["developers"]) or None
-            for lang in languages
-        }
-        rows["entries"].append(
-            {
-                "id": item.id,
-                "catalog_order": record["order"],
-                "section": record["section"],
-                "kind": record["kind"],
-                "year": record["year"],
-                "url": url_in(item, languages[0]) or None,
-                "hf": int(record["hf"]),
-                "commercial": _json(record["commercial"]),
-                "license_ids": _json(record["license_ids"]),
-                "context_length": record["context_length"],
-                "repos": _json(record["repos"]),
-                **_texts(languages, "name", data.name),
-                **developers,
-                **{
-                    column: value
-                    for key in ("architecture", "base_model", "merged_from", "domain", "training_data", "description")
-                    for column, value in _texts(languages, key, getattr(data, key)).items()
-                },
-                "data": _json(item.entry.data.model_dump(mode="json", exclude_none=True)),
-            }
-        )
-        rows["entry_developers"] += [
+        "entries": (_entry_row(languages, item) for item in items),
+        "entry_developers": (
             {"entry_id": item.id, "position": position, "organization_id": dev}
-            for position, dev in enumerate(data.developers)
-        ]
-        rows["entry_licenses"] += [
-            {
-                "entry_id": item.id,
-                "position": position,
-                "license_id": ref.id,
-                **_texts(languages, "name", ref.text or (catalog.licenses[ref.id].name if ref.id else None)),
-                **_texts(languages, "scope", ref.scope),
-                "commercial": facts["commercial"],
-                "uncertain": int(ref.uncertain),
-            }
-            for position, (ref, facts) in enumerate(zip(data.licenses, record["licenses"], strict=True))
-        ]
-        rows["variants"] += [
-            {
-                "id": f"{item.id}#{variant['index'] or 0}",
-                "entry_id": item.id,
-                "variant_index": variant["index"],
-                **{f"label_{suffix(lang)}": label_in(item, variant, lang) or None for lang in languages},
-                "size": variant["size"],
-                "params": count(variant["params"]),
-                "active": count(variant["active"]),
-                "context": variant["context"],
-                "repo": variant["repo"],
-                "aliases": _json(variant["aliases"]),
-                "license": variant["license"],
-                "commercial": variant["commercial"],
-            }
-            for variant in item.variants
-        ]
+            for item in items
+            for position, dev in enumerate(item.entry.data.developers)
+        ),
+        "entry_licenses": (row for item in items for row in _license_rows(catalog, languages, item)),
+        "variants": (row for item in items for row in _variant_rows(languages, item)),
+    }
     return rows
+
+
+def _entry_row(languages: list[str], item: Item) -> dict[str, Any]:
+    record, data = item.record, item.entry.data
+    developers = {
+        f"developers_{suffix(lang)}": ", ".join(text_in(d["name"], lang) for d in record["developers"]) or None
+        for lang in languages
+    }
+    return {
+        "id": item.id,
+        "catalog_order": record["order"],
+        "section": record["section"],
+        "kind": record["kind"],
+        "year": record["year"],
+        "url": url_in(item, languages[0]) or None,
+        "hf": int(record["hf"]),
+        "commercial": _json(record["commercial"]),
+        "license_ids": _json(record["license_ids"]),
+        "context_length": record["context_length"],
+        "repos": _json(record["repos"]),
+        **_texts(languages, "name", data.name),
+        **developers,
+        **{
+            column: value
+            for key in ("architecture", "base_model", "merged_from", "domain", "training_data", "description")
+            for column, value in _texts(languages, key, getattr(data, key)).items()
+        },
+        "data": _json(item.entry.data.model_dump(mode="json", exclude_none=True)),
+    }
+
+
+def _license_rows(catalog: Catalog, languages: list[str], item: Item) -> list[dict[str, Any]]:
+    record, data = item.record, item.entry.data
+    return [
+        {
+            "entry_id": item.id,
+            "position": position,
+            "license_id": ref.id,
+            **_texts(languages, "name", ref.text or (catalog.licenses[ref.id].name if ref.id else None)),
+            **_texts(languages, "scope", ref.scope),
+            "commercial": facts["commercial"],
+            "uncertain": int(ref.uncertain),
+        }
+        for position, (ref, facts) in enumerate(zip(data.licenses, record["licenses"], strict=True))
+    ]
+
+
+def _variant_rows(languages: list[str], item: Item) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": f"{item.id}#{variant['index'] or 0}",
+            "entry_id": item.id,
+            "variant_index": variant["index"],
+            **{f"label_{suffix(lang)}": label_in(item, variant, lang) or None for lang in languages},
+            "size": variant["size"],
+            "params": count(variant["params"]),
+            "active": count(variant["active"]),
+            "context": variant["context"],
+            "repo": variant["repo"],
+            "aliases": _json(variant["aliases"]),
+            "license": variant["license"],
+            "commercial": variant["commercial"],
+        }
+        for variant in item.variants
+    ]
 
 
 def fill(db: Database, catalog: Catalog, items: list[Item]) -> None:
