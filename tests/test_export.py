@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 from sqlite_utils import Database
 
@@ -25,7 +27,8 @@ from ja_llm.errors import OutputError
 from ja_llm.export import write_all, write_api, write_csv, write_datasette_metadata, write_llms, write_sqlite
 from ja_llm.export.api_json import CatalogExport, catalog_document, dumps
 from ja_llm.export.items import select_items
-from ja_llm.export.llms_txt import llms_texts
+from ja_llm.export.llms_txt import _ended, llms_texts
+from ja_llm.files import atomic_write
 from ja_llm.model.schema import Entry
 from ja_llm.search.query import Query, QueryError, run_query
 
@@ -331,6 +334,28 @@ def test_datasette_serves_the_database(exported: Path) -> None:
 
 
 # --- llms.txt ---------------------------------------------------------------------------------------------
+
+
+@given(st.lists(st.text(alphabet="ab\n", max_size=6), max_size=8))
+def test_llms_full_pieces_end_as_the_whole_text(pieces: list[str]) -> None:
+    """llms-full.txt is written piece by piece: the pieces, trailing newlines held back, give the text that
+    joining them whole and ending it with one newline gives."""
+    assert "".join(_ended(pieces)) == "".join(pieces).rstrip("\n") + "\n"
+
+
+def test_a_text_written_piece_by_piece_is_never_half_written(tmp_path: Path) -> None:
+    target = tmp_path / "書き出し" / "llms-full.txt"
+    atomic_write(target, iter(["一行目\n", "二行目\n"]))
+    assert target.read_text(encoding="utf-8") == "一行目\n二行目\n"
+
+    def failing() -> Iterator[str]:
+        yield "三行目\n"
+        raise OutputError("the pieces stopped")
+
+    with pytest.raises(OutputError, match="stopped"):
+        atomic_write(target, failing())
+    assert target.read_text(encoding="utf-8") == "一行目\n二行目\n"  # the old file, whole
+    assert [p.name for p in target.parent.iterdir()] == ["llms-full.txt"]  # no temporary file left
 
 
 @pytest.mark.parametrize("lang", ["ja", "en", "fr"])

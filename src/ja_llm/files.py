@@ -18,7 +18,7 @@ import secrets
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .errors import OutputError
@@ -48,9 +48,9 @@ def _file_target(path: Path) -> Path:
     return path
 
 
-def atomic_write(path: Path, text: str | bytes) -> None:
-    """Write a file (text as UTF-8 with \\n line ends, or bytes as they are) through a temporary file in the
-    same folder, then rename: never half-written."""
+def atomic_write(path: Path, text: str | bytes | Iterable[str]) -> None:
+    """Write a file (text as UTF-8 with \\n line ends, or bytes as they are, or a text given piece by piece)
+    through a temporary file in the same folder, then rename: never half-written."""
     path = _file_target(Path(path))
     tmp: str | None = None
     try:
@@ -61,7 +61,10 @@ def atomic_write(path: Path, text: str | bytes) -> None:
                 binary.write(text)
         else:
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
+                if isinstance(text, str):
+                    handle.write(text)
+                else:
+                    handle.writelines(text)
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600 files; give the usual permissions
         os.replace(tmp, path)
     except OSError as exc:
@@ -191,7 +194,10 @@ def write_together(files: dict[Path, str], journal: Path) -> None:
             fd, name = tempfile.mkstemp(prefix=f".{target.name}.new-", dir=target.parent)
             pairs.append((Path(name), target))
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
+                if isinstance(text, str):
+                    handle.write(text)
+                else:
+                    handle.writelines(text)
             os.chmod(name, 0o666 & ~_umask())
         atomic_write(journal, json.dumps([[str(new), str(target)] for new, target in pairs]))
     except BaseException as exc:

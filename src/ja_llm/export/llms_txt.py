@@ -24,7 +24,7 @@ a few lines per entry and no library writes llms.txt.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -211,13 +211,35 @@ class Writer:
         return [*lines, ""]
 
     def full(self) -> str:
-        lines = self.head()
+        return "".join(_ended(self.full_pieces()))
+
+    def full_pieces(self) -> Iterator[str]:
+        """llms-full.txt piece by piece (an entry's block each): at 100k entries the whole text of each
+        language, and the list of its lines, took ~0.8 GB at once."""
+        yield _lines(self.head())
         for title, items in self.groups():
-            lines += [f"## {escape(title)}", ""]
+            yield _lines([f"## {escape(title)}", ""])
             for item in items:
-                lines += self.entry_block(item)
-        lines += self.optional(full=True)
-        return "\n".join(lines).rstrip("\n") + "\n"
+                yield _lines(self.entry_block(item))
+        yield _lines(self.optional(full=True))
+
+
+def _lines(lines: list[str]) -> str:
+    return "".join(line + "\n" for line in lines)
+
+
+def _ended(pieces: Iterable[str]) -> Iterator[str]:
+    """The text of `pieces` without its trailing newlines, then one: `"".join(pieces).rstrip("\n") + "\n"`,
+    piece by piece (newlines at the end of a piece are held until some text follows them)."""
+    held = ""
+    for piece in pieces:
+        text = piece.rstrip("\n")
+        if text:
+            yield held + text
+            held = piece[len(text) :]
+        else:
+            held += piece
+    yield "\n"
 
 
 def llms_texts(
@@ -228,13 +250,16 @@ def llms_texts(
     data_links: Sequence[tuple[str, str, str]] = (),
 ) -> dict[str, tuple[str, str]]:
     """Language -> (llms.txt, llms-full.txt) texts, for `lang` or every language (None)."""
+    writers = _writers(catalog, lang, records, base_url, data_links)
+    return {code: (writer.index(), writer.full()) for code, writer in writers}
+
+
+def _writers(
+    catalog: Catalog, lang: str | None, records: Selection, base_url: str, data_links: Sequence[tuple[str, str, str]]
+) -> Iterator[tuple[str, Writer]]:
     items = select_items(catalog, records)
-    languages = [language(catalog, lang)] if lang is not None else list(catalog.info.languages)
-    out = {}
-    for code in languages:
-        writer = Writer(catalog, items, code, base_url, data_links)
-        out[code] = (writer.index(), writer.full())
-    return out
+    for code in [language(catalog, lang)] if lang is not None else list(catalog.info.languages):
+        yield code, Writer(catalog, items, code, base_url, data_links)
 
 
 def write_llms(
@@ -251,8 +276,9 @@ def write_llms(
     `data_links`: (title, path from the site's root, description) of data files listed under `## Optional`.
     Returns the files written."""
     written: list[Path] = []
-    for code, texts in llms_texts(catalog, lang, records, base_url, data_links).items():
-        for path, text in zip(llms_paths(catalog, folder, code), texts, strict=True):
-            atomic_write(path, text)
-            written.append(path)
+    for code, writer in _writers(catalog, lang, records, base_url, data_links):
+        index, full = llms_paths(catalog, folder, code)
+        atomic_write(index, writer.index())
+        atomic_write(full, _ended(writer.full_pieces()))
+        written += [index, full]
     return written
