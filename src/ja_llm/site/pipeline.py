@@ -18,6 +18,7 @@ with nothing changed reads the manifest, hashes the catalog and the code, and wr
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import os
@@ -83,6 +84,11 @@ def _start_worker(job: Callable[[Path], None], staging: Path) -> multiprocessing
             os._exit(1)
 
     worker = multiprocessing.get_context("fork").Process(target=run, name="ja-llm chart and lists")
+    # The objects both processes hold (the catalog, its records) are moved out of the garbage collector's
+    # sight until _stop: a collection in either process would otherwise write into every one of them (the
+    # collector's own fields) and so copy every page of the heap into that process (Python's documented
+    # advice for fork without exec: gc.freeze before the fork).
+    gc.freeze()
     worker.start()
     return worker
 
@@ -358,10 +364,14 @@ class _Share:
 
 
 def _stop(worker: multiprocessing.process.BaseProcess | None) -> None:
-    """The second process, killed if it still runs (this one is failing: nothing it writes would be used)."""
-    if worker is not None and worker.is_alive():
+    """The second process, killed if it still runs (this one is failing: nothing it writes would be used);
+    the objects frozen when it was started are the collector's again."""
+    if worker is None:
+        return
+    if worker.is_alive():
         worker.kill()
         worker.join()
+    gc.unfreeze()
 
 
 def _render(builder: SiteBuilder, job: Job) -> dict[str, str]:
