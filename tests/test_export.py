@@ -27,7 +27,7 @@ from ja_llm.errors import OutputError
 from ja_llm.export import write_all, write_api, write_csv, write_datasette_metadata, write_llms, write_sqlite
 from ja_llm.export.api_json import CatalogExport, catalog_document, dumps
 from ja_llm.export.items import select_items
-from ja_llm.export.llms_txt import _ended, llms_texts
+from ja_llm.export.llms_txt import _ended, escape, llms_texts
 from ja_llm.files import atomic_write
 from ja_llm.model.schema import Entry
 from ja_llm.search.query import Query, QueryError, run_query
@@ -334,6 +334,11 @@ def test_datasette_serves_the_database(exported: Path) -> None:
 
 
 # --- llms.txt ---------------------------------------------------------------------------------------------
+
+
+@given(st.text(alphabet="\\[]*`<>a日\n "))
+def test_llms_escape_puts_a_backslash_before_each_markdown_character(text: str) -> None:
+    assert escape(text) == re.sub(r"([\\\[\]*`<>])", r"\\\1", text)
 
 
 @given(st.lists(st.text(alphabet="ab\n", max_size=6), max_size=8))
