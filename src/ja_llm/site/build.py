@@ -126,6 +126,11 @@ def _key(*parts: Any) -> str:
     return digest.hexdigest()
 
 
+def _digest(text: str) -> bytes:
+    """A file's text summed up for the keys (16 bytes instead of the text, hashed again in every key)."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
 def _lang_base(lang: str, languages: list[str]) -> str:
     return "" if lang == languages[0] else f"{lang}/"
 
@@ -894,7 +899,9 @@ class SiteBuilder:
             sorted(self.anchors.items()),
             self.languages,
         )
-        texts = {eid: entry.text for eid, entry in self.catalog.entries.items()}
+        # each entry's file by its digest, computed once: the keys below name an entry's file many times
+        # (its section, its shard, its page of the list, the index), in every language
+        texts = {eid: _digest(entry.text) for eid, entry in self.catalog.entries.items()}
         everything = _key(shared, sorted(texts.items()))
         # the chart page lists the entries the chart leaves out: each entry's point (or why not) and names
         chart = _key(shared, [(r["id"], chart_point(r), sorted(r["name"].items())) for r in self.records])
@@ -914,28 +921,28 @@ class SiteBuilder:
         count = len(self.records)
         pages, shards = -(-count // PAGE_SIZE), -(-count // SHARD_SIZE)
 
-        def files(start: int, size: int) -> list[tuple[str, str]]:
+        def files(start: int, size: int) -> list[tuple[str, bytes]]:
             """The files of the entries [start, start + size) of the list, in its order."""
             return [(r["id"], texts[r["id"]]) for r in self.records[start : start + size]]
 
         # a shard of rows or filter columns, a page of the list without JavaScript: their own entries' files
-        shard_files = [files(n * SHARD_SIZE, SHARD_SIZE) for n in range(shards)]
-        entry_keys: dict[str, str] = {}
-        jobs: list[Job] = [
-            Job(f"data/{n}", _key(shared, n, shard_files[n]), partial(self.entry_shard, n)) for n in range(shards)
-        ]
+        shard_keys = [_key(shared, n, files(n * SHARD_SIZE, SHARD_SIZE)) for n in range(shards)]
+        page_keys = {
+            number: _key(shared, number, pages, count, files((number - 1) * PAGE_SIZE, PAGE_SIZE))
+            for number in range(2, pages + 1)
+        }
+        section_keys = {  # a section's page: its entries' files
+            section_id: _key(shared, sorted((r["id"], texts[r["id"]]) for r in self.by_section.get(section_id, [])))
+            for section_id in self.catalog.sections
+        }
+        # the same inputs in every language
+        entry_keys = {entry.id: self.entry_key(entry, shared, texts) for entry in self.catalog.entries.values()}
+        jobs: list[Job] = [Job(f"data/{n}", shard_keys[n], partial(self.entry_shard, n)) for n in range(shards)]
         for lang in self.languages:
+            jobs += [Job(f"rows/{lang}/{n}", shard_keys[n], partial(self.row_shard, lang, n)) for n in range(shards)]
             jobs += [
-                Job(f"rows/{lang}/{n}", _key(shared, n, shard_files[n]), partial(self.row_shard, lang, n))
-                for n in range(shards)
-            ]
-            jobs += [
-                Job(
-                    f"page/{lang}/{number}",
-                    _key(shared, number, pages, count, files((number - 1) * PAGE_SIZE, PAGE_SIZE)),
-                    partial(self.list_page, lang, number, pages),
-                )
-                for number in range(2, pages + 1)
+                Job(f"page/{lang}/{number}", key, partial(self.list_page, lang, number, pages))
+                for number, key in page_keys.items()
             ]
             jobs += [
                 Job(f"index/{lang}", everything, partial(self.index_page, lang)),
@@ -945,30 +952,19 @@ class SiteBuilder:
             ]
             for kind, folder in (("benchmark", "benchmarks"), ("paper", "papers")):
                 jobs.append(Job(f"{folder}/{lang}", kinds[kind], partial(self.kind_page, kind, folder, lang)))
-            for section_id in self.catalog.sections:
-                inside = sorted((r["id"], texts[r["id"]]) for r in self.by_section.get(section_id, []))
-                jobs.append(
-                    Job(
-                        f"section/{lang}/{section_id}",
-                        _key(shared, inside),
-                        partial(self.section_page, section_id, lang),
-                    )
-                )
-            for entry in self.catalog.entries.values():
-                if entry.id not in entry_keys:  # the same inputs in every language
-                    entry_keys[entry.id] = self.entry_key(entry, shared, texts)
-                jobs.append(
-                    Job(
-                        f"entry/{lang}/{entry.id}",
-                        entry_keys[entry.id],
-                        partial(self.entry_page, entry, lang),
-                    )
-                )
+            jobs += [
+                Job(f"section/{lang}/{section_id}", key, partial(self.section_page, section_id, lang))
+                for section_id, key in section_keys.items()
+            ]
+            jobs += [
+                Job(f"entry/{lang}/{entry.id}", entry_keys[entry.id], partial(self.entry_page, entry, lang))
+                for entry in self.catalog.entries.values()
+            ]
         jobs.append(Job("data", everything, self.data_files))
         jobs.append(Job("404", shared, self.not_found_page))
         return jobs
 
-    def entry_key(self, entry: LoadedEntry, shared: str, texts: dict[str, str]) -> str:
+    def entry_key(self, entry: LoadedEntry, shared: str, texts: dict[str, bytes]) -> str:
         same_base, same_dev = self.related_entries(self.by_id[entry.id])
         return _key(
             shared,
