@@ -109,9 +109,9 @@ def _key(*parts: Any) -> str:
     """A digest of the inputs of some pages: bytes, texts, numbers, None, and lists and tuples of them.
 
     Each part is hashed as its repr (a Python literal: it tells a text from bytes, a list from a tuple, and
-    where each item ends), computed in C. Walking the values in Python instead (a call per item) made the
-    keys of a 10k-entry build 3.7 s of its time: an entry page's key holds ~300 values. Bytes go in as they
-    are, and the items of a long list one by one, so that the catalog's texts are never copied whole."""
+    where each item ends), one call in C per part instead of a Python call per value. Bytes go in as they
+    are, and the items of a long list one by one, so that no list is copied whole into one text. (What made
+    the keys of a 10k-entry build cheaper, 3.0 -> 1.3 s, was hashing each entry's file once: `_digest`.)"""
     digest = hashlib.blake2b(digest_size=16)
     for part in parts:
         if isinstance(part, bytes):
