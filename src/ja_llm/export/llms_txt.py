@@ -66,8 +66,8 @@ _TO_ESCAPE = re.compile(r"[\\\[\]*`<>]")
 def escape(text: str) -> str:
     """A catalog text safe anywhere in a line of Markdown: it makes no link, emphasis, code or HTML (a text
     never becomes a link the catalog did not give, whatever it holds): a backslash before each of
-    \\ [ ] * ` < >. (Most texts hold none: a search, then str.translate for those that do; a regular
-    expression's substitution of every text was a third of llms-full.txt's time.)"""
+    \\ [ ] * ` < >. (Most texts hold none: a search, then str.translate for those that do, instead of a
+    regular expression's substitution of every text: write_llms at 10k entries 2.3 -> 1.5-1.8 s of CPU.)"""
     return text.translate(_ESCAPED) if _TO_ESCAPE.search(text) else text
 
 
