@@ -194,10 +194,7 @@ def write_together(files: dict[Path, str], journal: Path) -> None:
             fd, name = tempfile.mkstemp(prefix=f".{target.name}.new-", dir=target.parent)
             pairs.append((Path(name), target))
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-                if isinstance(text, str):
-                    handle.write(text)
-                else:
-                    handle.writelines(text)
+                handle.write(text)
             os.chmod(name, 0o666 & ~_umask())
         atomic_write(journal, json.dumps([[str(new), str(target)] for new, target in pairs]))
     except BaseException as exc:
