@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..catalog.core import Catalog
 from ..errors import OutputError
-from ..files import staged_directory, write_if_changed
+from ..files import NewFiles, staged_directory, write_if_changed
 from ..model.schema import Entry, Footnote, LangCode, ListInfo, Organization, Section, Text
 from ..model.vocab import COMMERCIAL_CLASSES, KINDS
 from ..search.output import public
@@ -289,13 +289,9 @@ def write_api(catalog: Catalog, folder: Path, records: Selection = None, in_plac
     with staged_directory(folder) as staging:
         try:
             with open(staging / CATALOG_JSON, "w", encoding="utf-8", newline="\n") as whole:
-                made: set[Path] = set()
+                files = NewFiles(staging)
                 for rel, text in api_files(catalog, records, whole.write):
-                    target = staging / rel
-                    if target.parent not in made:  # one mkdir per folder, not per file
-                        target.parent.mkdir(parents=True, exist_ok=True)
-                        made.add(target.parent)
-                    target.write_bytes(text.encode("utf-8"))
+                    files.write(rel, text.encode("utf-8"))
                     written.append(folder / rel)
         except OSError as exc:
             raise OutputError(f"{folder}: cannot write the JSON API ({exc.strerror or exc})") from None

@@ -33,7 +33,7 @@ from typing import Any
 
 from ..catalog.core import Catalog
 from ..errors import JaLlmError, OutputError
-from ..files import atomic_write, remove_stale, staged_directory, write_if_changed
+from ..files import NewFiles, atomic_write, remove_stale, staged_directory, write_if_changed
 from ..search.index import current_key
 from ..search.records import build_records, chart_point
 from .build import Job, SiteBuilder, _key, _lang_base
@@ -330,16 +330,12 @@ class _Share:
     def work(self, builder: SiteBuilder) -> list[tuple[int, list[str]]]:
         """Render and write jobs until none is left; returns (job index, files written) of each."""
         done: list[tuple[int, list[str]]] = []
-        folders: set[Path] = set()
+        files = NewFiles(self.folder)
         while batch := self.claim():
             for index in batch:
                 rendered = _render(builder, self.jobs[index])
                 for path, text in rendered.items():
-                    target = self.folder / path
-                    if target.parent not in folders:
-                        target.parent.mkdir(parents=True, exist_ok=True)
-                        folders.add(target.parent)
-                    target.write_bytes(text.encode("utf-8"))
+                    files.write(path, text.encode("utf-8"))
                 done.append((index, list(rendered)))
         return done
 
