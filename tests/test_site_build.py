@@ -264,6 +264,14 @@ def test_about_page_credits_awesome_japanese_llm(pages: dict) -> None:
         assert any("Apache License 2.0" in text for text in parsed.texts.get("p", [])), path
 
 
+def test_about_page_shows_the_export_command_as_code(site: Path) -> None:
+    """The interface words' `code` (Markdown in ui/<lang>.toml) is rendered, not shown with its backticks."""
+    for prefix in PREFIXES:
+        html = (site / prefix / "about" / "index.html").read_text(encoding="utf-8")
+        assert "<code>ja-llm export</code>" in html, prefix
+        assert "`" not in html, prefix
+
+
 # --- determinism and the commands ------------------------------------------------------------------------
 
 

@@ -761,6 +761,7 @@ class SiteBuilder:
             **ctx,
             title=t["about"],
             preamble=block(self.t(info.preamble, lang), None, self.links(lang, ctx)) if info.preamble else "",
+            data_intro=inline(t["data_intro"]),  # names a command as `code`: the catalog texts' inline Markdown
         )
 
     def not_found_page(self) -> None:
