@@ -161,6 +161,31 @@ def test_nothing_changed_nothing_done(tmp_path: Path) -> None:
     assert untouched.stat().st_mtime_ns == before[untouched]  # a page that does not show it is not rewritten
 
 
+def test_an_edit_made_while_building_is_built_next_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stamp records the catalog as it was when the build began: a file edited while the pages were
+    being rendered (from the catalog loaded before) is not taken as built."""
+    root = tmp_path / "カタログ"
+    shutil.copytree(shipped_catalog(), root)
+    out = tmp_path / "出力"
+    entry = root / "models" / "rinna" / "gemma-2-baku-2b.toml"
+    real_build = build_site
+
+    def build_then_edit(*args: object, **kwargs: object) -> int:
+        pages = real_build(*args, **kwargs)  # type: ignore[arg-type]
+        entry.write_text(entry.read_text(encoding="utf-8").replace("2024", "2023"), encoding="utf-8")
+        return pages
+
+    with monkeypatch.context() as patched:
+        patched.setattr("ja_llm.site.pipeline.build_site", build_then_edit)
+        first = CliRunner().invoke(main, ["build", "--data", str(root), "--out", str(out)])
+    assert first.exit_code == 0, first.output
+    again = CliRunner().invoke(main, ["build", "--data", str(root), "--out", str(out)])
+    assert again.exit_code == 0, again.output
+    assert "is current" not in again.stderr
+    page = out / "site" / "models" / "rinna" / "gemma-2-baku-2b" / "index.html"
+    assert "2023" in page.read_text(encoding="utf-8")
+
+
 def test_an_interrupted_update_is_rebuilt_from_scratch(tmp_path: Path) -> None:
     root = tmp_path / "カタログ"
     shutil.copytree(shipped_catalog(), root)

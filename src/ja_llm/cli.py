@@ -304,9 +304,10 @@ def _root(data: Path | None) -> Path:
 
 
 def _build_all(data: Path | None, out: Path, rebuild: bool = False) -> None:
-    from .site.stamp import is_current, write_stamp
+    from .site.stamp import is_current, site_stamp, write_stamp
 
-    if not rebuild and is_current(out / "site", _root(data)) and (out / "list" / "README.md").is_file():
+    stamp = site_stamp(_root(data))  # once, before anything is read: what the new stamp records
+    if not rebuild and is_current(out / "site", stamp) and (out / "list" / "README.md").is_file():
         # the site was built from this catalog by this ja-llm (and the lists with it): nothing to do but
         # remove what builds killed before they finished left beside it
         from .files import remove_stale
@@ -328,7 +329,7 @@ def _build_all(data: Path | None, out: Path, rebuild: bool = False) -> None:
         lists=out / "list",
         incremental=not rebuild,
     )
-    write_stamp(out / "site", _root(data))
+    write_stamp(out / "site", stamp)
     languages = len(catalog.info.languages)
     click.echo(
         f"wrote {pages} pages into {out / 'site'} and the lists of {languages} languages with their charts into "
@@ -429,10 +430,10 @@ def serve_command(data: Path | None, port: int, host: str, out: Path, rebuild: b
     """
     from .catalog.toml import read_toml
     from .site.serve import make_server
-    from .site.stamp import is_current
+    from .site.stamp import is_current, site_stamp
 
     site = out / "site"
-    if rebuild or not is_current(site, _root(data)):
+    if rebuild or not is_current(site, site_stamp(_root(data))):
         _build_all(data, out, rebuild)
     try:
         server = make_server(site, port, host=host)

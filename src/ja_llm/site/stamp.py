@@ -37,14 +37,15 @@ def site_stamp(catalog_root: Path) -> str:
     return digest.hexdigest()
 
 
-def write_stamp(site: Path, catalog_root: Path) -> None:
-    atomic_write(site / STAMP_NAME, site_stamp(catalog_root))
+def write_stamp(site: Path, stamp: str) -> None:
+    """Record `stamp` (site_stamp of the catalog as it was when the build began: a file changed while the
+    site was built then makes the next check fail, instead of marking the older pages current)."""
+    atomic_write(site / STAMP_NAME, stamp)
 
 
-def is_current(site: Path, catalog_root: Path) -> bool:
-    """True when `site` was built from this catalog by this ja-llm."""
-    stamp = site / STAMP_NAME
+def is_current(site: Path, stamp: str) -> bool:
+    """True when `site` was built from the catalog and by the ja-llm that `stamp` (site_stamp) describes."""
     try:
-        return stamp.read_text(encoding="utf-8") == site_stamp(catalog_root)
+        return (site / STAMP_NAME).read_text(encoding="utf-8") == stamp
     except OSError:
         return False
