@@ -24,10 +24,11 @@ from sqlite_utils import Database
 
 from ja_llm.api import Catalog
 from ja_llm.errors import OutputError
-from ja_llm.export import write_all, write_api, write_csv, write_datasette_metadata, write_llms, write_sqlite
+from ja_llm.export import write_all, write_api, write_csv, write_llms
 from ja_llm.export.api_json import CatalogExport, catalog_document, dumps
 from ja_llm.export.items import select_items
 from ja_llm.export.llms_txt import _ended, escape, llms_texts
+from ja_llm.export.sqlite_db import write_datasette_metadata, write_sqlite
 from ja_llm.files import atomic_write
 from ja_llm.model.schema import Entry
 from ja_llm.search.query import Query, QueryError, run_query
@@ -361,6 +362,18 @@ def test_a_text_written_piece_by_piece_is_never_half_written(tmp_path: Path) -> 
         atomic_write(target, failing())
     assert target.read_text(encoding="utf-8") == "一行目\n二行目\n"  # the old file, whole
     assert [p.name for p in target.parent.iterdir()] == ["llms-full.txt"]  # no temporary file left
+
+
+def test_bytes_written_piece_by_piece_and_pieces_of_one_kind(tmp_path: Path) -> None:
+    target = tmp_path / "キャッシュ" / ".site.records"
+    atomic_write(target, iter([b"\x00\xff", b"\r\n"]))
+    assert target.read_bytes() == b"\x00\xff\r\n"  # as they are: no newline translation
+    atomic_write(target, iter([]))
+    assert target.read_bytes() == b""
+    with pytest.raises(TypeError, match="all bytes"):
+        atomic_write(target, iter([b"a", "b"]))  # type: ignore[list-item]
+    assert target.read_bytes() == b""
+    assert [p.name for p in target.parent.iterdir()] == [".site.records"]
 
 
 @pytest.mark.parametrize("lang", ["ja", "en", "fr"])

@@ -186,6 +186,61 @@ def test_an_edit_made_while_building_is_built_next_time(tmp_path: Path, monkeypa
     assert "2023" in page.read_text(encoding="utf-8")
 
 
+def test_an_update_compiles_again_only_the_records_of_changed_entries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build keeps its search records beside the site (site.build_cache): an update compiles those of
+    the entries whose file changed, all of them after a registry edit or when the file is damaged, and
+    its records are those a build from scratch compiles."""
+    import ja_llm.search.records as records_module
+    from ja_llm.site.build_cache import cache_path
+
+    root = tmp_path / "カタログ"
+    shutil.copytree(shipped_catalog(), root)
+    site = tmp_path / "出力" / "site"
+    build_site(Catalog.load(root), site)
+    assert cache_path(site).is_file()
+    assert not list(site.glob("*.records"))  # beside the site, not published with it
+    compiled: list[str] = []
+    real = records_module.build_record
+
+    def counting(catalog: Catalog, entry: object, order: int) -> dict:
+        compiled.append(entry.id)  # type: ignore[attr-defined]
+        return real(catalog, entry, order)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(records_module, "build_record", counting)
+    seen: list[list[dict]] = []
+    real_reuse = records_module.build_records
+
+    def keeping(catalog: Catalog, known: object = None) -> list[dict]:
+        seen.append(real_reuse(catalog, known))  # type: ignore[arg-type]
+        return seen[-1]
+
+    monkeypatch.setattr("ja_llm.site.pipeline.build_records", keeping)
+    entry = root / "models" / "rinna" / "gemma-2-baku-2b.toml"
+    entry.write_text(entry.read_text(encoding="utf-8").replace("2024", "2023"), encoding="utf-8")
+    catalog = Catalog.load(root)
+    build_site(catalog, site)
+    assert compiled == ["models/rinna/gemma-2-baku-2b"]
+    assert seen[-1] == [real(catalog, e, n) for n, e in enumerate(catalog.ordered_entries())]
+
+    compiled.clear()
+    organizations = root / "organizations.toml"
+    organizations.write_text(
+        organizations.read_text(encoding="utf-8").replace('name = "rinna"', 'name = "りんな"', 1), "utf-8"
+    )
+    build_site(Catalog.load(root), site)
+    assert len(compiled) == len(catalog.entries)  # a registry changed: every record compiled again
+
+    compiled.clear()
+    cache_path(site).write_bytes(cache_path(site).read_bytes()[:1000])  # cut short
+    entry.write_text(entry.read_text(encoding="utf-8").replace("2023", "2022"), encoding="utf-8")
+    catalog = Catalog.load(root)
+    build_site(catalog, site)
+    assert len(compiled) == len(catalog.entries)
+    assert seen[-1] == [real(catalog, e, n) for n, e in enumerate(catalog.ordered_entries())]
+
+
 def test_an_interrupted_update_is_rebuilt_from_scratch(tmp_path: Path) -> None:
     root = tmp_path / "カタログ"
     shutil.copytree(shipped_catalog(), root)

@@ -592,7 +592,8 @@ def export_command(
       ja-llm export --format sqlite --out catalog.db   # then: datasette catalog.db -m catalog.metadata.json
       ja-llm export --format json --out api/ --developer sb-intuitions
     """
-    from .export import write_api, write_csv, write_datasette_metadata, write_llms, write_sqlite
+    from .export import write_api, write_csv, write_llms
+    from .export.sqlite_db import write_datasette_metadata, write_sqlite
     from .search.query import SWITCHES, Query, QueryError, run_query
 
     switches = [s.name for s in SWITCHES if filters.pop(s.name)]

@@ -20,8 +20,11 @@ import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 from .errors import OutputError
+
+P = TypeVar("P", str, bytes)
 
 
 def _error(path: Path, exc: OSError) -> OutputError:
@@ -48,23 +51,26 @@ def _file_target(path: Path) -> Path:
     return path
 
 
-def atomic_write(path: Path, text: str | bytes | Iterable[str]) -> None:
-    """Write a file (text as UTF-8 with \\n line ends, or bytes as they are, or a text given piece by piece)
+def atomic_write(path: Path, text: str | bytes | Iterable[str] | Iterable[bytes]) -> None:
+    """Write a file (text as UTF-8 with \\n line ends, or bytes as they are, or either given piece by piece)
     through a temporary file in the same folder, then rename: never half-written."""
     path = _file_target(Path(path))
     tmp: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        if isinstance(text, bytes):
+        pieces: Iterator[str | bytes] = iter([text]) if isinstance(text, str | bytes) else iter(text)
+        first = next(pieces, "")
+        if isinstance(first, bytes):
             with os.fdopen(fd, "wb") as binary:
-                binary.write(text)
+                binary.write(first)
+                for piece in pieces:
+                    binary.write(_same(piece, bytes))
         else:
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-                if isinstance(text, str):
-                    handle.write(text)
-                else:
-                    handle.writelines(text)
+                handle.write(first)
+                for piece in pieces:
+                    handle.write(_same(piece, str))
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600 files; give the usual permissions
         os.replace(tmp, path)
     except OSError as exc:
@@ -72,6 +78,13 @@ def atomic_write(path: Path, text: str | bytes | Iterable[str]) -> None:
     finally:
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)
+
+
+def _same(piece: str | bytes, kind: type[P]) -> P:
+    """A piece of a file given piece by piece: of the first piece's kind (a program error otherwise)."""
+    if not isinstance(piece, kind):
+        raise TypeError(f"the pieces of a file are all {kind.__name__}: got {type(piece).__name__}")
+    return piece
 
 
 class NewFiles:

@@ -10,10 +10,13 @@ takes the matches of a query instead of the whole catalog (every filter of `ja-l
     llms.txt, llms-full.txt, <lang>/llms.txt, …                for language models (llms_txt)
 
 Each file is written atomically (a temporary file or folder, then a rename); a failure is an OutputError.
+The SQLite export (sqlite_db) is imported only where it is written: sqlite-utils imports numpy when it is
+installed (it is, for the chart), ~0.15 s that a process writing only the other exports does not wait for.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 from ..catalog.core import Catalog
@@ -21,7 +24,6 @@ from .api_json import write_api
 from .csv_file import write_csv
 from .items import Item, Selection, select_items
 from .llms_txt import write_llms
-from .sqlite_db import write_datasette_metadata, write_sqlite
 
 API_FOLDER = "api"
 CSV_FILE = "catalog.csv"
@@ -37,34 +39,52 @@ DATA_LINKS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+PARTS = ("api", "csv", "sqlite", "llms")  # what write_all writes (see above), by name
+
+
 def write_all(
-    catalog: Catalog, folder: Path, records: Selection = None, base_url: str = "", in_place: bool = False
+    catalog: Catalog,
+    folder: Path,
+    records: Selection = None,
+    base_url: str = "",
+    in_place: bool = False,
+    parts: Collection[str] = PARTS,
 ) -> list[Path]:
     """Write every export into `folder` (created if missing, never replaced itself): the JSON API under
     `api/`, catalog.csv (main language), catalog.db and its Datasette metadata.json, and the llms.txt files of
     every language. `records`: the search records or query matches to export (default: every entry).
     `base_url`: the site's root URL for the links of the llms.txt files ("" for relative links). `in_place`:
     the folder holds these exports already (an update of a built site): `api/` is updated file by file
-    (write_api). Returns the files written."""
+    (write_api). `parts`: only these of PARTS (a build writes some in each of its two processes). Returns
+    the files written."""
+    unknown = set(parts) - set(PARTS)
+    if unknown:
+        raise ValueError(f"unknown exports: {', '.join(sorted(unknown))}")
     folder = Path(folder)
     items: list[Item] = select_items(catalog, records)  # the records are built once for every export
-    written = write_api(catalog, folder / API_FOLDER, items, in_place=in_place)
-    written.append(write_csv(catalog, folder / CSV_FILE, items))
-    written.append(write_sqlite(catalog, folder / DATABASE_FILE, items))
-    written.append(write_datasette_metadata(catalog, folder / METADATA_FILE, Path(DATABASE_FILE).stem))
-    written += write_llms(catalog, folder, None, items, base_url=base_url, data_links=DATA_LINKS)
+    written: list[Path] = []
+    if "api" in parts:
+        written += write_api(catalog, folder / API_FOLDER, items, in_place=in_place)
+    if "csv" in parts:
+        written.append(write_csv(catalog, folder / CSV_FILE, items))
+    if "sqlite" in parts:
+        from .sqlite_db import write_datasette_metadata, write_sqlite
+
+        written.append(write_sqlite(catalog, folder / DATABASE_FILE, items))
+        written.append(write_datasette_metadata(catalog, folder / METADATA_FILE, Path(DATABASE_FILE).stem))
+    if "llms" in parts:
+        written += write_llms(catalog, folder, None, items, base_url=base_url, data_links=DATA_LINKS)
     return written
 
 
 __all__ = [
     "DATA_LINKS",
+    "PARTS",
     "Item",
     "Selection",
     "select_items",
     "write_all",
     "write_api",
     "write_csv",
-    "write_datasette_metadata",
     "write_llms",
-    "write_sqlite",
 ]

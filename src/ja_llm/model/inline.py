@@ -107,10 +107,39 @@ def _pairs(text: str, open_char: str, close_char: str) -> dict[int, int]:
     return pairs
 
 
+# The plain forms of texts with markup, once computed (or read back: `remember_plain`): the records, the pages
+# and every export ask for the same texts, and a build keeps them for the next one (site.build_cache), so
+# that an update parses only texts it has not seen. Bounded (a 100k-entry catalog has more texts than this).
+_PLAIN_KNOWN: dict[str, str] = {}
+PLAIN_KNOWN_MAX = 1 << 16
+
+
 def plain(text: str) -> str:
     """The text a reader sees: no bold, links as their text, `<br>` and runs of spaces as one space."""
     if not _MARKUP.search(text):
         return _WS.sub(" ", text).strip()
+    known = _PLAIN_KNOWN.get(text)
+    if known is None:
+        known = _plain(text)
+        if len(_PLAIN_KNOWN) < PLAIN_KNOWN_MAX:
+            _PLAIN_KNOWN[text] = known
+    return known
+
+
+def known_plain() -> dict[str, str]:
+    """The plain forms computed or remembered in this process (text -> plain form; do not change it)."""
+    return _PLAIN_KNOWN
+
+
+def remember_plain(known: dict[str, str]) -> None:
+    """Take plain forms computed before by this code (as `known_plain` gave them), up to the bound."""
+    for text, value in known.items():
+        if len(_PLAIN_KNOWN) >= PLAIN_KNOWN_MAX:
+            break
+        _PLAIN_KNOWN.setdefault(text, value)
+
+
+def _plain(text: str) -> str:
     out: list[str] = []
     for token in inline_tokens(text):
         if token.type == "text" or token.type == "code_inline":

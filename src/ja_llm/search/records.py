@@ -7,6 +7,7 @@ is searched" are decided; the CLI, the Python API and the website all filter the
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from ..catalog.core import Catalog, LoadedEntry
@@ -201,8 +202,21 @@ def _bounds(variants: list[dict[str, Any]]) -> list[float | None]:
     return [min(params, default=None), max(params, default=None), min(active, default=None), max(active, default=None)]
 
 
-def build_records(catalog: Catalog) -> list[dict[str, Any]]:
-    return [build_record(catalog, entry, order) for order, entry in enumerate(catalog.ordered_entries())]
+def build_records(catalog: Catalog, known: Mapping[str, Record] | None = None) -> list[Record]:
+    """Every entry's record, in catalog order. `known`: records compiled before, by entry id, that the caller
+    knows are current (made by this code from the same entry file and registries: the build's cache,
+    site.build_cache); they are taken as they are, their place in the order renewed (they are changed)."""
+    if not known:
+        return [build_record(catalog, entry, order) for order, entry in enumerate(catalog.ordered_entries())]
+    records = []
+    for order, entry in enumerate(catalog.ordered_entries()):
+        record = known.get(entry.id)
+        if record is None:
+            record = build_record(catalog, entry, order)
+        else:
+            record["order"] = order
+        records.append(record)
+    return records
 
 
 def build_meta(catalog: Catalog) -> dict[str, Any]:

@@ -1,0 +1,74 @@
+"""What the last build computed that the next one can take back instead of computing it again: the search
+records of the entries whose file did not change (search.records.build_records with `known`), and the plain
+forms of the catalog's texts (model.inline.remember_plain). Parsing texts with markdown-it is most of what
+compiling a record costs, and the pages and every export ask for the same texts' plain forms again.
+
+The file (`.<site>.records` beside the site folder, so that it is not published with the site) holds a head —
+the format and the key of what every record depends on besides its own file: ja-llm's code and the registry
+files (languages, sections, organizations, licenses) — then each entry's id, the digest of its file and its
+record, one marshal value each, then the plain forms (one dict). A record is reused only when the head is the
+same and its entry's file has the same digest; a plain form depends on its text and the code only. A damaged
+or foreign file reads as empty (everything computed again). marshal: the records are plain dicts, lists,
+strings and numbers, and it is the fastest reader of those in the standard library.
+"""
+
+from __future__ import annotations
+
+import marshal
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..catalog.core import Catalog
+from ..files import atomic_write
+from ..model.inline import known_plain, remember_plain
+from ..search.records import Record
+from .build import REGISTRY_FILES, _digest, _key
+
+FORMAT = 1
+
+
+def cache_path(site: Path) -> Path:
+    return site.parent / f".{site.name}.records"
+
+
+def inputs_key(code: str, catalog: Catalog) -> str:
+    """What a record depends on besides its entry's file: the code and the registry files."""
+    root = catalog.root
+    return _key(
+        code, [(name, (root / name).read_bytes() if (root / name).is_file() else b"") for name in REGISTRY_FILES]
+    )
+
+
+def digests(catalog: Catalog) -> dict[str, bytes]:
+    return {entry_id: _digest(entry.text) for entry_id, entry in catalog.entries.items()}
+
+
+def read_known(site: Path, key: str, current: dict[str, bytes]) -> dict[str, Record]:
+    """The cached records still current: made under `key` from an entry file of the digest in `current`.
+    The plain forms of texts the file holds are remembered (model.inline.remember_plain)."""
+    known: dict[str, Record] = {}
+    try:
+        with cache_path(site).open("rb") as stream:
+            if marshal.load(stream) != [FORMAT, key]:
+                return {}
+            for _ in range(marshal.load(stream)):
+                entry_id, digest, record = marshal.load(stream)
+                if current.get(entry_id) == digest and isinstance(record, dict):
+                    known[entry_id] = record
+            plain_forms = marshal.load(stream)
+    except (OSError, EOFError, ValueError, TypeError):
+        return {}
+    if isinstance(plain_forms, dict):
+        remember_plain(plain_forms)
+    return known
+
+
+def write(site: Path, key: str, current: dict[str, bytes], records: list[Record]) -> None:
+    def pieces() -> Iterator[bytes]:
+        yield marshal.dumps([FORMAT, key])
+        yield marshal.dumps(len(records))
+        for record in records:
+            yield marshal.dumps((record["id"], current[record["id"]], record))
+        yield marshal.dumps(known_plain())
+
+    atomic_write(cache_path(site), pieces())
