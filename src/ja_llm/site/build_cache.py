@@ -15,8 +15,12 @@ strings and numbers, and it is the fastest reader of those in the standard libra
 from __future__ import annotations
 
 import marshal
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+
+import markdown_it
+import mdit_py_plugins
 
 from ..catalog.core import Catalog
 from ..files import atomic_write
@@ -32,10 +36,13 @@ def cache_path(site: Path) -> Path:
 
 
 def inputs_key(code: str, catalog: Catalog) -> str:
-    """What a record depends on besides its entry's file: the code and the registry files."""
+    """What a record depends on besides its entry's file: the code, the registry files, and the versions of
+    what parses the texts (markdown-it and its plugins) and reads the file (Python's marshal)."""
     root = catalog.root
     return _key(
-        code, [(name, (root / name).read_bytes() if (root / name).is_file() else b"") for name in REGISTRY_FILES]
+        code,
+        [(name, (root / name).read_bytes() if (root / name).is_file() else b"") for name in REGISTRY_FILES],
+        [markdown_it.__version__, mdit_py_plugins.__version__, sys.version],
     )
 
 

@@ -7,14 +7,14 @@ pages (SiteBuilder.jobs) the key of its inputs and the files it wrote; the keys 
 and of the assets.
 
 The next build with the same code updates that folder in place: a job whose key did not change keeps its
-files, the others are rendered again and their files replaced one by one (each through a temporary file and
-a rename), files no job writes any more are removed; the exports are written again only when a catalog file
+files, the others are rendered again and their files replaced one by one (each through a temporary file and a
+rename), files no job writes any more are removed; the exports are written again only when a catalog file
 changed, the chart drawn again only when what it shows changed (matplotlib is not even imported otherwise),
 the lists' Markdown rewritten only where it differs; the search records of unchanged entries and the texts'
-plain forms are taken from the last build (build_cache, a file beside the site). The result is byte for byte what a cold build writes
-(tests/test_incremental.py checks it after series of random edits). The manifest is first rewritten as
-"incomplete": an update that is interrupted leaves a folder the next build rebuilds from scratch. A build
-with nothing changed reads the manifest, hashes the catalog and the code, and writes nothing.
+plain forms are taken from the last build (build_cache, a file beside the site). The result is byte for byte
+what a cold build writes (tests/test_incremental.py checks it after series of random edits). The manifest is
+first rewritten as "incomplete": an update that is interrupted leaves a folder the next build rebuilds from
+scratch. A build with nothing changed reads the manifest, hashes the catalog and the code, and writes nothing.
 """
 
 from __future__ import annotations
