@@ -249,14 +249,19 @@ class _Build:
             pictures = keys["chart"] != old.keys.get("chart") or not figures_there
 
             def data_and_pictures(folder: Path) -> None:
-                """The exports but llms.txt, and the chart, when they changed: in a second process while the
-                pages render (this one writes the llms.txt files after its pages: the two take about as long)."""
+                """The exports but llms.txt, when they changed, and the chart and the lists (or the lists'
+                Markdown alone): in a second process while the pages render (this one writes the llms.txt
+                files after its pages: the two then take about as long)."""
                 if exports:
                     from ..export import write_all
 
                     write_all(self.catalog, folder, self.records, in_place=True, parts=SECOND_PROCESS_EXPORTS)
                 if pictures:
                     self.pictures(folder)
+                elif self.lists is not None:
+                    from ..render.lists import write_markdown
+
+                    write_markdown(self.catalog, self.lists)
 
             worker = _start_worker(data_and_pictures, site) if exports or pictures else None
             builder = SiteBuilder(self.catalog, self.records)
@@ -278,10 +283,6 @@ class _Build:
                     if path not in kept:
                         _remove(site, path)
             manifest.keys["assets"] = self.assets(site, write_if_changed)
-            if not pictures and self.lists is not None:
-                from ..render.lists import write_markdown
-
-                write_markdown(self.catalog, self.lists)
             if exports:
                 from ..export import PARTS, write_all
 
@@ -294,7 +295,7 @@ class _Build:
                 worker.join()
                 if worker.exitcode != 0:
                     raise OutputError(f"{site}: writing the exports or the chart failed (see above)")
-            elif exports or pictures:  # without fork: one after the other
+            else:  # without fork, or with only the lists' Markdown to check: one after the other
                 data_and_pictures(site)
             self.took("exports + chart (waited)", started)
             manifest.keys |= keys
