@@ -240,6 +240,16 @@ def test_an_update_compiles_again_only_the_records_of_changed_entries(
     assert len(compiled) == len(catalog.entries)
     assert seen[-1] == [real(catalog, e, n) for n, e in enumerate(catalog.ordered_entries())]
 
+    compiled.clear()
+    data = bytearray(cache_path(site).read_bytes())
+    middle = data.index(b"models/", len(data) // 2)  # inside the records, past the head
+    data[middle] ^= 0x01  # "models/" -> "lodels/": the file still reads as marshal values, one of them wrong
+    cache_path(site).write_bytes(bytes(data))
+    entry.write_text(entry.read_text(encoding="utf-8").replace("2022", "2021"), encoding="utf-8")
+    catalog = Catalog.load(root)
+    build_site(catalog, site)
+    assert len(compiled) == len(catalog.entries)  # the CRC does not match: nothing taken from the file
+
 
 def test_an_interrupted_update_is_rebuilt_from_scratch(tmp_path: Path) -> None:
     root = tmp_path / "カタログ"

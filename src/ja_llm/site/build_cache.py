@@ -7,15 +7,17 @@ The file (`.<site>.records` beside the site folder, so that it is not published 
 the format and the key of what every record depends on besides its own file: ja-llm's code and the registry
 files (languages, sections, organizations, licenses) — then each entry's id, the digest of its file and its
 record, one marshal value each, then the plain forms (one dict). A record is reused only when the head is the
-same and its entry's file has the same digest; a plain form depends on its text and the code only. A damaged
-or foreign file reads as empty (everything computed again). marshal: the records are plain dicts, lists,
-strings and numbers, and it is the fastest reader of those in the standard library.
+same and its entry's file has the same digest; a plain form depends on its text and the code only. A CRC-32 ends
+the file: a damaged, cut or foreign file reads as empty (everything computed again). marshal: the records are
+plain dicts, lists, strings and numbers, and it is the fastest reader of those in the standard library.
 """
 
 from __future__ import annotations
 
+import io
 import marshal
 import sys
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -53,25 +55,42 @@ def digests(catalog: Catalog) -> dict[str, bytes]:
 def read_known(site: Path, key: str, current: dict[str, bytes]) -> dict[str, Record]:
     """The cached records still current: made under `key` from an entry file of the digest in `current`.
     The plain forms of texts the file holds are remembered (model.inline.remember_plain)."""
-    known: dict[str, Record] = {}
     try:
-        with cache_path(site).open("rb") as stream:
-            if marshal.load(stream) != [FORMAT, key]:
-                return {}
-            for _ in range(marshal.load(stream)):
-                entry_id, digest, record = marshal.load(stream)
-                if current.get(entry_id) == digest and isinstance(record, dict):
-                    known[entry_id] = record
-            plain_forms = marshal.load(stream)
-    except (OSError, EOFError, ValueError, TypeError):
+        data = cache_path(site).read_bytes()
+    except OSError:
+        return {}
+    body, check = data[:-4], data[-4:]
+    if len(data) < 4 or zlib.crc32(body) != int.from_bytes(check, "little"):
+        return {}  # none, cut short or damaged: everything computed again
+    known: dict[str, Record] = {}
+    stream = io.BytesIO(body)
+    try:
+        if marshal.load(stream) != [FORMAT, key]:
+            return {}
+        for _ in range(marshal.load(stream)):
+            entry_id, digest, record = marshal.load(stream)
+            if current.get(entry_id) == digest and isinstance(record, dict):
+                known[entry_id] = record
+        plain_forms = marshal.load(stream)
+    except (EOFError, ValueError, TypeError):
         return {}
     if isinstance(plain_forms, dict):
-        remember_plain(plain_forms)
+        remember_plain({k: v for k, v in plain_forms.items() if isinstance(k, str) and isinstance(v, str)})
     return known
 
 
 def write(site: Path, key: str, current: dict[str, bytes], records: list[Record]) -> None:
+    """The records (with their entries' digests) and the plain forms known in this process, then a CRC-32 of
+    all that (4 bytes, little-endian): a file damaged after the head would otherwise read as other records."""
+
     def pieces() -> Iterator[bytes]:
+        crc = 0
+        for piece in chunks():
+            crc = zlib.crc32(piece, crc)
+            yield piece
+        yield crc.to_bytes(4, "little")
+
+    def chunks() -> Iterator[bytes]:
         yield marshal.dumps([FORMAT, key])
         yield marshal.dumps(len(records))
         for record in records:
