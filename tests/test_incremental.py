@@ -251,6 +251,24 @@ def test_an_update_compiles_again_only_the_records_of_changed_entries(
     assert len(compiled) == len(catalog.entries)  # the CRC does not match: nothing taken from the file
 
 
+def test_an_upgraded_library_makes_the_site_stale(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The code's fingerprint (the stamp, the manifest) covers the versions of the libraries that render the
+    outputs (Jinja, markdown-it, matplotlib, ...), not those of others."""
+    from ja_llm.site.stamp import code_fingerprint, library_versions
+
+    before = code_fingerprint()
+    elsewhere = tmp_path / "ライブラリ"
+    (elsewhere / "requests-9.9.9.dist-info").mkdir(parents=True)
+    monkeypatch.syspath_prepend(str(elsewhere))
+    code_fingerprint.cache_clear()
+    assert code_fingerprint() == before  # not a library the outputs depend on
+    (elsewhere / "Jinja2-99.0.dist-info").mkdir()
+    code_fingerprint.cache_clear()
+    assert "jinja2-99.0" in library_versions()
+    assert code_fingerprint() != before
+    code_fingerprint.cache_clear()
+
+
 def test_an_interrupted_update_is_rebuilt_from_scratch(tmp_path: Path) -> None:
     root = tmp_path / "カタログ"
     shutil.copytree(shipped_catalog(), root)
