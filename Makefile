@@ -50,7 +50,7 @@ clean:
 	rm -rf $(VENV) .pytest_cache
 
 ## bench: run the benchmarks (catalog loading; search: cold start and 10k/100k queries; website: updates in headless Chromium;
-## the build beside upstream's VitePress build; build and search at 1k/10k/100k entries; the text scanners' linearity) and append their results to
+## the one-entry rebuild beside a baseline commit; the build beside upstream's VitePress build; build and search at 1k/10k/100k entries; the text scanners' linearity) and append their results to
 ## bench/RESULTS.md
 BENCH_STAMP := $(VENV)/.bench-stamp
 $(BENCH_STAMP): $(STAMP) bench/vitepress/package-lock.json
@@ -65,6 +65,7 @@ bench: $(BENCH_STAMP) $(CHROMIUM)
 	JA_LLM_CHROMIUM=$(CHROMIUM) $(BIN)/python bench/site_bench.py >> bench/.latest.md
 	$(BIN)/python bench/serve_bench.py >> bench/.latest.md
 	$(BIN)/python bench/build_bench.py >> bench/.latest.md
+	$(BIN)/python bench/rebuild_bench.py >> bench/.latest.md
 	$(BIN)/python bench/links_bench.py >> bench/.latest.md
 	$(BIN)/python bench/vitepress_bench.py >> bench/.latest.md
 	$(BIN)/python bench/scale_bench.py >> bench/.latest.md

@@ -24,7 +24,7 @@ BENCH = REPO / "bench"
 BIN = Path(sys.executable).parent
 CHROMIUM = os.environ.get("JA_LLM_CHROMIUM", "/usr/bin/chromium")
 VITEPRESS = BENCH / "vitepress" / "node_modules" / "vitepress" / "bin" / "vitepress.js"
-BASELINE = "838a1c7"  # bench/build_bench.py's default baseline commit
+BASELINES = {"build_bench.py": "838a1c7", "rebuild_bench.py": "527a3bf"}  # the scripts' default baseline commits
 
 # the smallest run each script's own options allow
 ARGS: dict[str, list[str]] = {
@@ -32,6 +32,7 @@ ARGS: dict[str, list[str]] = {
     "search_bench.py": ["--runs", "1", "--sizes", ""],
     "serve_bench.py": ["--clients", "2", "--seconds", "1"],
     "build_bench.py": ["--runs", "1"],
+    "rebuild_bench.py": ["--runs", "1"],
     "links_bench.py": ["--runs", "1", "--limit", "10"],
     "site_bench.py": ["--sizes", "100", "--rounds", "1"],
     "vitepress_bench.py": ["--smoke"],
@@ -53,14 +54,15 @@ def skip_reason(script: str) -> str | None:
             return "playwright is not installed"
     if script == "links_bench.py" and not (BIN / "lychee").exists():
         return f"lychee is not installed in {BIN}"
-    if script == "build_bench.py":
+    if script in BASELINES:
         if shutil.which("git") is None:
             return "git is not installed"
+        baseline = BASELINES[script]
         known = subprocess.run(
-            ["git", "-C", str(REPO), "cat-file", "-e", f"{BASELINE}^{{commit}}"], capture_output=True, check=False
+            ["git", "-C", str(REPO), "cat-file", "-e", f"{baseline}^{{commit}}"], capture_output=True, check=False
         )
         if known.returncode != 0:
-            return f"the baseline commit {BASELINE} is not in this checkout's git history"
+            return f"the baseline commit {baseline} is not in this checkout's git history"
     return None
 
 
