@@ -206,8 +206,7 @@ def build_records(catalog: Catalog, known: Mapping[str, Record] | None = None) -
     """Every entry's record, in catalog order. `known`: records compiled before, by entry id, that the caller
     knows are current (made by this code from the same entry file and registries: the build's cache,
     site.build_cache); they are taken as they are, their place in the order renewed (they are changed)."""
-    if not known:
-        return [build_record(catalog, entry, order) for order, entry in enumerate(catalog.ordered_entries())]
+    known = known or {}
     records = []
     for order, entry in enumerate(catalog.ordered_entries()):
         record = known.get(entry.id)

@@ -30,7 +30,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from ..catalog.core import Catalog, LoadedEntry
-from ..model.schema import Variant
+from ..model.schema import REGISTRY_FILES, Variant
 from ..model.text import normalize, text_in
 from ..model.units import format_params, params_range
 from ..render.template_cache import template_cache
@@ -90,8 +90,6 @@ def _environment() -> Environment:
 
 RELATED_SHOWN = 12  # entries of each group of related entries an entry page links to
 
-REGISTRY_FILES = ("catalog.toml", "sections.toml", "organizations.toml", "licenses.toml", "footnotes.toml")
-
 
 @dataclass
 class Job:
@@ -129,6 +127,17 @@ def _key(*parts: Any) -> str:
 def _digest(text: str) -> bytes:
     """A file's text summed up for the keys (16 bytes instead of the text, hashed again in every key)."""
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def entry_digests(catalog: Catalog) -> dict[str, bytes]:
+    """Each entry's file by its digest (the keys of the pages and of the build cache's records)."""
+    return {entry_id: _digest(entry.text) for entry_id, entry in catalog.entries.items()}
+
+
+def registry_bytes(catalog: Catalog) -> list[tuple[str, bytes]]:
+    """The registry files as they are (b"" for one that is missing): inputs of every page and record."""
+    root = catalog.root
+    return [(name, (root / name).read_bytes() if (root / name).is_file() else b"") for name in REGISTRY_FILES]
 
 
 def _lang_base(lang: str, languages: list[str]) -> str:
@@ -878,7 +887,7 @@ class SiteBuilder:
 
     # --- what each page depends on (incremental builds) ------------------------------------------------
 
-    def jobs(self, code: str = "") -> list[Job]:
+    def jobs(self, code: str = "", digests: dict[str, bytes] | None = None) -> list[Job]:
         """Every page of the site as a job: a name, the key of everything its pages are made of, and the
         function that renders them (into `self.pages`). Two builds that give a job the same key give it the
         same pages, so an incremental build renders only the jobs whose key changed (site.incremental).
@@ -890,19 +899,19 @@ class SiteBuilder:
         of the list without JavaScript, on the files of its own entries (and their place); the benchmarks and
         papers pages on the files of the entries in sections of their kind; the chart page on every entry's
         chart point and names; the index pages (their facet counts) and data/entries.json on every entry's
-        file. `code`: a fingerprint of ja-llm's code, templates and assets (site.stamp)."""
+        file. `code`: a fingerprint of ja-llm's code, templates and assets (site.stamp). `digests`: the
+        entries' entry_digests, when the caller has them already."""
         self.titles = {lang: self.page_titles(lang) for lang in self.languages}
-        root = self.catalog.root
         shared = _key(
             code,
-            [(name, (root / name).read_bytes() if (root / name).is_file() else b"") for name in REGISTRY_FILES],
+            registry_bytes(self.catalog),
             sorted(self.catalog.ui.items()),
             sorted(self.anchors.items()),
             self.languages,
         )
         # each entry's file by its digest, computed once: the keys below name an entry's file many times
         # (its section, its shard, its page of the list, the index), in every language
-        texts = {eid: _digest(entry.text) for eid, entry in self.catalog.entries.items()}
+        texts = digests if digests is not None else entry_digests(self.catalog)
         everything = _key(shared, sorted(texts.items()))
         # the chart page lists the entries the chart leaves out: each entry's point (or why not) and names
         chart = _key(shared, [(r["id"], chart_point(r), sorted(r["name"].items())) for r in self.records])

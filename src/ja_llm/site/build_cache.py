@@ -28,7 +28,7 @@ from ..catalog.core import Catalog
 from ..files import atomic_write
 from ..model.inline import known_plain, remember_plain
 from ..search.records import Record
-from .build import REGISTRY_FILES, _digest, _key
+from .build import _key, registry_bytes
 
 FORMAT = 1
 
@@ -40,16 +40,8 @@ def cache_path(site: Path) -> Path:
 def inputs_key(code: str, catalog: Catalog) -> str:
     """What a record depends on besides its entry's file: the code, the registry files, and the versions of
     what parses the texts (markdown-it and its plugins) and reads the file (Python's marshal)."""
-    root = catalog.root
-    return _key(
-        code,
-        [(name, (root / name).read_bytes() if (root / name).is_file() else b"") for name in REGISTRY_FILES],
-        [markdown_it.__version__, mdit_py_plugins.__version__, sys.version],
-    )
-
-
-def digests(catalog: Catalog) -> dict[str, bytes]:
-    return {entry_id: _digest(entry.text) for entry_id, entry in catalog.entries.items()}
+    versions = [markdown_it.__version__, mdit_py_plugins.__version__, sys.version]
+    return _key(code, registry_bytes(catalog), versions)
 
 
 def read_known(site: Path, key: str, current: dict[str, bytes]) -> dict[str, Record]:

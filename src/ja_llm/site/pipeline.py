@@ -38,7 +38,7 @@ from ..files import NewFiles, atomic_write, remove_stale, staged_directory, writ
 from ..search.index import current_key
 from ..search.records import build_records, chart_point
 from . import build_cache
-from .build import Job, SiteBuilder, _key, _lang_base
+from .build import Job, SiteBuilder, _key, _lang_base, entry_digests
 from .stamp import code_fingerprint
 
 MANIFEST_NAME = ".ja-llm-manifest.json"
@@ -166,6 +166,10 @@ class _Build:
             write(folder / "assets" / name, content)
         return _key(sorted(data.items()))
 
+    def cache_inputs(self) -> tuple[str, dict[str, bytes]]:
+        """The build cache's key and the entries' digests (also the page jobs' keys': computed once)."""
+        return build_cache.inputs_key(self.code, self.catalog), entry_digests(self.catalog)
+
     def keys(self) -> dict[str, str]:
         return {
             "exports": _key(self.code, current_key(self.catalog.root)),
@@ -180,10 +184,10 @@ class _Build:
             try:
                 started = self.starting("exports")
                 self.records = build_records(self.catalog)  # once, before the fork: both processes read them
-                cache = (build_cache.inputs_key(self.code, self.catalog), build_cache.digests(self.catalog))
+                cache = self.cache_inputs()
                 builder = SiteBuilder(self.catalog, self.records)
                 share = _Share(
-                    builder.jobs(self.code), staging, forked="fork" in multiprocessing.get_all_start_methods()
+                    builder.jobs(self.code, cache[1]), staging, forked="fork" in multiprocessing.get_all_start_methods()
                 )
 
                 def pictures_then_pages(folder: Path) -> None:
@@ -239,7 +243,7 @@ class _Build:
             old.complete = False
             old.write(site)  # until the end: an interrupted update is rebuilt from scratch next time
             # the records of the entries whose file did not change, as the last build compiled them
-            cache = (build_cache.inputs_key(self.code, self.catalog), build_cache.digests(self.catalog))
+            cache = self.cache_inputs()
             self.records = build_records(self.catalog, build_cache.read_known(site, *cache))
             keys = self.keys()
             exports = keys["exports"] != old.keys.get("exports")
@@ -267,7 +271,7 @@ class _Build:
             builder = SiteBuilder(self.catalog, self.records)
             manifest = Manifest(code=self.code, complete=True)
             rendered = 0
-            for job in builder.jobs(self.code):
+            for job in builder.jobs(self.code, cache[1]):
                 had = old.jobs.get(job.name)
                 if had is not None and had["key"] == job.key and all((site / p).is_file() for p in had["outputs"]):
                     manifest.jobs[job.name] = had
