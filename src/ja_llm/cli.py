@@ -303,10 +303,12 @@ def _root(data: Path | None) -> Path:
     return data if data is not None else shipped_catalog()
 
 
-def _build_all(data: Path | None, out: Path, rebuild: bool = False) -> None:
+def _build_all(data: Path | None, out: Path, rebuild: bool = False, stamp: str | None = None) -> None:
+    """`stamp`: the catalog's site_stamp when the caller computed it already (before reading anything)."""
     from .site.stamp import is_current, site_stamp, write_stamp
 
-    stamp = site_stamp(_root(data))  # once, before anything is read: what the new stamp records
+    if stamp is None:
+        stamp = site_stamp(_root(data))  # once, before anything is read: what the new stamp records
     if not rebuild and is_current(out / "site", stamp) and (out / "list" / "README.md").is_file():
         # the site was built from this catalog by this ja-llm (and the lists with it): nothing to do but
         # remove what builds killed before they finished left beside it
@@ -433,8 +435,9 @@ def serve_command(data: Path | None, port: int, host: str, out: Path, rebuild: b
     from .site.stamp import is_current, site_stamp
 
     site = out / "site"
-    if rebuild or not is_current(site, site_stamp(_root(data))):
-        _build_all(data, out, rebuild)
+    stamp = site_stamp(_root(data))
+    if rebuild or not is_current(site, stamp):
+        _build_all(data, out, rebuild, stamp)
     try:
         server = make_server(site, port, host=host)
     except OSError as exc:
