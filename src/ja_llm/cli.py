@@ -23,13 +23,29 @@ from .errors import CatalogInvalid, JaLlmError
 
 if TYPE_CHECKING:
     from .api import Catalog
+    from .catalog.load import ParseMemo
 
 
 def _fail(message: str, hint: str = "", code: int = 1) -> None:
+    _say_error(message, hint)
+    sys.exit(code)
+
+
+def _say_error(message: str, hint: str = "") -> None:
     click.echo(f"error: {message}", err=True)
     if hint:
         click.echo(f"hint: {hint}", err=True)
-    sys.exit(code)
+
+
+def _report(exc: JaLlmError) -> tuple[str, str]:
+    """Print what comes before a library error's one-line message (an invalid catalog's errors, one per line);
+    returns the message and its hint."""
+    if isinstance(exc, CatalogInvalid):
+        for problem in exc.problems:
+            if problem.severity == "error":
+                click.echo(str(problem), err=True)
+        return str(exc), "run `ja-llm validate` to see every problem, fix the files it names"
+    return str(exc), getattr(exc, "hint", "")
 
 
 def handle_errors(func: Callable) -> Callable:
@@ -39,13 +55,8 @@ def handle_errors(func: Callable) -> Callable:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except CatalogInvalid as exc:
-            for problem in exc.problems:
-                if problem.severity == "error":
-                    click.echo(str(problem), err=True)
-            _fail(str(exc), "run `ja-llm validate` to see every problem, fix the files it names")
         except JaLlmError as exc:
-            _fail(str(exc), getattr(exc, "hint", ""))
+            _fail(*_report(exc))
         except KeyboardInterrupt:
             _fail("interrupted", code=130)
 
@@ -75,10 +86,14 @@ def output_options(func: Callable) -> Callable:
     return func
 
 
-def _load(data: Path | None) -> Catalog:
+def _load(data: Path | None, memo: ParseMemo | None = None) -> Catalog:
     from .api import Catalog
 
-    return Catalog.load(data)
+    if memo is None:
+        return Catalog.load(data)
+    from .catalog.load import load_catalog
+
+    return load_catalog(data, Catalog, memo=memo)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -303,8 +318,11 @@ def _root(data: Path | None) -> Path:
     return data if data is not None else shipped_catalog()
 
 
-def _build_all(data: Path | None, out: Path, rebuild: bool = False, stamp: str | None = None) -> None:
-    """`stamp`: the catalog's site_stamp when the caller computed it already (before reading anything)."""
+def _build_all(
+    data: Path | None, out: Path, rebuild: bool = False, stamp: str | None = None, memo: ParseMemo | None = None
+) -> None:
+    """`stamp`: the catalog's site_stamp when the caller computed it already (before reading anything);
+    `memo`: the catalog files read by this process's last build (`serve` keeps one between its builds)."""
     from .site.stamp import is_current, site_stamp, write_stamp
 
     if stamp is None:
@@ -320,7 +338,7 @@ def _build_all(data: Path | None, out: Path, rebuild: bool = False, stamp: str |
     from .site.pipeline import build_site  # the site's code: only when something is built
 
     started = time.perf_counter()
-    catalog = _load(data)
+    catalog = _load(data, memo)
     timings: dict[str, float] = {"load": time.perf_counter() - started}
     click.echo(f"building the site of {len(catalog.entries)} entries into {out / 'site'} ...", err=True)
     pages = build_site(
@@ -423,25 +441,51 @@ def build_command(data: Path | None, out: Path, check: bool, update: bool, rebui
 )
 @build_folder_option("Build folder; the site is served from OUT/site.")
 @click.option("--rebuild", is_flag=True, help="Build even when the site is current.")
+@click.option(
+    "--watch/--no-watch",
+    default=True,
+    show_default=True,
+    help="Update the site while serving it when a catalog file changes (the files are polled a few times a second).",
+)
 @handle_errors
-def serve_command(data: Path | None, port: int, host: str, out: Path, rebuild: bool) -> None:
+def serve_command(data: Path | None, port: int, host: str, out: Path, rebuild: bool, watch: bool) -> None:
     """Build the site if needed and serve it on http://HOST:PORT/ until interrupted (Ctrl-C).
 
     The site is rebuilt when the catalog or ja-llm itself (its version, code, templates) changed since the
-    last build.
+    last build. While it serves, an edit of a catalog file updates the site within about a second (--watch,
+    the default; reload the page to see it). An edit that makes the catalog invalid is reported and the
+    site is left as it was until the files are fixed. Changes to ja-llm's own code need a restart.
     """
+    from .catalog.load import ParseMemo
     from .catalog.toml import read_toml
     from .site.serve import make_server
     from .site.stamp import is_current, site_stamp
 
     site = out / "site"
-    stamp = site_stamp(_root(data))
+    root = _root(data)
+    stamp = site_stamp(root)
+    memo = ParseMemo()
     if rebuild or not is_current(site, stamp):
-        _build_all(data, out, rebuild, stamp)
+        _build_all(data, out, rebuild, stamp, memo)
     try:
         server = make_server(site, port, host=host)
     except OSError as exc:
         _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}", "choose another port with --port", code=1)
+    watcher = None
+    if watch:
+        from .site.watch import Watcher
+
+        def update(new_stamp: str) -> None:
+            click.echo("a catalog file changed: updating the site ...", err=True)
+            try:
+                _build_all(data, out, stamp=new_stamp, memo=memo)
+            except JaLlmError as exc:
+                message, hint = _report(exc)
+                later = "the site is updated once the files change again"
+                _say_error(f"{message} (the site was not updated)", f"{hint}; {later}" if hint else later)
+
+        watcher = Watcher(lambda: site_stamp(root), update, built=stamp)
+        watcher.start()
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{server.server_address[1]}/"
     info = read_toml(_root(data) / "catalog.toml")[0]
@@ -454,6 +498,8 @@ def serve_command(data: Path | None, port: int, host: str, out: Path, rebuild: b
         click.echo("stopped", err=True)
     finally:
         server.server_close()
+        if watcher is not None:
+            watcher.stop()
 
 
 def filter_options(func: Callable) -> Callable:

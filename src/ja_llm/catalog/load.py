@@ -15,7 +15,7 @@ from ..model.vocab import KIND_FOLDERS
 from .checks import Collector, check_references, check_texts
 from .core import Catalog, LoadedEntry
 from .location import shipped_catalog
-from .toml import TomlSyntaxError, locate, read_toml
+from .toml import TomlSyntaxError, locate, parse_toml, read_raw, read_toml
 from .walk import ENTRY_FOLDERS as WALKED_FOLDERS
 from .walk import UI_FOLDER, walk_catalog
 
@@ -24,30 +24,65 @@ assert ENTRY_FOLDERS == WALKED_FOLDERS, "the walk and the kinds must name the sa
 C = TypeVar("C", bound=Catalog)
 
 
-def _read_model(collector: Collector, path: Path, model: type[BaseModel]) -> tuple[BaseModel | None, str]:
+class ParseMemo:
+    """The files a long-running process read and validated, kept between its loads of one catalog (`ja-llm
+    serve` rebuilding the site after an edit): a file whose bytes did not change gives back the model made of
+    it instead of being parsed and validated again (most of what loading costs). The models are shared
+    between the catalogs loaded with one memo: nothing in ja-llm changes a loaded model. Only files that
+    validated are kept; a load forgets the files that are no longer there."""
+
+    def __init__(self) -> None:
+        self.files: dict[Path, tuple[bytes, BaseModel, str]] = {}
+        self.reused = 0
+
+    def get(self, path: Path, raw: bytes, model: type[BaseModel]) -> tuple[BaseModel, str] | None:
+        known = self.files.get(path)
+        if known is None or known[0] != raw or type(known[1]) is not model:
+            return None
+        self.reused += 1
+        return known[1], known[2]
+
+    def keep_only(self, paths: set[Path]) -> None:
+        for gone in self.files.keys() - paths:
+            del self.files[gone]
+
+
+def _read_model(
+    collector: Collector, path: Path, model: type[BaseModel], memo: ParseMemo | None = None
+) -> tuple[BaseModel | None, str]:
     try:
-        data, text = read_toml(path)
+        raw = read_raw(path)
+        if memo is not None and (known := memo.get(path, raw, model)) is not None:
+            return known
+        data, text = parse_toml(raw)
     except TomlSyntaxError as exc:
         collector.add(path, exc.line, "(file)", exc.message)
         return None, ""
     try:
-        return model.model_validate(data), text
+        made = model.model_validate(data)
     except ValidationError as exc:
         collector.validation(path, text, exc)
         return None, text
+    if memo is not None:
+        memo.files[path] = (raw, made, text)
+    return made, text
 
 
 @overload
-def collect(root: Path, *, complete: Sequence[str] | None = None) -> tuple[Catalog | None, list[Problem]]: ...
-@overload
-def collect(root: Path, cls: type[C], *, complete: Sequence[str] | None = None) -> tuple[C | None, list[Problem]]: ...
 def collect(
-    root: Path, cls: type[Catalog] = Catalog, *, complete: Sequence[str] | None = None
+    root: Path, *, complete: Sequence[str] | None = None, memo: ParseMemo | None = None
+) -> tuple[Catalog | None, list[Problem]]: ...
+@overload
+def collect(
+    root: Path, cls: type[C], *, complete: Sequence[str] | None = None, memo: ParseMemo | None = None
+) -> tuple[C | None, list[Problem]]: ...
+def collect(
+    root: Path, cls: type[Catalog] = Catalog, *, complete: Sequence[str] | None = None, memo: ParseMemo | None = None
 ) -> tuple[Catalog | None, list[Problem]]:
     """Read and check a catalog folder: the catalog (None when a registry file is unusable) and every problem.
     `cls` is the class of the catalog made (a subclass of Catalog, such as the API's). A text missing in a
     language of `complete` (default: catalog.toml's `complete`, else every language) is a warning; the
-    others are counted in the catalog's `coverage`."""
+    others are counted in the catalog's `coverage`. `memo`: the files read by an earlier load (ParseMemo)."""
     root = Path(root)
     if not root.is_dir() or not (root / "catalog.toml").is_file():
         raise CatalogNotFound(f"{root}: not a catalog folder (no catalog.toml)")
@@ -61,7 +96,7 @@ def collect(
                 c.add(path, 0, "(file)", "missing")
             loaded[name] = model() if name != "catalog.toml" else None
             continue
-        loaded[name], texts[name] = _read_model(c, path, model)
+        loaded[name], texts[name] = _read_model(c, path, model, memo)
 
     info: ListInfo | None = loaded["catalog.toml"]
     sections_file = loaded["sections.toml"]
@@ -93,7 +128,7 @@ def collect(
     ui_files = [root / rel for rel, _ in walk.files if rel.startswith(UI_FOLDER + "/")]
     for path in (root / rel for rel, _ in walk.files if "/" in rel and not rel.startswith(UI_FOLDER + "/")):
         entry_id = path.relative_to(root).with_suffix("").as_posix()
-        entry, text = _read_model(c, path, Entry)
+        entry, text = _read_model(c, path, Entry, memo)
         if isinstance(entry, Entry):
             entries[entry_id] = LoadedEntry(entry_id, path, entry, text)
     for stray in sorted(root.glob("*.toml")):
@@ -125,6 +160,8 @@ def collect(
         for index, item in enumerate(items.values()):
             check_texts(c, root / name, texts.get(name, ""), item, languages, footnotes, prefix=(key, index))
 
+    if memo is not None:
+        memo.keep_only({root / name for name in REGISTRY_FILES} | {entry.path for entry in entries.values()})
     ui = _read_ui(c, root, ui_files, languages)
     errors = [p for p in c.problems if p.severity == "error"]
     catalog = cls(root, info, sections, orgs, licenses, footnotes, entries, ui=ui) if info and not errors else None
@@ -180,12 +217,15 @@ def validate(path: str | Path | None = None) -> list[Problem]:
 
 
 @overload
-def load_catalog(path: str | Path | None = None) -> Catalog: ...
+def load_catalog(path: str | Path | None = None, *, memo: ParseMemo | None = None) -> Catalog: ...
 @overload
-def load_catalog(path: str | Path | None, cls: type[C]) -> C: ...
-def load_catalog(path: str | Path | None = None, cls: type[Catalog] = Catalog) -> Catalog:
-    """The catalog at `path` (default: the shipped one). Raises CatalogInvalid with every problem."""
-    catalog, problems = collect(Path(path) if path is not None else shipped_catalog(), cls)
+def load_catalog(path: str | Path | None, cls: type[C], *, memo: ParseMemo | None = None) -> C: ...
+def load_catalog(
+    path: str | Path | None = None, cls: type[Catalog] = Catalog, *, memo: ParseMemo | None = None
+) -> Catalog:
+    """The catalog at `path` (default: the shipped one). Raises CatalogInvalid with every problem. `memo`:
+    the files an earlier load in this process read (ParseMemo), for a process that loads the catalog again."""
+    catalog, problems = collect(Path(path) if path is not None else shipped_catalog(), cls, memo=memo)
     if catalog is None:
         raise CatalogInvalid(problems)
     return catalog

@@ -35,10 +35,19 @@ class TomlSyntaxError(ValueError):
 def read_toml(path: Path) -> tuple[dict[str, Any], str]:
     """Parse a TOML file; returns the data and the text (for locating fields). Raises TomlSyntaxError for a
     file that cannot be read (a folder, no permission) or parsed (not UTF-8, bad syntax, nested too deeply)."""
+    return parse_toml(read_raw(path))
+
+
+def read_raw(path: Path) -> bytes:
+    """A catalog file's bytes. Raises TomlSyntaxError for one that cannot be read (a folder, no permission)."""
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise TomlSyntaxError(f"cannot be read ({exc.strerror or exc})", 0) from None
+
+
+def parse_toml(raw: bytes) -> tuple[dict[str, Any], str]:
+    """read_toml of a file's bytes: the data and the text. Raises TomlSyntaxError."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -1,0 +1,70 @@
+"""Keep a served site current: `ja-llm serve` rebuilds it when a catalog file changes, while it serves.
+
+A thread polls the catalog's stamp (stamp.site_stamp: the catalog's content key, whose memo stats every file
+and hashes their bytes again only when a stat value changed) and calls `rebuild` with the new stamp when it
+differs from the one last built. Polling that key rather than a file-system watcher (watchdog, watchfiles):
+such a watcher says that something under a folder changed, but whether the site must be built again is what
+the content key decides for every command (a watch then sees exactly what `ja-llm build` would see, editors'
+temporary files included or not alike), and a poll of the shipped catalog costs a few milliseconds. The
+pause between polls grows with what a poll costs (PAUSE_PER_POLL times it, at least `interval`), so that a
+catalog of 100,000 files is not statted all the time.
+
+The rebuild is the same incremental update as `ja-llm build` (site.pipeline): its result is byte for byte
+what a cold build writes. What makes it faster in a long-running process is that the code is imported once
+and the catalog's unchanged files are not parsed again (catalog.load.ParseMemo, kept by the caller).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+PAUSE_PER_POLL = 10  # the pause between polls: at least this many times what the last poll took
+
+
+class Watcher:
+    """Calls `rebuild(stamp)` when `stamp()` differs from the stamp last built (`built`). `rebuild` is given
+    the stamp as it was before anything was read: a file changed while the site is built changes the stamp
+    again, and the next poll builds again. A rebuild that fails (an invalid file being edited) is not tried
+    again until the stamp changes: `rebuild` reports its own errors."""
+
+    def __init__(
+        self, stamp: Callable[[], str], rebuild: Callable[[str], None], built: str, interval: float = 0.1
+    ) -> None:
+        self.stamp = stamp
+        self.rebuild = rebuild
+        self.built = built
+        self.interval = interval
+        self.pause = interval
+        self.rebuilds = 0
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def poll(self) -> bool:
+        """Rebuild if the catalog changed since the last build; True when it did."""
+        started = time.perf_counter()
+        stamp = self.stamp()
+        self.pause = max(self.interval, PAUSE_PER_POLL * (time.perf_counter() - started))
+        if stamp == self.built:
+            return False
+        self.built = stamp  # also when the rebuild fails: tried again once the files change again
+        self.rebuild(stamp)
+        self.rebuilds += 1
+        return True
+
+    def start(self) -> None:
+        """Poll in a thread of its own until `stop`."""
+        self._thread = threading.Thread(target=self._run, name="ja-llm watch", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop polling; a rebuild under way is finished first (an update cut short would be redone from
+        scratch by the next build)."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.pause):
+            self.poll()

@@ -1,0 +1,159 @@
+"""`ja-llm serve` keeps the site current while it serves (site.watch): an edit of a catalog file updates the
+site (byte for byte what a build from scratch writes), an edit that makes the catalog invalid is reported and
+leaves the site as it was, and the catalog's unchanged files are not parsed again (catalog.load.ParseMemo)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from ja_llm.api import Catalog
+from ja_llm.catalog.load import ParseMemo, load_catalog
+from ja_llm.catalog.location import shipped_catalog
+from ja_llm.errors import CatalogInvalid
+from ja_llm.model.schema import REGISTRY_FILES
+from ja_llm.site.pipeline import build_site
+from ja_llm.site.stamp import site_stamp
+from ja_llm.site.watch import Watcher
+
+from test_incremental import differences
+
+BIN = Path(sys.executable).parent / "ja-llm"
+ENTRY = Path("models") / "rinna" / "gemma-2-baku-2b.toml"
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_parse_memo_gives_back_unchanged_files_and_reads_changed_ones(tmp_path: Path) -> None:
+    root = tmp_path / "カタログ"
+    shutil.copytree(shipped_catalog(), root)
+    memo = ParseMemo()
+    first = load_catalog(root, Catalog, memo=memo)
+    assert memo.reused == 0
+    second = load_catalog(root, Catalog, memo=memo)
+    assert memo.reused >= len(first.entries)  # every entry file, and the registry files
+    entry_id = ENTRY.with_suffix("").as_posix()
+    assert second.entries[entry_id].data is first.entries[entry_id].data
+
+    _edit(root / ENTRY, "year = 2024", "year = 2023")
+    (root / "models" / "sb-intuitions" / "sarashina2.toml").unlink()
+    reused = memo.reused
+    third = load_catalog(root, Catalog, memo=memo)
+    assert third.entries[entry_id].data.year == 2023  # the edited file, read again
+    registry = sum((root / name).is_file() for name in REGISTRY_FILES)
+    assert memo.reused - reused == registry + len(third.entries) - 1  # all but the edited file
+    assert "models/sb-intuitions/sarashina2" not in third.entries
+    assert root / "models" / "sb-intuitions" / "sarashina2.toml" not in memo.files  # forgotten
+    assert root / ENTRY in memo.files
+
+    _edit(root / ENTRY, "year = 2023", 'year = "2023"')  # invalid: the model kept from before is not used
+    with pytest.raises(CatalogInvalid) as invalid:
+        load_catalog(root, Catalog, memo=memo)
+    assert any(p.field == "year" and str(ENTRY) in str(p.path) for p in invalid.value.problems)
+    _edit(root / ENTRY, 'year = "2023"', "year = 2023")
+    assert load_catalog(root, Catalog, memo=memo).entries[entry_id].data.year == 2023
+
+
+def test_the_watcher_rebuilds_what_changed_and_waits_for_a_fix(tmp_path: Path) -> None:
+    root = tmp_path / "カタログ"
+    shutil.copytree(shipped_catalog(), root)
+    site, lists = tmp_path / "出力" / "site", tmp_path / "出力" / "list"
+    memo = ParseMemo()
+    errors: list[CatalogInvalid] = []
+
+    def rebuild(stamp: str) -> None:
+        try:
+            build_site(load_catalog(root, Catalog, memo=memo), site, lists=lists)
+        except CatalogInvalid as exc:
+            errors.append(exc)
+
+    built = site_stamp(root)
+    build_site(load_catalog(root, Catalog, memo=memo), site, lists=lists)
+    watcher = Watcher(lambda: site_stamp(root), rebuild, built)
+    assert watcher.poll() is False  # nothing changed: nothing built
+
+    _edit(root / ENTRY, 'name = "Gemma 2 Baku 2B"', 'name = "Gemma 2 Baku 2B 改"')
+    assert watcher.poll() is True
+    page = site / "models" / "rinna" / "gemma-2-baku-2b" / "index.html"
+    assert "Gemma 2 Baku 2B 改" in page.read_text(encoding="utf-8")
+    fresh = tmp_path / "新規"
+    build_site(Catalog.load(root), fresh / "site", lists=fresh / "list", incremental=False)
+    assert differences(site, fresh / "site") == []
+    assert differences(lists, fresh / "list") == []
+
+    before = page.read_bytes()
+    _edit(root / ENTRY, "year = 2024", 'year = "2024"')  # invalid (a string)
+    assert watcher.poll() is True and len(errors) == 1
+    assert page.read_bytes() == before  # the site left as it was
+    assert watcher.poll() is False  # not tried again until the files change
+    assert len(errors) == 1
+    _edit(root / ENTRY, 'year = "2024"', "year = 2024")
+    _edit(root / ENTRY, "Gemma 2 Baku 2B 改", "Gemma 2 Baku 2B 再")
+    assert watcher.poll() is True and len(errors) == 1
+    assert "Gemma 2 Baku 2B 再" in page.read_text(encoding="utf-8")
+    assert watcher.rebuilds == 3
+
+
+def test_serve_updates_the_site_when_a_catalog_file_changes(tmp_path: Path) -> None:
+    root = tmp_path / "カタログ"
+    shutil.copytree(shipped_catalog(), root)
+    process = subprocess.Popen(
+        [str(BIN), "serve", "--data", str(root), "--port", "0", "--out", str(tmp_path / "出力")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=os.environ.copy(),
+    )
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(iter(process.stderr.readline, "")), daemon=True)  # type: ignore[union-attr]
+    reader.start()
+    try:
+        url = _wait_for(lambda: next((m.group(1) for m in map(_URL.search, lines) if m), None), 180)
+        page = url + "models/rinna/gemma-2-baku-2b/"
+        assert "Gemma 2 Baku 2B 改" not in _get(page)
+        _edit(root / ENTRY, 'name = "Gemma 2 Baku 2B"', 'name = "Gemma 2 Baku 2B 改"')
+        _wait_for(lambda: "Gemma 2 Baku 2B 改" in _get(page) or None, 60)
+        assert any("a catalog file changed" in line for line in lines)
+
+        _edit(root / ENTRY, "year = 2024", 'year = "2024"')  # invalid: reported, the site left as it was
+        _wait_for(lambda: any("the site was not updated" in line for line in lines) or None, 60)
+        assert any(line.startswith(str(ENTRY)) and "year" in line for line in lines), lines
+        assert "Gemma 2 Baku 2B 改" in _get(page)
+        assert process.poll() is None  # still serving
+        _edit(root / ENTRY, 'year = "2024"', "year = 2024")
+        _edit(root / ENTRY, "Gemma 2 Baku 2B 改", "Gemma 2 Baku 2B 再")
+        _wait_for(lambda: "Gemma 2 Baku 2B 再" in _get(page) or None, 60)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+_URL = re.compile(r"at (http://127\.0\.0\.1:\d+/)")
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read().decode("utf-8")
+
+
+def _wait_for(found, seconds: float):  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = found()
+        if value is not None:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"not seen within {seconds} s")
