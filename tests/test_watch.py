@@ -24,7 +24,6 @@ from ja_llm.model.schema import REGISTRY_FILES
 from ja_llm.site.pipeline import build_site
 from ja_llm.site.stamp import site_stamp
 from ja_llm.site.watch import Watcher
-
 from test_incremental import differences
 
 BIN = Path(sys.executable).parent / "ja-llm"
@@ -96,13 +95,15 @@ def test_the_watcher_rebuilds_what_changed_and_waits_for_a_fix(tmp_path: Path) -
 
     before = page.read_bytes()
     _edit(root / ENTRY, "year = 2024", 'year = "2024"')  # invalid (a string)
-    assert watcher.poll() is True and len(errors) == 1
+    assert watcher.poll() is True
+    assert len(errors) == 1
     assert page.read_bytes() == before  # the site left as it was
     assert watcher.poll() is False  # not tried again until the files change
     assert len(errors) == 1
     _edit(root / ENTRY, 'year = "2024"', "year = 2024")
     _edit(root / ENTRY, "Gemma 2 Baku 2B 改", "Gemma 2 Baku 2B 再")
-    assert watcher.poll() is True and len(errors) == 1
+    assert watcher.poll() is True
+    assert len(errors) == 1
     assert "Gemma 2 Baku 2B 再" in page.read_text(encoding="utf-8")
     assert watcher.rebuilds == 3
 
