@@ -17,6 +17,7 @@ from ..model.inline import plain
 from ..model.schema import Section
 from ..model.text import text_in
 from .cells import CellRenderer, Localizer, block_safe, escape_cell, link_label, one_line, variant_url
+from .jinja_env import DictEnvironment
 from .template_cache import template_cache
 
 # A footnote reference; `[^1]:` at the start of a line is a definition, elsewhere (`Instruction Tuning[^11]:`)
@@ -38,7 +39,7 @@ class RenderedSection:
 
 
 def _environment() -> Environment:
-    return Environment(
+    return DictEnvironment(
         loader=PackageLoader("ja_llm", "render"),
         bytecode_cache=template_cache(),
         autoescape=False,  # Markdown out; catalog texts are Markdown already

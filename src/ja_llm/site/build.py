@@ -33,6 +33,7 @@ from ..catalog.core import Catalog, LoadedEntry
 from ..model.schema import REGISTRY_FILES, Variant
 from ..model.text import normalize, text_in
 from ..model.units import format_params, params_range
+from ..render.jinja_env import DictEnvironment
 from ..render.template_cache import template_cache
 from ..search import query
 from ..search.records import build_meta, build_records, chart_point
@@ -78,7 +79,7 @@ _VERIFIED_COLUMNS = {
 
 
 def _environment() -> Environment:
-    return Environment(
+    return DictEnvironment(
         loader=PackageLoader("ja_llm", "site/templates"),
         bytecode_cache=template_cache(),
         autoescape=select_autoescape(["html", "j2"], default=True),
