@@ -124,6 +124,7 @@ def test_serve_updates_the_site_when_a_catalog_file_changes(tmp_path: Path) -> N
     try:
         url = _wait_for(lambda: next((m.group(1) for m in map(_URL.search, lines) if m), None), 180)
         page = url + "models/rinna/gemma-2-baku-2b/"
+        _wait_for(lambda: any("watching the catalog" in line for line in lines) or None, 60)
         assert "Gemma 2 Baku 2B 改" not in _get(page)
         _edit(root / ENTRY, 'name = "Gemma 2 Baku 2B"', 'name = "Gemma 2 Baku 2B 改"')
         _wait_for(lambda: "Gemma 2 Baku 2B 改" in _get(page) or None, 60)
@@ -158,3 +159,50 @@ def _wait_for(found, seconds: float):  # type: ignore[no-untyped-def]
             return value
         time.sleep(0.05)
     raise AssertionError(f"not seen within {seconds} s")
+
+
+def test_an_update_in_the_same_process_takes_the_records_it_wrote_from_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ja_llm.search.records as records_module
+    from ja_llm.site import build_cache
+
+    root = tmp_path / "カタログ"
+    shutil.copytree(shipped_catalog(), root)
+    site = tmp_path / "出力" / "site"
+    memo = ParseMemo()
+    build_site(load_catalog(root, Catalog, memo=memo), site)
+    compiled: list[str] = []
+    real_build_record = records_module.build_record
+
+    def counted(catalog: object, entry: object, order: int) -> dict:
+        compiled.append(entry.id)  # type: ignore[attr-defined]
+        return real_build_record(catalog, entry, order)  # type: ignore[arg-type]
+
+    reads: list[Path] = []
+    real_read_bytes = Path.read_bytes
+
+    def read_bytes(path: Path) -> bytes:
+        reads.append(path)
+        return real_read_bytes(path)
+
+    monkeypatch.setattr(records_module, "build_record", counted)
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+
+    _edit(root / ENTRY, 'name = "Gemma 2 Baku 2B"', 'name = "Gemma 2 Baku 2B 改"')
+    build_site(load_catalog(root, Catalog, memo=memo), site)
+    assert compiled == [ENTRY.with_suffix("").as_posix()]  # the others' records reused...
+    cache = build_cache.cache_path(site)
+    assert cache not in reads  # ...from memory: the file this process wrote is not read back
+
+    data = cache.read_bytes()
+    cache.unlink()
+    cache.write_bytes(data)  # the same bytes, another file (as another process would write it): read
+    _edit(root / ENTRY, "Gemma 2 Baku 2B 改", "Gemma 2 Baku 2B 再")
+    compiled.clear()
+    build_site(load_catalog(root, Catalog, memo=memo), site)
+    assert compiled == [ENTRY.with_suffix("").as_posix()]
+    assert reads.count(cache) == 2  # the copy made above, then the update
+    fresh = tmp_path / "新規"
+    build_site(Catalog.load(root), fresh, incremental=False)
+    assert differences(site, fresh) == []

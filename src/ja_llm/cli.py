@@ -6,6 +6,7 @@ need them, so that `ja-llm search` answers from the compiled index quickly.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import json
@@ -484,7 +485,17 @@ def serve_command(data: Path | None, port: int, host: str, out: Path, rebuild: b
                 later = "the site is updated once the files change again"
                 _say_error(f"{message} (the site was not updated)", f"{hint}; {later}" if hint else later)
 
-        watcher = Watcher(lambda: site_stamp(root), update, built=stamp)
+        def prepare() -> None:
+            from .site.pipeline import warm_up
+
+            warm_up()
+            # the files into the memo, so that the first update parses only what changed; an invalid catalog
+            # here changed since the site was built: the first poll updates the site or says why not
+            with contextlib.suppress(JaLlmError):
+                _load(data, memo)
+            click.echo("watching the catalog: an edit of its files updates the site", err=True)
+
+        watcher = Watcher(lambda: site_stamp(root), update, built=stamp, prepare=prepare)
         watcher.start()
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{server.server_address[1]}/"

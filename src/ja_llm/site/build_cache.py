@@ -10,6 +10,10 @@ record, one marshal value each, then the plain forms (one dict). A record is reu
 same and its entry's file has the same digest; a plain form depends on its text and the code only. A CRC-32 ends
 the file: a damaged, cut or foreign file reads as empty (everything computed again). marshal: the records are
 plain dicts, lists, strings and numbers, and it is the fastest reader of those in the standard library.
+
+A process that builds again (`ja-llm serve` updating the site after an edit) does not read back what it wrote:
+the records of the last file written are kept in memory with the file's size, inode and modification time,
+and used while the file is that same one (a file another process wrote is read).
 """
 
 from __future__ import annotations
@@ -32,6 +36,18 @@ from .build import _key, registry_bytes
 
 FORMAT = 1
 
+_Stat = tuple[int, int, int]  # st_size, st_ino, st_mtime_ns
+# the last file this process wrote: its path, stat values, key and records with their entries' digests
+_written: tuple[Path, _Stat, str, list[tuple[str, bytes, Record]]] | None = None
+
+
+def _stat(path: Path) -> _Stat | None:
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_size, found.st_ino, found.st_mtime_ns
+
 
 def cache_path(site: Path) -> Path:
     return site.parent / f".{site.name}.records"
@@ -47,8 +63,13 @@ def inputs_key(code: str, catalog: Catalog) -> str:
 def read_known(site: Path, key: str, current: dict[str, bytes]) -> dict[str, Record]:
     """The cached records still current: made under `key` from an entry file of the digest in `current`.
     The plain forms of texts the file holds are remembered (model.inline.remember_plain)."""
+    path = cache_path(site)
+    if _written is not None and _written[0] == path and _written[1] == _stat(path):
+        if _written[2] != key:
+            return {}
+        return {entry_id: record for entry_id, digest, record in _written[3] if current.get(entry_id) == digest}
     try:
-        data = cache_path(site).read_bytes()
+        data = path.read_bytes()
     except OSError:
         return {}
     body, check = data[:-4], data[-4:]
@@ -89,4 +110,10 @@ def write(site: Path, key: str, current: dict[str, bytes], records: list[Record]
             yield marshal.dumps((record["id"], current[record["id"]], record))
         yield marshal.dumps(known_plain())
 
-    atomic_write(cache_path(site), pieces())
+    global _written
+    path = cache_path(site)
+    _written = None
+    atomic_write(path, pieces())
+    written = _stat(path)
+    if written is not None:
+        _written = (path, written, key, [(r["id"], current[r["id"]], r) for r in records])

@@ -418,6 +418,15 @@ def _remove(site: Path, rel: str) -> None:
         folder = folder.parent
 
 
+def warm_up() -> None:
+    """Import what an update may need besides what loading a catalog imports (the pages' code; the chart's
+    matplotlib, 0.8 s; the SQLite export's sqlite-utils): for a process that keeps the site current between
+    edits (`ja-llm serve`), so that its updates do not wait for imports. The forked second process of an
+    update inherits them."""
+    from ..export import sqlite_db  # noqa: F401
+    from ..render import chart, lists  # noqa: F401
+
+
 def build_site(
     catalog: Catalog,
     out: Path,

@@ -6,8 +6,10 @@ differs from the one last built. Polling that key rather than a file-system watc
 such a watcher says that something under a folder changed, but whether the site must be built again is what
 the content key decides for every command (a watch then sees exactly what `ja-llm build` would see, editors'
 temporary files included or not alike), and a poll of the shipped catalog costs a few milliseconds. The
-pause between polls grows with what a poll costs (PAUSE_PER_POLL times it, at least `interval`), so that a
-catalog of 100,000 files is not statted all the time.
+pause between polls grows with what a poll costs (PAUSE_PER_POLL times the cheapest of the last RECENT polls,
+at least `interval`), so that a catalog of 100,000 files is not statted all the time; the cheapest, because
+for two seconds after an edit a poll hashes every file again (the key's guard against coarse clocks) and
+that should not delay seeing the next edit.
 
 The rebuild is the same incremental update as `ja-llm build` (site.pipeline): its result is byte for byte
 what a cold build writes. What makes it faster in a long-running process is that the code is imported once
@@ -18,9 +20,11 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 
-PAUSE_PER_POLL = 10  # the pause between polls: at least this many times what the last poll took
+PAUSE_PER_POLL = 10  # the pause between polls: at least this many times what the cheapest recent poll took
+RECENT = 10
 
 
 class Watcher:
@@ -30,14 +34,21 @@ class Watcher:
     again until the stamp changes: `rebuild` reports its own errors."""
 
     def __init__(
-        self, stamp: Callable[[], str], rebuild: Callable[[str], None], built: str, interval: float = 0.1
+        self,
+        stamp: Callable[[], str],
+        rebuild: Callable[[str], None],
+        built: str,
+        interval: float = 0.1,
+        prepare: Callable[[], None] | None = None,
     ) -> None:
+        self.prepare = prepare
         self.stamp = stamp
         self.rebuild = rebuild
         self.built = built
         self.interval = interval
         self.pause = interval
         self.rebuilds = 0
+        self._costs: deque[float] = deque(maxlen=RECENT)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -45,7 +56,8 @@ class Watcher:
         """Rebuild if the catalog changed since the last build; True when it did."""
         started = time.perf_counter()
         stamp = self.stamp()
-        self.pause = max(self.interval, PAUSE_PER_POLL * (time.perf_counter() - started))
+        self._costs.append(time.perf_counter() - started)
+        self.pause = max(self.interval, PAUSE_PER_POLL * min(self._costs))
         if stamp == self.built:
             return False
         self.built = stamp  # also when the rebuild fails: tried again once the files change again
@@ -54,7 +66,8 @@ class Watcher:
         return True
 
     def start(self) -> None:
-        """Poll in a thread of its own until `stop`."""
+        """Poll in a thread of its own until `stop`, after `prepare` (what makes the first rebuild as quick as
+        the next ones: loading the catalog into the memo, importing what an update needs)."""
         self._thread = threading.Thread(target=self._run, name="ja-llm watch", daemon=True)
         self._thread.start()
 
@@ -66,5 +79,7 @@ class Watcher:
             self._thread.join()
 
     def _run(self) -> None:
+        if self.prepare is not None:
+            self.prepare()
         while not self._stop.wait(self.pause):
             self.poll()
