@@ -126,6 +126,7 @@ def test_vitepress_bench_runs(started: dict[str, tuple[subprocess.Popen[str], Pa
     out = finished(started, "vitepress_bench.py")
     assert "| full cold build |" in out
     assert "no-change build ≤ 2x `ja-llm --version`" in out
+    assert re.search(r"\| one-entry rebuild in a running `ja-llm serve` [^|]*\| [0-9.]+ s \(", out), out
     if not VITEPRESS.is_file():
         assert "skipped (not installed)" in out
         pytest.skip(f"the VitePress part: VitePress is not installed ({VITEPRESS}; `make bench` installs it)")
