@@ -18,6 +18,7 @@ from ja_llm.catalog.location import shipped_catalog
 from ja_llm.catalog.toml import dumps
 from ja_llm.cli import main
 from ja_llm.errors import CatalogInvalid
+from ja_llm.memo import Kept
 from ja_llm.site.pipeline import MANIFEST_NAME, build_site
 from ja_llm.site.stamp import STAMP_NAME
 
@@ -105,8 +106,10 @@ def test_updating_gives_what_a_build_from_scratch_gives(tmp_path: Path, seed: in
     root = tmp_path / "カタログ"
     shutil.copytree(shipped_catalog(), root)
     updated, lists = tmp_path / "更新" / "site", tmp_path / "更新" / "list"
-    memo = ParseMemo()  # the updates load the catalog as `ja-llm serve` does: unchanged files not parsed again
-    build_site(load_catalog(root, Catalog, memo=memo), updated, lists=lists)
+    # the updates load and build as `ja-llm serve` does: unchanged files not parsed again, the rows and text
+    # blocks made from unchanged objects taken back (memo.Kept)
+    memo, kept = ParseMemo(), Kept()
+    build_site(load_catalog(root, Catalog, memo=memo), updated, lists=lists, kept=kept)
     rng = random.Random(seed)
     done: list[str] = []
     for round_ in range(3):
@@ -128,7 +131,9 @@ def test_updating_gives_what_a_build_from_scratch_gives(tmp_path: Path, seed: in
         catalog = load_catalog(root, Catalog, memo=memo)
         assert memo.reused - reused >= len(catalog.entries) - len(done[start:])  # all but the edited files
         timings: dict[str, float] = {}
-        build_site(catalog, updated, lists=lists, timings=timings)
+        taken_back = kept.reused
+        build_site(catalog, updated, lists=lists, timings=timings, kept=kept)
+        assert kept.reused > taken_back  # rows and llms-full.txt blocks of unchanged entries (at least)
         assert "jobs rendered" in timings  # it was an update, not a build from scratch
         fresh = tmp_path / f"新規{round_}"
         build_site(Catalog.load(root), fresh / "site", lists=fresh / "list", incremental=False)

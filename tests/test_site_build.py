@@ -427,7 +427,7 @@ def test_a_failing_export_fails_the_build_and_writes_nothing(tmp_path: Path, mon
     from ja_llm.errors import OutputError
     from ja_llm.site import pipeline as site_build
 
-    def refuse(catalog: object, folder: Path, records: object = None) -> list[Path]:
+    def refuse(catalog: object, folder: Path, records: object = None, **options: object) -> list[Path]:
         raise OutputError(f"{folder}: no room")
 
     monkeypatch.setattr(ja_llm.export, "write_all", refuse)  # imported by the build when it writes the exports

@@ -20,6 +20,7 @@ from ja_llm.api import Catalog
 from ja_llm.catalog.load import ParseMemo, load_catalog
 from ja_llm.catalog.location import shipped_catalog
 from ja_llm.errors import CatalogInvalid
+from ja_llm.memo import Kept
 from ja_llm.model.schema import REGISTRY_FILES
 from ja_llm.site.pipeline import build_site
 from ja_llm.site.stamp import site_stamp
@@ -206,3 +207,24 @@ def test_an_update_in_the_same_process_takes_the_records_it_wrote_from_memory(
     fresh = tmp_path / "新規"
     build_site(Catalog.load(root), fresh, incremental=False)
     assert differences(site, fresh) == []
+
+
+def test_kept_gives_back_only_what_was_made_from_the_very_same_objects() -> None:
+    kept = Kept()
+    record, data = {"id": "a"}, ["x"]
+    made: list[str] = []
+
+    def make(value: str) -> str:
+        made.append(value)
+        return value
+
+    assert kept.made(("row", "a"), (record, data), lambda: make("first")) == "first"
+    assert kept.made(("row", "a"), (record, data), lambda: make("again")) == "first"
+    assert kept.reused == 1
+    equal = {"id": "a"}  # equal but another object (a record compiled again): made again
+    assert kept.made(("row", "a"), (equal, data), lambda: make("new")) == "new"
+    assert made == ["first", "new"]
+    kept.sweep()
+    assert len(kept) == 1
+    kept.sweep()  # not asked for since the last sweep: forgotten
+    assert len(kept) == 0

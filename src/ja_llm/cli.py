@@ -25,6 +25,7 @@ from .errors import CatalogInvalid, JaLlmError
 if TYPE_CHECKING:
     from .api import Catalog
     from .catalog.load import ParseMemo
+    from .memo import Kept
 
 
 def _fail(message: str, hint: str = "", code: int = 1) -> None:
@@ -320,10 +321,16 @@ def _root(data: Path | None) -> Path:
 
 
 def _build_all(
-    data: Path | None, out: Path, rebuild: bool = False, stamp: str | None = None, memo: ParseMemo | None = None
+    data: Path | None,
+    out: Path,
+    rebuild: bool = False,
+    stamp: str | None = None,
+    memo: ParseMemo | None = None,
+    kept: Kept | None = None,
 ) -> None:
     """`stamp`: the catalog's site_stamp when the caller computed it already (before reading anything);
-    `memo`: the catalog files read by this process's last build (`serve` keeps one between its builds)."""
+    `memo` and `kept`: the catalog files read and the outputs made by this process's last build (`serve`
+    keeps them between its builds)."""
     from .site.stamp import is_current, site_stamp, write_stamp
 
     if stamp is None:
@@ -349,6 +356,7 @@ def _build_all(
         timings=timings,
         lists=out / "list",
         incremental=not rebuild,
+        kept=kept,
     )
     write_stamp(out / "site", stamp)
     languages = len(catalog.info.languages)
@@ -459,15 +467,16 @@ def serve_command(data: Path | None, port: int, host: str, out: Path, rebuild: b
     """
     from .catalog.load import ParseMemo
     from .catalog.toml import read_toml
+    from .memo import Kept
     from .site.serve import make_server
     from .site.stamp import is_current, site_stamp
 
     site = out / "site"
     root = _root(data)
     stamp = site_stamp(root)
-    memo = ParseMemo()
+    memo, kept = ParseMemo(), Kept()
     if rebuild or not is_current(site, stamp):
-        _build_all(data, out, rebuild, stamp, memo)
+        _build_all(data, out, rebuild, stamp, memo, kept)
     try:
         server = make_server(site, port, host=host)
     except OSError as exc:
@@ -479,7 +488,7 @@ def serve_command(data: Path | None, port: int, host: str, out: Path, rebuild: b
         def update(new_stamp: str) -> None:
             click.echo("a catalog file changed: updating the site ...", err=True)
             try:
-                _build_all(data, out, stamp=new_stamp, memo=memo)
+                _build_all(data, out, stamp=new_stamp, memo=memo, kept=kept)
             except JaLlmError as exc:
                 message, hint = _report(exc)
                 later = "the site is updated once the files change again"

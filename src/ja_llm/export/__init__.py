@@ -20,6 +20,7 @@ from collections.abc import Collection
 from pathlib import Path
 
 from ..catalog.core import Catalog
+from ..memo import Kept
 from .api_json import write_api
 from .csv_file import write_csv
 from .items import Item, Selection, select_items
@@ -49,14 +50,15 @@ def write_all(
     base_url: str = "",
     in_place: bool = False,
     parts: Collection[str] = PARTS,
+    kept: Kept | None = None,
 ) -> list[Path]:
     """Write every export into `folder` (created if missing, never replaced itself): the JSON API under
     `api/`, catalog.csv (main language), catalog.db and its Datasette metadata.json, and the llms.txt files of
     every language. `records`: the search records or query matches to export (default: every entry).
     `base_url`: the site's root URL for the links of the llms.txt files ("" for relative links). `in_place`:
     the folder holds these exports already (an update of a built site): `api/` is updated file by file
-    (write_api). `parts`: only these of PARTS (a build writes some in each of its two processes). Returns
-    the files written."""
+    (write_api). `parts`: only these of PARTS (a build writes some in each of its two processes). `kept`: what
+    a long-running process keeps between builds (memo.Kept). Returns the files written."""
     unknown = set(parts) - set(PARTS)
     if unknown:
         raise ValueError(f"unknown exports: {', '.join(sorted(unknown))}")
@@ -64,7 +66,7 @@ def write_all(
     items: list[Item] = select_items(catalog, records)  # the records are built once for every export
     written: list[Path] = []
     if "api" in parts:
-        written += write_api(catalog, folder / API_FOLDER, items, in_place=in_place)
+        written += write_api(catalog, folder / API_FOLDER, items, in_place=in_place, kept=kept)
     if "csv" in parts:
         written.append(write_csv(catalog, folder / CSV_FILE, items))
     if "sqlite" in parts:
@@ -73,7 +75,7 @@ def write_all(
         written.append(write_sqlite(catalog, folder / DATABASE_FILE, items))
         written.append(write_datasette_metadata(catalog, folder / METADATA_FILE, Path(DATABASE_FILE).stem))
     if "llms" in parts:
-        written += write_llms(catalog, folder, None, items, base_url=base_url, data_links=DATA_LINKS)
+        written += write_llms(catalog, folder, None, items, base_url=base_url, data_links=DATA_LINKS, kept=kept)
     return written
 
 

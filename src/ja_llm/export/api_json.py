@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
@@ -28,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..catalog.core import Catalog
 from ..errors import OutputError
 from ..files import NewFiles, staged_directory, write_if_changed
+from ..memo import Kept
 from ..model.schema import Entry, Footnote, LangCode, ListInfo, Organization, Section, Text
 from ..model.vocab import COMMERCIAL_CLASSES, KINDS
 from ..search.output import public
@@ -251,9 +253,12 @@ def dumps(data: Any, indent: int | None = None) -> str:
     return json.dumps(data, ensure_ascii=False, indent=indent) + "\n"
 
 
-def api_files(catalog: Catalog, records: Selection, catalog_json: Callable[[str], object]) -> Iterator[tuple[str, str]]:
+def api_files(
+    catalog: Catalog, records: Selection, catalog_json: Callable[[str], object], kept: Kept | None = None
+) -> Iterator[tuple[str, str]]:
     """The API's files as (relative path, text), one at a time, except catalog.json, whose text is given
-    piece by piece to `catalog_json` as the entries go by (its last piece at the end).
+    piece by piece to `catalog_json` as the entries go by (its last piece at the end). `kept`: what a process
+    that builds again keeps (memo.Kept): an entry's text made from the same record and entry is taken back.
 
     Each entry's document is built, written out as its own file and into catalog.json, and dropped: holding
     every entry's document and text at once took ~13 KB per entry (1.3 GB of a 100k-entry build). Compact
@@ -264,33 +269,42 @@ def api_files(catalog: Catalog, records: Selection, catalog_json: Callable[[str]
     head, tail = _registries(catalog, items)
     catalog_json("{" + "".join(_member(name, value) + "," for name, value in head.items()) + '"entries":[')
     for number, item in enumerate(items):
-        text = dumps(entry_document(item))
+        if kept is not None and item.complete:
+            text = kept.made(("api", item.id), (item.record, item.entry.data), partial(_entry_text, item))
+        else:
+            text = _entry_text(item)
         yield f"entries/{item.id}.json", text
         catalog_json(("," if number else "") + text[:-1])  # without its newline
     catalog_json("]" + "".join("," + _member(name, value) for name, value in tail.items()) + "}\n")
+
+
+def _entry_text(item: Item) -> str:
+    return dumps(entry_document(item))
 
 
 def _member(name: str, value: Any) -> str:
     return dumps(name)[:-1] + ":" + dumps(value)[:-1]
 
 
-def write_api(catalog: Catalog, folder: Path, records: Selection = None, in_place: bool = False) -> list[Path]:
+def write_api(
+    catalog: Catalog, folder: Path, records: Selection = None, in_place: bool = False, kept: Kept | None = None
+) -> list[Path]:
     """Write the JSON API into `folder`, which is replaced as a whole (no file of a removed entry stays; a
     reader never sees it half-written). `records`: the search records or query matches to export (default:
     every entry). Returns the files written.
 
     `in_place` (an update of a built site, whose pages are replaced one by one too): only the files whose
     text changed are replaced, each atomically, and the files of removed entries deleted; the result is the
-    same folder, without creating ~1 file per entry again."""
+    same folder, without creating ~1 file per entry again. `kept`: see api_files."""
     folder = Path(folder)
     if in_place and folder.is_dir():
-        return _update_api(folder, catalog, records)
+        return _update_api(folder, catalog, records, kept)
     written: list[Path] = []
     with staged_directory(folder) as staging:
         try:
             with open(staging / CATALOG_JSON, "w", encoding="utf-8", newline="\n") as whole:
                 files = NewFiles(staging)
-                for rel, text in api_files(catalog, records, whole.write):
+                for rel, text in api_files(catalog, records, whole.write, kept):
                     files.write(rel, text.encode("utf-8"))
                     written.append(folder / rel)
         except OSError as exc:
@@ -298,12 +312,12 @@ def write_api(catalog: Catalog, folder: Path, records: Selection = None, in_plac
     return [folder / CATALOG_JSON, *written]
 
 
-def _update_api(folder: Path, catalog: Catalog, records: Selection) -> list[Path]:
+def _update_api(folder: Path, catalog: Catalog, records: Selection, kept: Kept | None) -> list[Path]:
     names = {CATALOG_JSON}
     written = [folder / CATALOG_JSON]
     pieces: list[str] = []
     try:
-        for rel, text in api_files(catalog, records, pieces.append):
+        for rel, text in api_files(catalog, records, pieces.append, kept):
             names.add(rel)
             written.append(folder / rel)
             write_if_changed(folder / rel, text.encode("utf-8"))

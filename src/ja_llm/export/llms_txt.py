@@ -30,6 +30,7 @@ from typing import Any
 
 from ..catalog.core import Catalog
 from ..files import atomic_write
+from ..memo import Kept
 from ..model.text import hub_url, text_in
 from ..model.units import format_params, params_range
 from .items import (
@@ -87,9 +88,16 @@ class Writer:
     """The two files of one language."""
 
     def __init__(
-        self, catalog: Catalog, items: list[Item], lang: str, base_url: str, data_links: Sequence[tuple[str, str, str]]
+        self,
+        catalog: Catalog,
+        items: list[Item],
+        lang: str,
+        base_url: str,
+        data_links: Sequence[tuple[str, str, str]],
+        kept: Kept | None = None,
     ) -> None:
         self.catalog, self.items, self.lang = catalog, items, lang
+        self.kept = kept
         self.base = lang_base(catalog, lang)
         if base_url:
             base_url = base_url if base_url.endswith("/") else base_url + "/"
@@ -117,6 +125,11 @@ class Writer:
         return [f"# {escape(title)}", "", f"> {escape(summary(self.catalog, self.lang))}", ""]
 
     def short_facts(self, item: Item) -> str:
+        if self.kept is None or not item.complete:
+            return self._short_facts(item)
+        return self.kept.made(("llms", self.lang, item.id), (item.record,), lambda: self._short_facts(item))
+
+    def _short_facts(self, item: Item) -> str:
         record = item.record
         facts = [str(record["year"])] if record["year"] else []
         developers = developers_in(item, self.lang)
@@ -184,6 +197,14 @@ class Writer:
         return f"  - {head}" + (f": {', '.join(facts)}" if facts else "")
 
     def entry_block(self, item: Item) -> list[str]:
+        """An entry's block of llms-full.txt; taken back from `kept` (memo.Kept) when made from the same record
+        and entry (the whole record's variants: a query's subset is made again)."""
+        if self.kept is None or not item.complete:
+            return self._entry_block(item)
+        key = ("llms-full", self.lang, self.here, item.id)
+        return self.kept.made(key, (item.record, item.entry.data), lambda: self._entry_block(item))
+
+    def _entry_block(self, item: Item) -> list[str]:
         record, data = item.record, item.entry.data
         lang = self.lang
         lines = [f"### {self.link(item)}", "", f"- id: `{item.id}`"]
@@ -252,16 +273,21 @@ def llms_texts(
     data_links: Sequence[tuple[str, str, str]] = (),
 ) -> dict[str, tuple[str, str]]:
     """Language -> (llms.txt, llms-full.txt) texts, for `lang` or every language (None)."""
-    writers = _writers(catalog, lang, records, base_url, data_links)
+    writers = _writers(catalog, lang, records, base_url, data_links, None)
     return {code: (writer.index(), writer.full()) for code, writer in writers}
 
 
 def _writers(
-    catalog: Catalog, lang: str | None, records: Selection, base_url: str, data_links: Sequence[tuple[str, str, str]]
+    catalog: Catalog,
+    lang: str | None,
+    records: Selection,
+    base_url: str,
+    data_links: Sequence[tuple[str, str, str]],
+    kept: Kept | None,
 ) -> Iterator[tuple[str, Writer]]:
     items = select_items(catalog, records)
     for code in [language(catalog, lang)] if lang is not None else list(catalog.info.languages):
-        yield code, Writer(catalog, items, code, base_url, data_links)
+        yield code, Writer(catalog, items, code, base_url, data_links, kept)
 
 
 def write_llms(
@@ -271,14 +297,16 @@ def write_llms(
     records: Selection = None,
     base_url: str = "",
     data_links: Sequence[tuple[str, str, str]] = (),
+    kept: Kept | None = None,
 ) -> list[Path]:
     """Write llms.txt and llms-full.txt of `lang` (None: of every language) into `folder` (the main language
     at its root, another under `<lang>/`), each atomically. `records`: the search records or query matches to
     list (default: every entry). `base_url`: the site's root URL ("" for links relative to each file).
     `data_links`: (title, path from the site's root, description) of data files listed under `## Optional`.
-    Returns the files written."""
+    `kept`: what a long-running process keeps between its builds (memo.Kept: the entries' lines). Returns
+    the files written."""
     written: list[Path] = []
-    for code, writer in _writers(catalog, lang, records, base_url, data_links):
+    for code, writer in _writers(catalog, lang, records, base_url, data_links, kept):
         index, full = llms_paths(catalog, folder, code)
         atomic_write(index, writer.index())
         atomic_write(full, _ended(writer.full_pieces()))

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from ..catalog.core import Catalog
 from ..files import write_together
+from ..memo import Kept
 from ..model.text import hub_url
 from .markdown import list_path, render_markdown
 
@@ -83,8 +84,9 @@ def stale_files(catalog: Catalog, lists: Path) -> list[tuple[Path, str]]:
 JOURNAL = ".ja-llm-update"
 
 
-def markdown_files(catalog: Catalog, lists: Path) -> dict[Path, str]:
-    """The Markdown lists alone (no chart drawn: their line names the chart's file)."""
+def markdown_files(catalog: Catalog, lists: Path, kept: Kept | None = None) -> dict[Path, str]:
+    """The Markdown lists alone (no chart drawn: their line names the chart's file). `kept`: what a process
+    that builds again keeps (memo.Kept: the entries' rows)."""
     from .chart_words import chart_line
 
     languages = list(catalog.info.languages)
@@ -92,16 +94,16 @@ def markdown_files(catalog: Catalog, lists: Path) -> dict[Path, str]:
     for lang in languages:
         here = posixpath.dirname(list_path(lang, languages))
         line = chart_line(lang, languages, posixpath.relpath(_figure(lang), here or "."), catalog.ui)
-        files[lists / list_path(lang, languages)] = render_markdown(catalog, lang, chart=line)
+        files[lists / list_path(lang, languages)] = render_markdown(catalog, lang, chart=line, kept=kept)
     return files
 
 
-def write_markdown(catalog: Catalog, lists: Path) -> list[Path]:
+def write_markdown(catalog: Catalog, lists: Path, kept: Kept | None = None) -> list[Path]:
     """Rewrite the Markdown lists that differ from what the catalog renders (together), keeping the charts:
     for a build whose chart did not change. Returns the files written."""
     changed = {
         path: text
-        for path, text in markdown_files(catalog, lists).items()
+        for path, text in markdown_files(catalog, lists, kept).items()
         if not path.is_file() or path.read_text(encoding="utf-8") != text
     }
     if changed:

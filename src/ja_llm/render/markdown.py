@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ..catalog.core import Catalog, LoadedEntry
+from ..memo import Kept
 from ..model.inline import plain
 from ..model.schema import Section
 from ..model.text import text_in
@@ -50,11 +53,14 @@ def _environment() -> Environment:
     )
 
 
-def render_markdown(catalog: Catalog, lang: str, chart: str | None = None) -> str:
+def render_markdown(catalog: Catalog, lang: str, chart: str | None = None, kept: Kept | None = None) -> str:
     """The complete README for `lang` (a language of the catalog); `chart`: a Markdown line showing the
-    parameter-size chart after the preamble (the committed lists give one: lists.py)."""
+    parameter-size chart after the preamble (the committed lists give one: lists.py). `kept`: what a process
+    that builds again keeps (memo.Kept): an entry's row or item is taken back when made from the same entry,
+    section and registries (the cells read the organizations and licenses)."""
     t = Localizer(lang, fallback=catalog.info.languages[0])
     cells = CellRenderer(catalog, t)
+    rows = _Rows(kept, catalog, lang)
     entries_by_section: dict[str, list[LoadedEntry]] = {}
     for entry in catalog.ordered_entries():
         entries_by_section.setdefault(entry.data.section, []).append(entry)
@@ -73,9 +79,9 @@ def render_markdown(catalog: Catalog, lang: str, chart: str | None = None) -> st
             blocks.append(t(section.intro, f"section {section_id} intro", html=True))
         entries = entries_by_section.get(section_id, [])
         if section.layout == "table" and section.columns:
-            blocks.append(_table(section, entries, cells, t))
+            blocks.append(_table(section, entries, cells, t, rows))
         elif section.layout == "list" and entries:
-            blocks.append(_list(entries, cells, t))
+            blocks.append(_list(section, entries, cells, t, rows))
         if section.outro is not None:
             blocks.append(t(section.outro, f"section {section_id} outro", html=True))
         sections.append(RenderedSection(section_id, "#" * min(level + 2, 6), title, blocks))
@@ -113,33 +119,54 @@ def _toc_title(title: str) -> str:
     return plain(title).replace("[", "\\[").replace("]", "\\]")
 
 
-def _table(section: Section, entries: list[LoadedEntry], cells: CellRenderer, t: Localizer) -> str:
+class _Rows:
+    """An entry's lines of a list, made or taken back from `kept` (memo.Kept)."""
+
+    def __init__(self, kept: Kept | None, catalog: Catalog, lang: str) -> None:
+        self.kept, self.lang = kept, lang
+        if kept is not None:  # one object that stays the same while every registry item does
+            registries = (catalog.info, *catalog.sections.values(), *catalog.organizations.values())
+            registries += (*catalog.licenses.values(), *catalog.footnotes.values())
+            self.registries = kept.made(("markdown registries",), registries, object)
+
+    def get(self, entry: LoadedEntry, section: Section, make: Callable[[], str]) -> str:
+        if self.kept is None:
+            return make()
+        return self.kept.made(("markdown", self.lang, entry.id), (entry.data, section, self.registries), make)
+
+
+def _table(section: Section, entries: list[LoadedEntry], cells: CellRenderer, t: Localizer, rows: _Rows) -> str:
     headers = [
         escape_cell(t(col.header, f"section {section.id} header")) if col.header else "" for col in section.columns
     ]
     lines = ["| " + " | ".join(headers) + " |"]
     lines.append("|" + "|".join(":---" if i == 0 else ":---:" for i in range(len(headers))) + "|")
     for entry in entries:
-        row = [cells.cell(entry.data, col.key) for col in section.columns]
-        lines.append("| " + " | ".join(row) + " |")
+        lines.append(rows.get(entry, section, partial(_table_row, section, entry, cells)))
     return "\n".join(lines)
 
 
-def _list(entries: list[LoadedEntry], cells: CellRenderer, t: Localizer) -> str:
-    lines = []
-    for entry in entries:
-        data = entry.data
-        name = one_line(t(data.name, "name"))
-        if data.variants_in == "name" and data.variants_style == "link" and data.variants:
-            head = f"[{link_label(name)}]({variant_url(data.variants[0], t.lang)})"
-        else:
-            head = f"[{link_label(name)}]({text_in(data.url, t.lang)})" if data.url else block_safe(name)
-        if data.developers:
-            head += f" ({cells.developers(data)})"
-        lines.append(f"- {head}")
-        if data.description is not None:
-            for part in t(data.description, "description").split("\n\n"):
-                lines.append("  - " + part.strip().replace("\n", "\n    "))
+def _table_row(section: Section, entry: LoadedEntry, cells: CellRenderer) -> str:
+    return "| " + " | ".join(cells.cell(entry.data, col.key) for col in section.columns) + " |"
+
+
+def _list(section: Section, entries: list[LoadedEntry], cells: CellRenderer, t: Localizer, rows: _Rows) -> str:
+    return "\n".join(rows.get(entry, section, partial(_list_item, entry, cells, t)) for entry in entries)
+
+
+def _list_item(entry: LoadedEntry, cells: CellRenderer, t: Localizer) -> str:
+    data = entry.data
+    name = one_line(t(data.name, "name"))
+    if data.variants_in == "name" and data.variants_style == "link" and data.variants:
+        head = f"[{link_label(name)}]({variant_url(data.variants[0], t.lang)})"
+    else:
+        head = f"[{link_label(name)}]({text_in(data.url, t.lang)})" if data.url else block_safe(name)
+    if data.developers:
+        head += f" ({cells.developers(data)})"
+    lines = [f"- {head}"]
+    if data.description is not None:
+        for part in t(data.description, "description").split("\n\n"):
+            lines.append("  - " + part.strip().replace("\n", "\n    "))
     return "\n".join(lines)
 
 

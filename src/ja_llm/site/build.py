@@ -30,6 +30,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from ..catalog.core import Catalog, LoadedEntry
+from ..memo import Kept
 from ..model.schema import REGISTRY_FILES, Variant
 from ..model.text import normalize, text_in
 from ..model.units import format_params, params_range
@@ -146,8 +147,10 @@ def _lang_base(lang: str, languages: list[str]) -> str:
 
 
 class SiteBuilder:
-    def __init__(self, catalog: Catalog, records: list[dict[str, Any]] | None = None) -> None:
+    def __init__(self, catalog: Catalog, records: list[dict[str, Any]] | None = None, kept: Kept | None = None) -> None:
+        """`kept`: what a long-running process keeps between its builds (memo.Kept; None: nothing kept)."""
         self.catalog = catalog
+        self.kept = kept
         self.languages = list(catalog.info.languages)
         self.records = records if records is not None else build_records(catalog)
         self.meta = build_meta(catalog)
@@ -301,34 +304,55 @@ class SiteBuilder:
     ) -> list[dict[str, Any]]:
         """The list's rows (of `records`, default every entry), with links relative to the page of `ctx`."""
         t = self.ui(lang)
-        rows = []
-        for record in self.records if records is None else records:
-            entry = self.catalog.entries[record["id"]]
-            rows.append(
+        return [self.index_row(record, lang, ctx, t) for record in (self.records if records is None else records)]
+
+    def index_row(self, record: dict[str, Any], lang: str, ctx: dict[str, Any], t: dict[str, str]) -> dict[str, Any]:
+        entry = self.catalog.entries[record["id"]]
+        return {
+            "id": record["id"],
+            "href": self.entry_href(record["id"], lang, ctx),
+            "name": plain(self.t(entry.data.name, lang)),
+            "kind": t.get(f"kind_{record['kind']}", record["kind"]),
+            "year": record["year"] or "",
+            "developers": ", ".join(text_in(d["name"], lang) for d in record["developers"]),
+            "params": self.params_text(record),
+            "licenses": [
                 {
-                    "id": record["id"],
-                    "href": self.entry_href(record["id"], lang, ctx),
-                    "name": plain(self.t(entry.data.name, lang)),
-                    "kind": t.get(f"kind_{record['kind']}", record["kind"]),
-                    "year": record["year"] or "",
-                    "developers": ", ".join(text_in(d["name"], lang) for d in record["developers"]),
-                    "params": self.params_text(record),
-                    "licenses": [
-                        {
-                            "name": plain(text_in(lic["name"], lang)),
-                            "scope": plain(text_in(lic["scope"], lang)) if lic["scope"] else "",
-                            "commercial": lic["commercial"],
-                            "symbol": COMMERCIAL_SYMBOLS[lic["commercial"]],
-                            "class_label": t[f"commercial_class_{lic['commercial']}"],
-                            "uncertain": lic["uncertain"],
-                        }
-                        for lic in record["licenses"]
-                    ],
-                    "repo": record["repos"][0] if record["repos"] else "",
-                    "more_repos": max(len(record["repos"]) - 1, 0),
+                    "name": plain(text_in(lic["name"], lang)),
+                    "scope": plain(text_in(lic["scope"], lang)) if lic["scope"] else "",
+                    "commercial": lic["commercial"],
+                    "symbol": COMMERCIAL_SYMBOLS[lic["commercial"]],
+                    "class_label": t[f"commercial_class_{lic['commercial']}"],
+                    "uncertain": lic["uncertain"],
                 }
+                for lic in record["licenses"]
+            ],
+            "repo": record["repos"][0] if record["repos"] else "",
+            "more_repos": max(len(record["repos"]) - 1, 0),
+        }
+
+    def rows_html(self, lang: str, ctx: dict[str, Any], records: list[dict[str, Any]]) -> list[Markup]:
+        """The index's rows of `records` as HTML (_row.html.j2), each taken back from `kept` when it was made
+        from the same record, entry and interface words (memo.Kept)."""
+        t = self.ui(lang)
+        macro = self.env.get_template("_row.html.j2").module.entry_row  # type: ignore[attr-defined]
+
+        def row(record: dict[str, Any]) -> Markup:
+            html: Markup = macro(self.index_row(record, lang, ctx, t), t)
+            return html
+
+        if self.kept is None:
+            return [row(record) for record in records]
+        kept = self.kept
+        words = kept.made(("ui", lang, frozenset(t.items())), (), object)  # the same object while t is the same
+        return [
+            kept.made(
+                ("row", lang, ctx["root"], record["id"]),
+                (record, self.catalog.entries[record["id"]].data, words),
+                partial(row, record),
             )
-        return rows
+            for record in records
+        ]
 
     def index_page(self, lang: str) -> None:
         path = _lang_base(lang, self.languages)
@@ -336,7 +360,7 @@ class SiteBuilder:
         info = self.catalog.info
         title = plain(self.t(info.title, lang))
         ctx = self.context(lang, path, title, t["about_intro"] + " " + title)
-        rows = self.index_rows(lang, ctx, self.records[:PAGE_SIZE])
+        rows = self.rows_html(lang, ctx, self.records[:PAGE_SIZE])
         count = len(self.records)
         pages = -(-count // PAGE_SIZE)
         html = self.env.get_template("index.html.j2").render(
@@ -378,9 +402,9 @@ class SiteBuilder:
         path = _lang_base(lang, self.languages)
         ctx = self.context(lang, path, "", "")  # for the links' root only
         start = number * SHARD_SIZE
-        rows = self.index_rows(lang, ctx, self.records[start : start + SHARD_SIZE])
+        rows = self.rows_html(lang, ctx, self.records[start : start + SHARD_SIZE])
         template = self.env.get_template("rows.html.j2")
-        self.pages[f"data/rows/{lang}/{number}.html"] = template.render(t=self.ui(lang), rows=rows)
+        self.pages[f"data/rows/{lang}/{number}.html"] = template.render(rows=rows)
 
     def list_page(self, lang: str, number: int, pages: int) -> None:
         """Page `number` of the whole list, without JavaScript: the index shows the first page."""

@@ -35,6 +35,7 @@ from typing import Any
 from ..catalog.core import Catalog
 from ..errors import JaLlmError, OutputError
 from ..files import NewFiles, atomic_write, remove_stale, staged_directory, write_if_changed
+from ..memo import Kept
 from ..search.index import current_key
 from ..search.records import build_records, chart_point
 from . import build_cache
@@ -46,8 +47,11 @@ MANIFEST_FORMAT = 1
 ASSETS = ("app.js", "compare.js", "compare.css", "nojs.css", "style.css")
 # The exports an update writes in its second process (ja_llm.export.PARTS); this one writes the others after
 # its pages. Measured at 531 entries: the second process's share ~0.45 s with the SQLite export's imports,
-# this one's ~0.5 s with the pages of one edited entry and the lists.
+# this one's ~0.5 s with the pages of one edited entry and the lists. With what a long-running process keeps
+# (memo.Kept: `ja-llm serve`), this one's share is small and the JSON API's files are mostly taken back: the
+# API is written here too (measured: the second process's share 0.34–0.49 s with it, the critical path).
 SECOND_PROCESS_EXPORTS = ("api", "csv", "sqlite")
+SECOND_PROCESS_EXPORTS_KEPT = ("csv", "sqlite")
 
 
 @dataclass
@@ -128,8 +132,11 @@ class _Build:
         stage: Callable[[str], None] | None,
         timings: dict[str, float] | None,
         lists: Path | None,
+        kept: Kept | None,
     ) -> None:
         self.catalog = catalog
+        self.kept = kept
+        self.second_exports = SECOND_PROCESS_EXPORTS if kept is None else SECOND_PROCESS_EXPORTS_KEPT
         self.out = Path(out)
         self.stage = stage
         self.spent = timings if timings is not None else {}
@@ -185,7 +192,7 @@ class _Build:
                 started = self.starting("exports")
                 self.records = build_records(self.catalog)  # once, before the fork: both processes read them
                 cache = self.cache_inputs()
-                builder = SiteBuilder(self.catalog, self.records)
+                builder = SiteBuilder(self.catalog, self.records, self.kept)
                 share = _Share(
                     builder.jobs(self.code, cache[1]), staging, forked="fork" in multiprocessing.get_all_start_methods()
                 )
@@ -199,7 +206,9 @@ class _Build:
                 manifest = Manifest(code=self.code, complete=True)
                 from ..export import write_all
 
-                write_all(self.catalog, staging, self.records)  # api/, catalog.csv, catalog.db, llms.txt
+                write_all(
+                    self.catalog, staging, self.records, kept=self.kept
+                )  # api/, catalog.csv, catalog.db, llms.txt
                 self.took("exports", started)
                 started = self.starting("pages")
                 done = share.work(builder)  # the second process joins in once the chart and the lists are drawn
@@ -259,16 +268,16 @@ class _Build:
                 if exports:
                     from ..export import write_all
 
-                    write_all(self.catalog, folder, self.records, in_place=True, parts=SECOND_PROCESS_EXPORTS)
+                    write_all(self.catalog, folder, self.records, in_place=True, parts=self.second_exports)
                 if pictures:
                     self.pictures(folder)
-                elif self.lists is not None:
+                elif self.lists is not None and self.kept is None:
                     from ..render.lists import write_markdown
 
                     write_markdown(self.catalog, self.lists)
 
             worker = _start_worker(data_and_pictures, site) if exports or pictures else None
-            builder = SiteBuilder(self.catalog, self.records)
+            builder = SiteBuilder(self.catalog, self.records, self.kept)
             manifest = Manifest(code=self.code, complete=True)
             rendered = 0
             for job in builder.jobs(self.code, cache[1]):
@@ -290,8 +299,14 @@ class _Build:
             if exports:
                 from ..export import PARTS, write_all
 
-                mine = [part for part in PARTS if part not in SECOND_PROCESS_EXPORTS]
-                write_all(self.catalog, site, self.records, in_place=True, parts=mine)
+                mine = [part for part in PARTS if part not in self.second_exports]
+                write_all(self.catalog, site, self.records, in_place=True, parts=mine, kept=self.kept)
+            if not pictures and self.lists is not None and self.kept is not None:
+                # with what a long-running process keeps, this one's share is small: the lists' Markdown here,
+                # where the rows it makes are kept for the next update (a forked process's are lost)
+                from ..render.lists import write_markdown
+
+                write_markdown(self.catalog, self.lists, self.kept)
             self.took("pages", started)
             started = self.starting("exports + chart")
             build_cache.write(site, *cache, self.records)
@@ -434,6 +449,7 @@ def build_site(
     timings: dict[str, float] | None = None,
     lists: Path | None = None,
     incremental: bool = True,
+    kept: Kept | None = None,
 ) -> int:
     """Write the whole site into `out`; returns the page count. `lists`: also write the Markdown lists of
     every language and their charts there (render.lists). With `incremental` (the default) a folder built
@@ -444,9 +460,11 @@ def build_site(
     (ja_llm.export: api/, catalog.csv, catalog.db, llms.txt); the other draws the chart once per language
     (render.chart: matplotlib is imported there only) for the site and the lists, and writes the lists.
     No gzip copies: `serve` compresses on the fly (compress.py). `stage(name)` is told when each stage
-    starts (progress on a terminal); `timings` receives each one's seconds."""
-    work = _Build(catalog, out, stage, timings, lists)
+    starts (progress on a terminal); `timings` receives each one's seconds. `kept`: what a process that builds
+    again keeps between its builds (memo.Kept: `ja-llm serve`), swept at the end of each build."""
+    work = _Build(catalog, out, stage, timings, lists, kept)
     old = Manifest.read(Path(out)) if incremental and Path(out).is_dir() else None
-    if old is not None and old.complete and old.code == work.code:
-        return work.update(old)
-    return work.cold()
+    pages = work.update(old) if old is not None and old.complete and old.code == work.code else work.cold()
+    if kept is not None:
+        kept.sweep()
+    return pages

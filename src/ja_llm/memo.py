@@ -1,0 +1,50 @@
+"""What a long-running process keeps between its builds of one catalog (`ja-llm serve` updating the site after
+each edit): outputs made from objects that the next build is given again unchanged are taken back instead of
+being made again.
+
+The next build gets the very same objects for what did not change: catalog.load.ParseMemo gives back the
+model made of an unchanged file, and the build cache (site.build_cache) the search record of an unchanged entry
+from memory. A value is kept with the objects it was made from and given back only when the caller passes
+those very objects (`is`, not `==`: an edited entry's file gives a new model and a new record, a registry
+edit new records for every entry), so a value is never stale; its other inputs (a language, a link's base)
+are part of its key. `sweep` drops what the last build did not ask for (the values of deleted entries).
+
+Only a process that builds again keeps one: a command's build makes each output once, and at 100,000 entries
+the values (the rows of the index, the blocks of llms-full.txt) would take gigabytes.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+class Kept:
+    def __init__(self) -> None:
+        self._values: dict[Hashable, tuple[tuple[object, ...], Any]] = {}
+        self._asked: set[Hashable] = set()
+        self.reused = 0
+
+    def made(self, key: Hashable, sources: tuple[object, ...], make: Callable[[], T]) -> T:
+        """The value kept under `key` if it was made from these very `sources`, else `make()` (then kept)."""
+        self._asked.add(key)
+        found = self._values.get(key)
+        if found is not None and len(found[0]) == len(sources) and all(map(operator.is_, found[0], sources)):
+            self.reused += 1
+            value: T = found[1]
+            return value
+        value = make()
+        self._values[key] = (sources, value)
+        return value
+
+    def sweep(self) -> None:
+        """Forget the values not asked for since the last sweep (a build's end)."""
+        for key in self._values.keys() - self._asked:
+            del self._values[key]
+        self._asked = set()
+
+    def __len__(self) -> int:
+        return len(self._values)
