@@ -228,3 +228,36 @@ def test_kept_gives_back_only_what_was_made_from_the_very_same_objects() -> None
     assert len(kept) == 1
     kept.sweep()  # not asked for since the last sweep: forgotten
     assert len(kept) == 0
+
+
+def test_priming_makes_the_first_update_as_quick_as_the_next(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`serve` primes what it keeps from the built site before the first edit (site.pipeline.prime_site): the
+    first update then makes the JSON API's text of the edited entry only, and writes what a cold build does."""
+    import ja_llm.export.api_json as api_json
+    from ja_llm.site.pipeline import prime_site
+
+    root = tmp_path / "カタログ"
+    shutil.copytree(shipped_catalog(), root)
+    site, lists = tmp_path / "出力" / "site", tmp_path / "出力" / "list"
+    build_site(Catalog.load(root), site, lists=lists)  # built by another process: nothing kept
+    memo, kept = ParseMemo(), Kept()
+    before = {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
+    assert prime_site(load_catalog(root, Catalog, memo=memo), site, kept, lists=lists) is True
+    assert {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()} == before  # nothing written
+    assert prime_site(Catalog.load(root), tmp_path / "なし", Kept()) is False  # no build there: nothing to prime
+
+    made: list[str] = []
+    real_entry_text = api_json._entry_text
+
+    def counted(item: object) -> str:
+        made.append(item.id)  # type: ignore[attr-defined]
+        return real_entry_text(item)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(api_json, "_entry_text", counted)
+    _edit(root / ENTRY, 'name = "Gemma 2 Baku 2B"', 'name = "Gemma 2 Baku 2B 改"')
+    build_site(load_catalog(root, Catalog, memo=memo), site, lists=lists, kept=kept)
+    assert made == [ENTRY.with_suffix("").as_posix()]
+    fresh = tmp_path / "新規"
+    build_site(Catalog.load(root), fresh / "site", lists=fresh / "list", incremental=False)
+    assert differences(site, fresh / "site") == []
+    assert differences(lists, fresh / "list") == []

@@ -495,13 +495,14 @@ def serve_command(data: Path | None, port: int, host: str, out: Path, rebuild: b
                 _say_error(f"{message} (the site was not updated)", f"{hint}; {later}" if hint else later)
 
         def prepare() -> None:
-            from .site.pipeline import warm_up
+            from .site.pipeline import prime_site, warm_up
 
             warm_up()
-            # the files into the memo, so that the first update parses only what changed; an invalid catalog
-            # here changed since the site was built: the first poll updates the site or says why not
+            # the files into the memo and the entries' outputs into `kept`, so that the first update makes
+            # only what changed; an invalid catalog here changed since the site was built: the first poll
+            # updates the site or says why not
             with contextlib.suppress(JaLlmError):
-                _load(data, memo)
+                prime_site(_load(data, memo), site, kept, lists=out / "list")
             click.echo("watching the catalog: an edit of its files updates the site", err=True)
 
         watcher = Watcher(lambda: site_stamp(root), update, built=stamp, prepare=prepare)

@@ -271,9 +271,11 @@ def llms_texts(
     records: Selection = None,
     base_url: str = "",
     data_links: Sequence[tuple[str, str, str]] = (),
+    kept: Kept | None = None,
 ) -> dict[str, tuple[str, str]]:
-    """Language -> (llms.txt, llms-full.txt) texts, for `lang` or every language (None)."""
-    writers = _writers(catalog, lang, records, base_url, data_links, None)
+    """Language -> (llms.txt, llms-full.txt) texts, for `lang` or every language (None). `kept`: see
+    write_llms."""
+    writers = _writers(catalog, lang, records, base_url, data_links, kept)
     return {code: (writer.index(), writer.full()) for code, writer in writers}
 
 

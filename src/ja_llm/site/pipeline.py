@@ -241,6 +241,30 @@ class _Build:
                 _stop(worker)  # after an error here: the folder it writes into is about to be removed
         return pages
 
+    # --- priming what a long-running process keeps -------------------------------------------------------
+
+    def prime(self) -> None:
+        """Make what `kept` keeps for every entry (the index's rows, the JSON API's and llms-full.txt's texts,
+        the lists' Markdown rows) from the built site's catalog, writing nothing but the build cache (the
+        same records, now this process's: see build_cache)."""
+        from ..export import DATA_LINKS
+        from ..export.api_json import api_files
+        from ..export.llms_txt import llms_texts
+        from ..render.lists import markdown_files
+
+        cache = self.cache_inputs()
+        self.records = build_records(self.catalog, build_cache.read_known(self.out, *cache))
+        build_cache.write(self.out, *cache, self.records)
+        builder = SiteBuilder(self.catalog, self.records, self.kept)
+        for job in builder.jobs(self.code, cache[1]):
+            if job.name.startswith(("index/", "rows/")):
+                _render(builder, job)
+        for _ in api_files(self.catalog, self.records, lambda piece: None, self.kept):
+            pass
+        llms_texts(self.catalog, None, self.records, data_links=DATA_LINKS, kept=self.kept)
+        if self.lists is not None:
+            markdown_files(self.catalog, self.lists, self.kept)
+
     # --- updating the last build ------------------------------------------------------------------------
 
     def update(self, old: Manifest) -> int:
@@ -440,6 +464,20 @@ def warm_up() -> None:
     update inherits them."""
     from ..export import sqlite_db  # noqa: F401
     from ..render import chart, lists  # noqa: F401
+
+
+def prime_site(catalog: Catalog, out: Path, kept: Kept, lists: Path | None = None) -> bool:
+    """Fill `kept` (memo.Kept) with what the next update of the site built in `out` from this catalog would
+    make for every entry, so that a long-running process's first update (`ja-llm serve` after the first
+    edit) is as quick as its next ones. Writes nothing into the site. False when `out` holds no complete
+    build of this ja-llm (the next build is from scratch: nothing to prime)."""
+    work = _Build(catalog, out, None, None, lists, kept)
+    old = Manifest.read(Path(out)) if Path(out).is_dir() else None
+    if old is None or not old.complete or old.code != work.code:
+        return False
+    work.prime()
+    kept.sweep()
+    return True
 
 
 def build_site(

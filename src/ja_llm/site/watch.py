@@ -24,7 +24,7 @@ from collections import deque
 from collections.abc import Callable
 
 PAUSE_PER_POLL = 10  # the pause between polls: at least this many times what the cheapest recent poll took
-RECENT = 10
+RECENT = 100  # about ten seconds of polls of the shipped catalog: longer than the two seconds of rehashing
 
 
 class Watcher:
