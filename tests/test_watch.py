@@ -261,3 +261,27 @@ def test_priming_makes_the_first_update_as_quick_as_the_next(tmp_path: Path, mon
     build_site(Catalog.load(root), fresh / "site", lists=fresh / "list", incremental=False)
     assert differences(site, fresh / "site") == []
     assert differences(lists, fresh / "list") == []
+
+
+def test_a_memo_reports_every_problem_and_the_coverage_again(tmp_path: Path) -> None:
+    """What checking an unchanged entry's texts found is added again on the next load with the same memo
+    (catalog.checks), not lost: the same problems and coverage as a load without memo, load after load."""
+    from ja_llm.catalog.load import collect
+
+    root = tmp_path / "カタログ"
+    shutil.copytree(shipped_catalog(), root)
+    _edit(root / ENTRY, 'name = "Gemma 2 Baku 2B"', 'name = "Gemma 2 Baku 2B [draft"')  # a warning
+    memo = ParseMemo()
+    expected_catalog, expected = collect(root)
+    assert any(p.path == ENTRY.as_posix() and "unbalanced" in p.message for p in expected)
+    assert expected_catalog is not None
+    for _ in range(3):
+        catalog, problems = collect(root, memo=memo)
+        assert catalog is not None
+        assert problems == expected
+        assert catalog.coverage == expected_catalog.coverage
+    assert len(memo.checked) >= len(expected_catalog.entries)
+    _edit(root / ENTRY, "Gemma 2 Baku 2B [draft", "Gemma 2 Baku 2B")  # fixed: the finding goes
+    _, problems = collect(root, memo=memo)
+    assert not any(p.path == ENTRY.as_posix() and "unbalanced" in p.message for p in problems)
+    assert problems == collect(root)[1]

@@ -92,7 +92,10 @@ def check_references(
     texts: dict[str, str],
     languages: list[str],
     unusable: Collection[str] = frozenset(),
+    checked: Checked | None = None,
 ) -> None:
+    """`checked`: what checking the entries' texts found in an earlier load (see _check_texts_again)."""
+    settings = (tuple(languages), frozenset(footnotes), None if c.complete is None else frozenset(c.complete))
     sections_text = texts.get("sections.toml", "")
     for index, section in enumerate(sections.values()):
         if section.parent is not None and section.parent not in sections:
@@ -185,7 +188,42 @@ def check_references(
             for note in notes:
                 if note not in footnotes:
                     err(("footnotes", key), f"unknown footnote {note!r}")
-        check_texts(c, path, text, data, languages, footnotes)
+        if checked is None:
+            check_texts(c, path, text, data, languages, footnotes)
+        else:
+            _check_texts_again(c, path, text, data, languages, footnotes, checked, settings)
+
+
+# What checking an entry's texts found, by file: the entry's model, the settings it was checked with
+# (languages, footnote ids, languages whose missing texts are warnings), then the texts counted, the missing
+# ones by language and the problems.
+Checked = dict[Path, tuple[BaseModel, tuple[object, ...], tuple[int, dict[str, int], list[Problem]]]]
+
+
+def _check_texts_again(
+    c: Collector,
+    path: Path,
+    text: str,
+    data: BaseModel,
+    languages: list[str],
+    footnotes: Mapping[str, object],
+    checked: Checked,
+    settings: tuple[object, ...],
+) -> None:
+    """check_texts of an entry, or what it found before for the very same model (a file that did not change:
+    catalog.load.ParseMemo gives its model back) checked with the same settings, added to `c` again."""
+    found = checked.get(path)
+    if found is None or found[0] is not data or found[1] != settings:
+        alone = Collector(c.root)
+        alone.complete = c.complete
+        check_texts(alone, path, text, data, languages, footnotes)
+        found = data, settings, (alone.coverage.texts, dict(alone.coverage.missing), list(alone.problems))
+        checked[path] = found
+    texts, missing, problems = found[2]
+    c.coverage.texts += texts
+    for lang, count in missing.items():
+        c.coverage.missing[lang] = c.coverage.missing.get(lang, 0) + count
+    c.problems.extend(problems)
 
 
 def _check_organization_names(c: Collector, root: Path, orgs: dict[str, Organization], text: str) -> None:

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 from ..errors import CatalogInvalid, CatalogNotFound, Problem
 from ..model.schema import REGISTRY_FILES, Entry, ListInfo
 from ..model.vocab import KIND_FOLDERS
-from .checks import Collector, check_references, check_texts
+from .checks import Checked, Collector, check_references, check_texts
 from .core import Catalog, LoadedEntry
 from .location import shipped_catalog
 from .toml import TomlSyntaxError, locate, parse_toml, read_raw, read_toml
@@ -33,6 +33,7 @@ class ParseMemo:
 
     def __init__(self) -> None:
         self.files: dict[Path, tuple[bytes, BaseModel, str]] = {}
+        self.checked: Checked = {}  # what checking an entry's texts found (catalog.checks)
         self.reused = 0
 
     def get(self, path: Path, raw: bytes, model: type[BaseModel]) -> tuple[BaseModel, str] | None:
@@ -45,6 +46,8 @@ class ParseMemo:
     def keep_only(self, paths: set[Path]) -> None:
         for gone in self.files.keys() - paths:
             del self.files[gone]
+        for gone in self.checked.keys() - paths:
+            del self.checked[gone]
 
 
 def _read_model(
@@ -147,7 +150,8 @@ def collect(
         c.complete = set(info.complete)
     # A registry file that failed to load is reported once; references to it are not checked.
     unusable = {name for name, model in loaded.items() if model is None and (root / name).exists()}
-    check_references(c, root, sections, orgs, licenses, footnotes, entries, texts, languages, unusable)
+    checked = memo.checked if memo is not None else None
+    check_references(c, root, sections, orgs, licenses, footnotes, entries, texts, languages, unusable, checked)
     if info is not None:
         check_texts(c, root / "catalog.toml", texts.get("catalog.toml", ""), info, languages, footnotes)
     for name, items in (

@@ -265,7 +265,8 @@ def api_files(
     JSON of an object is its members' texts joined, so catalog.json's bytes are those of
     `dumps(catalog_document(...))` (a test compares them)."""
     items = select_items(catalog, records)
-    yield "schema.json", dumps(schema_document(), indent=2)
+    # schema.json is made from the code's models only: kept as it is
+    yield "schema.json", _schema_text() if kept is None else kept.made(("api schema",), (), _schema_text)
     head, tail = _registries(catalog, items)
     catalog_json("{" + "".join(_member(name, value) + "," for name, value in head.items()) + '"entries":[')
     for number, item in enumerate(items):
@@ -276,6 +277,10 @@ def api_files(
         yield f"entries/{item.id}.json", text
         catalog_json(("," if number else "") + text[:-1])  # without its newline
     catalog_json("]" + "".join("," + _member(name, value) for name, value in tail.items()) + "}\n")
+
+
+def _schema_text() -> str:
+    return dumps(schema_document(), indent=2)
 
 
 def _entry_text(item: Item) -> str:

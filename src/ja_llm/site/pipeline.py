@@ -304,9 +304,10 @@ class _Build:
             builder = SiteBuilder(self.catalog, self.records, self.kept)
             manifest = Manifest(code=self.code, complete=True)
             rendered = 0
+            root, isfile = str(site), os.path.isfile  # ~2,400 files at 531 entries: no Path object for each
             for job in builder.jobs(self.code, cache[1]):
                 had = old.jobs.get(job.name)
-                if had is not None and had["key"] == job.key and all((site / p).is_file() for p in had["outputs"]):
+                if had is not None and had["key"] == job.key and all(isfile(f"{root}/{p}") for p in had["outputs"]):
                     manifest.jobs[job.name] = had
                     continue
                 outputs = _render(builder, job)
