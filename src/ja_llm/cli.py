@@ -327,12 +327,15 @@ def _build_all(
     stamp: str | None = None,
     memo: ParseMemo | None = None,
     kept: Kept | None = None,
+    content_key: str | None = None,
 ) -> None:
-    """`stamp`: the catalog's site_stamp when the caller computed it already (before reading anything);
-    `memo` and `kept`: the catalog files read and the outputs made by this process's last build (`serve`
-    keeps them between its builds)."""
-    from .site.stamp import is_current, site_stamp, write_stamp
+    """`stamp`: the catalog's site_stamp when the caller computed it already (before reading anything), or
+    `content_key`: its content key, of which the stamp is made; `memo` and `kept`: the catalog files read
+    and the outputs made by this process's last build (`serve` keeps them between its builds)."""
+    from .site.stamp import is_current, site_stamp, stamp_of, write_stamp
 
+    if content_key is not None:
+        stamp = stamp_of(content_key)
     if stamp is None:
         stamp = site_stamp(_root(data))  # once, before anything is read: what the new stamp records
     if not rebuild and is_current(out / "site", stamp) and (out / "list" / "README.md").is_file():
@@ -357,6 +360,7 @@ def _build_all(
         lists=out / "list",
         incremental=not rebuild,
         kept=kept,
+        content_key=content_key,
     )
     write_stamp(out / "site", stamp)
     languages = len(catalog.info.languages)
@@ -468,15 +472,17 @@ def serve_command(data: Path | None, port: int, host: str, out: Path, rebuild: b
     from .catalog.load import ParseMemo
     from .catalog.toml import read_toml
     from .memo import Kept
+    from .search.index import current_key
     from .site.serve import make_server
-    from .site.stamp import is_current, site_stamp
+    from .site.stamp import is_current, stamp_of
 
     site = out / "site"
     root = _root(data)
-    stamp = site_stamp(root)
+    catalog_key = current_key(root)
+    stamp = stamp_of(catalog_key)
     memo, kept = ParseMemo(), Kept()
     if rebuild or not is_current(site, stamp):
-        _build_all(data, out, rebuild, stamp, memo, kept)
+        _build_all(data, out, rebuild, memo=memo, kept=kept, content_key=catalog_key)
     try:
         server = make_server(site, port, host=host)
     except OSError as exc:
@@ -485,10 +491,10 @@ def serve_command(data: Path | None, port: int, host: str, out: Path, rebuild: b
     if watch:
         from .site.watch import Watcher
 
-        def update(new_stamp: str) -> None:
+        def update(content_key: str) -> None:
             click.echo("a catalog file changed: updating the site ...", err=True)
             try:
-                _build_all(data, out, stamp=new_stamp, memo=memo, kept=kept)
+                _build_all(data, out, memo=memo, kept=kept, content_key=content_key)
             except JaLlmError as exc:
                 message, hint = _report(exc)
                 later = "the site is updated once the files change again"
@@ -505,7 +511,8 @@ def serve_command(data: Path | None, port: int, host: str, out: Path, rebuild: b
                 prime_site(_load(data, memo), site, kept, lists=out / "list")
             click.echo("watching the catalog: an edit of its files updates the site", err=True)
 
-        watcher = Watcher(lambda: site_stamp(root), update, built=stamp, prepare=prepare)
+        # the catalog's content key (the stamp is made of it and of the code, which does not change here)
+        watcher = Watcher(lambda: current_key(root), update, built=catalog_key, prepare=prepare)
         watcher.start()
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{server.server_address[1]}/"

@@ -133,8 +133,10 @@ class _Build:
         timings: dict[str, float] | None,
         lists: Path | None,
         kept: Kept | None,
+        content_key: str | None = None,
     ) -> None:
         self.catalog = catalog
+        self.content_key = content_key
         self.kept = kept
         self.second_exports = SECOND_PROCESS_EXPORTS if kept is None else SECOND_PROCESS_EXPORTS_KEPT
         self.out = Path(out)
@@ -179,7 +181,7 @@ class _Build:
 
     def keys(self) -> dict[str, str]:
         return {
-            "exports": _key(self.code, current_key(self.catalog.root)),
+            "exports": _key(self.code, self.content_key or current_key(self.catalog.root)),
             "chart": chart_inputs_key(self.code, self.catalog, self.records),
         }
 
@@ -489,6 +491,7 @@ def build_site(
     lists: Path | None = None,
     incremental: bool = True,
     kept: Kept | None = None,
+    content_key: str | None = None,
 ) -> int:
     """Write the whole site into `out`; returns the page count. `lists`: also write the Markdown lists of
     every language and their charts there (render.lists). With `incremental` (the default) a folder built
@@ -500,8 +503,10 @@ def build_site(
     (render.chart: matplotlib is imported there only) for the site and the lists, and writes the lists.
     No gzip copies: `serve` compresses on the fly (compress.py). `stage(name)` is told when each stage
     starts (progress on a terminal); `timings` receives each one's seconds. `kept`: what a process that builds
-    again keeps between its builds (memo.Kept: `ja-llm serve`), swept at the end of each build."""
-    work = _Build(catalog, out, stage, timings, lists, kept)
+    again keeps between its builds (memo.Kept: `ja-llm serve`), swept at the end of each build. `content_key`:
+    the catalog's content key (search.index.current_key) when the caller computed it before loading the
+    catalog (the exports' key; else computed here)."""
+    work = _Build(catalog, out, stage, timings, lists, kept, content_key)
     old = Manifest.read(Path(out)) if incremental and Path(out).is_dir() else None
     pages = work.update(old) if old is not None and old.complete and old.code == work.code else work.cold()
     if kept is not None:

@@ -72,9 +72,14 @@ def code_fingerprint() -> str:
 
 def site_stamp(catalog_root: Path) -> str:
     """A hash of the catalog's content and of this ja-llm's version, code, templates and assets."""
+    return stamp_of(current_key(catalog_root))
+
+
+def stamp_of(content_key: str) -> str:
+    """site_stamp of a catalog whose content key (search.index.current_key) is `content_key`."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(code_fingerprint().encode())
-    digest.update(current_key(catalog_root).encode())
+    digest.update(content_key.encode())
     return digest.hexdigest()
 
 

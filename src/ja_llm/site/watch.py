@@ -1,19 +1,21 @@
 """Keep a served site current: `ja-llm serve` rebuilds it when a catalog file changes, while it serves.
 
-A thread polls the catalog's stamp (stamp.site_stamp: the catalog's content key, whose memo stats every file
-and hashes their bytes again only when a stat value changed) and calls `rebuild` with the new stamp when it
-differs from the one last built. Polling that key rather than a file-system watcher (watchdog, watchfiles):
-such a watcher says that something under a folder changed, but whether the site must be built again is what
-the content key decides for every command (a watch then sees exactly what `ja-llm build` would see, editors'
-temporary files included or not alike), and a poll of the shipped catalog costs a few milliseconds. The
-pause between polls grows with what a poll costs (PAUSE_PER_POLL times the cheapest of the last RECENT polls,
-at least `interval`), so that a catalog of 100,000 files is not statted all the time; the cheapest, because
-for two seconds after an edit a poll hashes every file again (the key's guard against coarse clocks) and
-that should not delay seeing the next edit.
+A thread polls the catalog's content key (search.index.current_key, of which the site's stamp is made: its memo
+stats every file and hashes their bytes again only when a stat value changed) and calls `rebuild` with the new
+key when it differs from the one last built (the build takes it as the key of what it reads). Polling that key
+rather than a file-system watcher (watchdog, watchfiles): such a watcher says that something under a folder
+changed, but whether the site must be built again is what the content key decides for every command (a watch
+then sees exactly what `ja-llm build` would see, editors' temporary files included or not alike), and a poll of
+the shipped catalog costs a few milliseconds. The pause between polls grows with what a poll costs
+(PAUSE_PER_POLL times the cheapest of the last RECENT polls, at least `interval`), so that a catalog of 100,000
+files is not statted all the time; the cheapest, because for two seconds after an edit a poll hashes every file
+again (the key's guard against coarse clocks) and that should not delay seeing the next edit.
 
-The rebuild is the same incremental update as `ja-llm build` (site.pipeline): its result is byte for byte
-what a cold build writes. What makes it faster in a long-running process is that the code is imported once
-and the catalog's unchanged files are not parsed again (catalog.load.ParseMemo, kept by the caller).
+The rebuild is the same incremental update as `ja-llm build` (site.pipeline): its result is byte for byte what
+a cold build writes. What makes it faster in a long-running process is that the code is imported once, the
+catalog's unchanged files are not parsed and checked again (catalog.load.ParseMemo) and what unchanged entries
+made is taken back (memo.Kept, primed from the built site before the first edit: pipeline.prime_site), both
+kept by the caller (the CLI's serve).
 """
 
 from __future__ import annotations
@@ -28,21 +30,21 @@ RECENT = 100  # about ten seconds of polls of the shipped catalog: longer than t
 
 
 class Watcher:
-    """Calls `rebuild(stamp)` when `stamp()` differs from the stamp last built (`built`). `rebuild` is given
-    the stamp as it was before anything was read: a file changed while the site is built changes the stamp
-    again, and the next poll builds again. A rebuild that fails (an invalid file being edited) is not tried
-    again until the stamp changes: `rebuild` reports its own errors."""
+    """Calls `rebuild(key)` when `key()` (the catalog's content key) differs from the key last built (`built`).
+    `rebuild` is given the key as it was before anything was read: a file changed while the site is built
+    changes it again, and the next poll builds again. A rebuild that fails (an invalid file being edited) is
+    not tried again until the key changes: `rebuild` reports its own errors."""
 
     def __init__(
         self,
-        stamp: Callable[[], str],
+        key: Callable[[], str],
         rebuild: Callable[[str], None],
         built: str,
         interval: float = 0.1,
         prepare: Callable[[], None] | None = None,
     ) -> None:
         self.prepare = prepare
-        self.stamp = stamp
+        self.key = key
         self.rebuild = rebuild
         self.built = built
         self.interval = interval
@@ -55,13 +57,13 @@ class Watcher:
     def poll(self) -> bool:
         """Rebuild if the catalog changed since the last build; True when it did."""
         started = time.perf_counter()
-        stamp = self.stamp()
+        key = self.key()
         self._costs.append(time.perf_counter() - started)
         self.pause = max(self.interval, PAUSE_PER_POLL * min(self._costs))
-        if stamp == self.built:
+        if key == self.built:
             return False
-        self.built = stamp  # also when the rebuild fails: tried again once the files change again
-        self.rebuild(stamp)
+        self.built = key  # also when the rebuild fails: tried again once the files change again
+        self.rebuild(key)
         self.rebuilds += 1
         return True
 
