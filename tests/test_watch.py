@@ -285,3 +285,11 @@ def test_a_memo_reports_every_problem_and_the_coverage_again(tmp_path: Path) -> 
     _, problems = collect(root, memo=memo)
     assert not any(p.path == ENTRY.as_posix() and "unbalanced" in p.message for p in problems)
     assert problems == collect(root)[1]
+
+
+def test_a_big_catalog_is_watched_without_keeping_anything(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ja_llm.site.watch as watch
+
+    assert watch.keeps(shipped_catalog()) is True
+    monkeypatch.setattr(watch, "KEEP_LIMIT", 100)  # the shipped catalog has more files than that
+    assert watch.keeps(shipped_catalog()) is False

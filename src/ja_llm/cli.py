@@ -475,12 +475,14 @@ def serve_command(data: Path | None, port: int, host: str, out: Path, rebuild: b
     from .search.index import current_key
     from .site.serve import make_server
     from .site.stamp import is_current, stamp_of
+    from .site.watch import keeps
 
     site = out / "site"
     root = _root(data)
     catalog_key = current_key(root)
     stamp = stamp_of(catalog_key)
-    memo, kept = ParseMemo(), Kept()
+    # what a watching serve keeps between its updates, for a catalog up to site.watch.KEEP_LIMIT files
+    memo, kept = (ParseMemo(), Kept()) if watch and keeps(root) else (None, None)
     if rebuild or not is_current(site, stamp):
         _build_all(data, out, rebuild, memo=memo, kept=kept, content_key=catalog_key)
     try:
@@ -507,8 +509,9 @@ def serve_command(data: Path | None, port: int, host: str, out: Path, rebuild: b
             # the files into the memo and the entries' outputs into `kept`, so that the first update makes
             # only what changed; an invalid catalog here changed since the site was built: the first poll
             # updates the site or says why not
-            with contextlib.suppress(JaLlmError):
-                prime_site(_load(data, memo), site, kept, lists=out / "list")
+            if memo is not None and kept is not None:
+                with contextlib.suppress(JaLlmError):
+                    prime_site(_load(data, memo), site, kept, lists=out / "list")
             click.echo("watching the catalog: an edit of its files updates the site", err=True)
 
         # the catalog's content key (the stamp is made of it and of the code, which does not change here)

@@ -24,9 +24,21 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from pathlib import Path
 
+from ..search.index import catalog_files
+
+# Above this many catalog files, a watching process keeps nothing between its updates (no ParseMemo, no
+# memo.Kept, no priming): what it would hold while idle grows with the catalog (the validated models and the
+# entries' texts: GBs at 100,000 entries), and each update then costs what `ja-llm build` costs.
+KEEP_LIMIT = 20_000
 PAUSE_PER_POLL = 10  # the pause between polls: at least this many times what the cheapest recent poll took
 RECENT = 100  # about ten seconds of polls of the shipped catalog: longer than the two seconds of rehashing
+
+
+def keeps(catalog_root: Path) -> bool:
+    """Whether a process watching this catalog keeps what it made between its updates (see KEEP_LIMIT)."""
+    return len(catalog_files(catalog_root)) <= KEEP_LIMIT
 
 
 class Watcher:
