@@ -293,3 +293,30 @@ def test_a_big_catalog_is_watched_without_keeping_anything(monkeypatch: pytest.M
     assert watch.keeps(shipped_catalog()) is True
     monkeypatch.setattr(watch, "KEEP_LIMIT", 100)  # the shipped catalog has more files than that
     assert watch.keeps(shipped_catalog()) is False
+
+
+def test_an_update_keeps_what_it_did_not_make_again(tmp_path: Path) -> None:
+    """An update asks only for what it makes again: the values of other entries stay kept (an update that
+    dropped them made the next edit elsewhere render its shard's rows again)."""
+    from ja_llm.site.build import PAGE_SIZE, SHARD_SIZE
+    from ja_llm.site.pipeline import prime_site
+
+    root = tmp_path / "カタログ"
+    shutil.copytree(shipped_catalog(), root)
+    site, lists = tmp_path / "出力" / "site", tmp_path / "出力" / "list"
+    build_site(Catalog.load(root), site, lists=lists)
+    memo, kept = ParseMemo(), Kept()
+    catalog = load_catalog(root, Catalog, memo=memo)
+    assert prime_site(catalog, site, kept, lists=lists)
+    order = [entry.id for entry in catalog.ordered_entries()]
+    assert len(order) > SHARD_SIZE
+    edited = order.index(ENTRY.with_suffix("").as_posix())
+    # an entry whose row the update does not render again: not on the index page, in the other shard
+    other = order[-1] if edited < SHARD_SIZE else order[PAGE_SIZE]
+    row_keys = [key for key in kept.held() if key[0] == "row" and key[-1] == other]
+    assert len(row_keys) == len(catalog.info.languages)  # primed
+    _edit(root / ENTRY, 'name = "Gemma 2 Baku 2B"', 'name = "Gemma 2 Baku 2B 改"')
+    asked = kept.reused
+    build_site(load_catalog(root, Catalog, memo=memo), site, lists=lists, kept=kept)
+    assert kept.reused > asked
+    assert all(key in kept for key in row_keys)

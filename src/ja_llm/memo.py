@@ -7,7 +7,9 @@ model made of an unchanged file, and the build cache (site.build_cache) the sear
 from memory. A value is kept with the objects it was made from and given back only when the caller passes
 those very objects (`is`, not `==`: an edited entry's file gives a new model and a new record, a registry
 edit new records for every entry), so a value is never stale; its other inputs (a language, a link's base)
-are part of its key. `sweep` drops what the last build did not ask for (the values of deleted entries).
+are part of its key. A changed entry's value replaces the one under its key; `sweep` drops what was not asked
+for since the last sweep (site.pipeline.prime_site sweeps after asking for every entry's values: those of
+deleted entries go). An update asks only for what it makes again, so it does not sweep.
 
 Only a process that builds again keeps one: a command's build makes each output once, and at 100,000 entries
 the values (the rows of the index, the blocks of llms-full.txt) would take gigabytes.
@@ -41,10 +43,17 @@ class Kept:
         return value
 
     def sweep(self) -> None:
-        """Forget the values not asked for since the last sweep (a build's end)."""
+        """Forget the values not asked for since the last sweep."""
         for key in self._values.keys() - self._asked:
             del self._values[key]
         self._asked = set()
 
     def __len__(self) -> int:
         return len(self._values)
+
+    def __contains__(self, key: Hashable) -> bool:
+        return key in self._values
+
+    def held(self) -> list[Hashable]:
+        """The keys of the values kept."""
+        return list(self._values)

@@ -472,7 +472,8 @@ def warm_up() -> None:
 def prime_site(catalog: Catalog, out: Path, kept: Kept, lists: Path | None = None) -> bool:
     """Fill `kept` (memo.Kept) with what the next update of the site built in `out` from this catalog would
     make for every entry, so that a long-running process's first update (`ja-llm serve` after the first
-    edit) is as quick as its next ones. Writes nothing into the site. False when `out` holds no complete
+    edit) is as quick as its next ones. Writes nothing into the site. `kept` is swept afterwards (every
+    current entry's values were asked for: those of deleted entries go). False when `out` holds no complete
     build of this ja-llm (the next build is from scratch: nothing to prime)."""
     work = _Build(catalog, out, None, None, lists, kept)
     old = Manifest.read(Path(out)) if Path(out).is_dir() else None
@@ -503,12 +504,12 @@ def build_site(
     (render.chart: matplotlib is imported there only) for the site and the lists, and writes the lists.
     No gzip copies: `serve` compresses on the fly (compress.py). `stage(name)` is told when each stage
     starts (progress on a terminal); `timings` receives each one's seconds. `kept`: what a process that builds
-    again keeps between its builds (memo.Kept: `ja-llm serve`), swept at the end of each build. `content_key`:
+    again keeps between its builds (memo.Kept: `ja-llm serve`; not swept here: an update asks only for what
+    it makes again, the rest stays valid). `content_key`:
     the catalog's content key (search.index.current_key) when the caller computed it before loading the
     catalog (the exports' key; else computed here)."""
     work = _Build(catalog, out, stage, timings, lists, kept, content_key)
     old = Manifest.read(Path(out)) if incremental and Path(out).is_dir() else None
-    pages = work.update(old) if old is not None and old.complete and old.code == work.code else work.cold()
-    if kept is not None:
-        kept.sweep()
-    return pages
+    if old is not None and old.complete and old.code == work.code:
+        return work.update(old)
+    return work.cold()
