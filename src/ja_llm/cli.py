@@ -90,12 +90,9 @@ def output_options(func: Callable) -> Callable:
 
 def _load(data: Path | None, memo: ParseMemo | None = None) -> Catalog:
     from .api import Catalog
-
-    if memo is None:
-        return Catalog.load(data)
     from .catalog.load import load_catalog
 
-    return load_catalog(data, Catalog, memo=memo)
+    return load_catalog(data, Catalog, memo=memo)  # Catalog.load, with the memo of a process that loads again
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

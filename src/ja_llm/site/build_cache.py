@@ -11,9 +11,9 @@ same and its entry's file has the same digest; a plain form depends on its text 
 the file: a damaged, cut or foreign file reads as empty (everything computed again). marshal: the records are
 plain dicts, lists, strings and numbers, and it is the fastest reader of those in the standard library.
 
-A process that builds again (`ja-llm serve` updating the site after an edit) does not read back what it wrote:
-the records of the last file written are kept in memory with the file's size, inode and modification time,
-and used while the file is that same one (a file another process wrote is read).
+A process that builds again (`ja-llm serve` updating the site after an edit) does not read back what it wrote
+or read before: the records of the last file it wrote or read are kept in memory with the file's size, inode
+and modification time, and used while the file is that same one (a file another process wrote is read).
 """
 
 from __future__ import annotations
@@ -37,8 +37,8 @@ from .build import _key, registry_bytes
 FORMAT = 1
 
 _Stat = tuple[int, int, int]  # st_size, st_ino, st_mtime_ns
-# the last file this process wrote: its path, stat values, key and records with their entries' digests
-_written: tuple[Path, _Stat, str, list[tuple[str, bytes, Record]]] | None = None
+# the last file this process wrote or read: its path, stat values, key and records with their entries' digests
+_held: tuple[Path, _Stat, str, list[tuple[str, bytes, Record]]] | None = None
 
 
 def _stat(path: Path) -> _Stat | None:
@@ -63,33 +63,44 @@ def inputs_key(code: str, catalog: Catalog) -> str:
 def read_known(site: Path, key: str, current: dict[str, bytes]) -> dict[str, Record]:
     """The cached records still current: made under `key` from an entry file of the digest in `current`.
     The plain forms of texts the file holds are remembered (model.inline.remember_plain)."""
+    global _held
     path = cache_path(site)
-    if _written is not None and _written[0] == path and _written[1] == _stat(path):
-        if _written[2] != key:
-            return {}
-        return {entry_id: record for entry_id, digest, record in _written[3] if current.get(entry_id) == digest}
+    found = _stat(path)  # before reading: a file replaced meanwhile has other values, and is read next time
+    if _held is None or _held[0] != path or _held[1] != found:
+        _held = _read(path, found, key)
+    if _held is None or _held[2] != key:
+        return {}
+    return {entry_id: record for entry_id, digest, record in _held[3] if current.get(entry_id) == digest}
+
+
+def _read(path: Path, found: _Stat | None, key: str) -> tuple[Path, _Stat, str, list[tuple[str, bytes, Record]]] | None:
+    """The file's key and records (None for none, or a damaged, cut or foreign file); the plain forms it
+    holds are remembered when it was made under `key` (the code that made them)."""
+    if found is None:
+        return None
     try:
         data = path.read_bytes()
     except OSError:
-        return {}
+        return None
     body, check = data[:-4], data[-4:]
     if len(data) < 4 or zlib.crc32(body) != int.from_bytes(check, "little"):
-        return {}  # none, cut short or damaged: everything computed again
-    known: dict[str, Record] = {}
+        return None  # cut short or damaged: everything computed again
+    held: list[tuple[str, bytes, Record]] = []
     stream = io.BytesIO(body)
     try:
-        if marshal.load(stream) != [FORMAT, key]:
-            return {}
+        head = marshal.load(stream)
+        if not (isinstance(head, list) and len(head) == 2 and head[0] == FORMAT and isinstance(head[1], str)):
+            return None
         for _ in range(marshal.load(stream)):
             entry_id, digest, record = marshal.load(stream)
-            if current.get(entry_id) == digest and isinstance(record, dict):
-                known[entry_id] = record
+            if isinstance(record, dict):
+                held.append((entry_id, digest, record))
         plain_forms = marshal.load(stream)
     except (EOFError, ValueError, TypeError):
-        return {}
-    if isinstance(plain_forms, dict):
+        return None
+    if isinstance(plain_forms, dict) and head[1] == key:
         remember_plain({k: v for k, v in plain_forms.items() if isinstance(k, str) and isinstance(v, str)})
-    return known
+    return path, found, head[1], held
 
 
 def write(site: Path, key: str, current: dict[str, bytes], records: list[Record]) -> None:
@@ -110,10 +121,10 @@ def write(site: Path, key: str, current: dict[str, bytes], records: list[Record]
             yield marshal.dumps((record["id"], current[record["id"]], record))
         yield marshal.dumps(known_plain())
 
-    global _written
+    global _held
     path = cache_path(site)
-    _written = None
+    _held = None
     atomic_write(path, pieces())
     written = _stat(path)
     if written is not None:
-        _written = (path, written, key, [(r["id"], current[r["id"]], r) for r in records])
+        _held = (path, written, key, [(r["id"], current[r["id"]], r) for r in records])

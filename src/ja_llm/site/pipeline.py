@@ -247,8 +247,8 @@ class _Build:
 
     def prime(self) -> None:
         """Make what `kept` keeps for every entry (the index's rows, the JSON API's and llms-full.txt's texts,
-        the lists' Markdown rows) from the built site's catalog, writing nothing but the build cache (the
-        same records, now this process's: see build_cache)."""
+        the lists' Markdown rows) from the built site's catalog, writing nothing (the records read from the
+        build cache stay in memory: the next update gets the same objects)."""
         from ..export import DATA_LINKS
         from ..export.api_json import api_files
         from ..export.llms_txt import llms_texts
@@ -256,7 +256,6 @@ class _Build:
 
         cache = self.cache_inputs()
         self.records = build_records(self.catalog, build_cache.read_known(self.out, *cache))
-        build_cache.write(self.out, *cache, self.records)
         builder = SiteBuilder(self.catalog, self.records, self.kept)
         for job in builder.jobs(self.code, cache[1]):
             if job.name.startswith(("index/", "rows/")):
