@@ -13,6 +13,7 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,6 +23,7 @@ from ja_llm.catalog.location import shipped_catalog
 from ja_llm.errors import CatalogInvalid
 from ja_llm.memo import Kept
 from ja_llm.model.schema import REGISTRY_FILES
+from ja_llm.site.build import SiteBuilder
 from ja_llm.site.pipeline import build_site
 from ja_llm.site.stamp import site_stamp
 from ja_llm.site.watch import Watcher
@@ -224,8 +226,16 @@ def test_kept_gives_back_only_what_was_made_from_the_very_same_objects() -> None
     equal = {"id": "a"}  # equal but another object (a record compiled again): made again
     assert kept.made(("row", "a"), (equal, data), lambda: make("new")) == "new"
     assert made == ["first", "new"]
+    # values: inputs made again at each build (a digest, a title), compared by equality
+    assert kept.made(("key", "a"), (record,), lambda: make("k1"), values=("t", b"d")) == "k1"
+    assert kept.made(("key", "a"), (record,), lambda: make("k2"), values=("t", b"d")) == "k1"
+    assert kept.made(("key", "a"), (record,), lambda: make("k3"), values=("t2", b"d")) == "k3"
+    assert kept.find(("key", "a"), (record,), values=("t", b"d")) is None
+    assert kept.keep(("key", "a"), (record,), "k4") == "k4"
+    assert kept.find(("key", "a"), (record,)) == "k4"
+    assert made == ["first", "new", "k1", "k3"]
     kept.sweep()
-    assert len(kept) == 1
+    assert len(kept) == 2
     kept.sweep()  # not asked for since the last sweep: forgotten
     assert len(kept) == 0
 
@@ -254,9 +264,24 @@ def test_priming_makes_the_first_update_as_quick_as_the_next(tmp_path: Path, mon
         return real_entry_text(item)  # type: ignore[arg-type]
 
     monkeypatch.setattr(api_json, "_entry_text", counted)
+    queried: list[list[str]] = []  # the records the index page's facet counts query
+    real_passing = SiteBuilder._passing
+
+    def passing(builder: SiteBuilder, records: list[dict[str, Any]], keys: list[tuple[str, str]]) -> Any:
+        queried.append([record["id"] for record in records])
+        return real_passing(builder, records, keys)
+
+    monkeypatch.setattr(SiteBuilder, "_passing", passing)
     _edit(root / ENTRY, 'name = "Gemma 2 Baku 2B"', 'name = "Gemma 2 Baku 2B 改"')
+    reused = kept.reused
     build_site(load_catalog(root, Catalog, memo=memo), site, lists=lists, kept=kept)
     assert made == [ENTRY.with_suffix("").as_posix()]
+    assert queried == [[ENTRY.with_suffix("").as_posix()]]  # once, for every language's values at once
+    held = kept.held()
+    entries = len(Catalog.load(root).entries)
+    assert sum(key[0] == "entry key" for key in held) == entries  # the pages' keys and titles: kept too
+    assert sum(key[0] == "title" for key in held) == entries * 3
+    assert kept.reused - reused > entries * 5
     fresh = tmp_path / "新規"
     build_site(Catalog.load(root), fresh / "site", lists=fresh / "list", incremental=False)
     assert differences(site, fresh / "site") == []

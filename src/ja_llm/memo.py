@@ -26,20 +26,39 @@ T = TypeVar("T")
 
 class Kept:
     def __init__(self) -> None:
-        self._values: dict[Hashable, tuple[tuple[object, ...], Any]] = {}
+        self._values: dict[Hashable, tuple[tuple[object, ...], tuple[object, ...], Any]] = {}
         self._asked: set[Hashable] = set()
         self.reused = 0
 
-    def made(self, key: Hashable, sources: tuple[object, ...], make: Callable[[], T]) -> T:
-        """The value kept under `key` if it was made from these very `sources`, else `make()` (then kept)."""
+    def made(
+        self, key: Hashable, sources: tuple[object, ...], make: Callable[[], T], values: tuple[object, ...] = ()
+    ) -> T:
+        """The value kept under `key` if it was made from these very `sources` (and equal `values`: inputs
+        that are made again at each build, such as a digest or a title), else `make()` (then kept)."""
+        found: T | None = self.find(key, sources, values)
+        if found is not None:
+            return found
+        return self.keep(key, sources, make(), values)
+
+    def find(self, key: Hashable, sources: tuple[object, ...], values: tuple[object, ...] = ()) -> Any:
+        """The value kept under `key` if it was made from these very `sources` and equal `values`, else None
+        (for a caller that makes the missing values together: `keep` them afterwards)."""
         self._asked.add(key)
         found = self._values.get(key)
-        if found is not None and len(found[0]) == len(sources) and all(map(operator.is_, found[0], sources)):
+        if (
+            found is not None
+            and len(found[0]) == len(sources)
+            and all(map(operator.is_, found[0], sources))
+            and found[1] == values
+        ):
             self.reused += 1
-            value: T = found[1]
-            return value
-        value = make()
-        self._values[key] = (sources, value)
+            return found[2]
+        return None
+
+    def keep(self, key: Hashable, sources: tuple[object, ...], value: T, values: tuple[object, ...] = ()) -> T:
+        """Keep `value` (not None) under `key`, made from `sources` and `values`; returns it."""
+        self._asked.add(key)
+        self._values[key] = (sources, values, value)
         return value
 
     def sweep(self) -> None:

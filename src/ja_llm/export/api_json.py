@@ -19,6 +19,7 @@ order (or a query's), non-ASCII kept, a newline at the end.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
@@ -318,22 +319,22 @@ def write_api(
 
 
 def _update_api(folder: Path, catalog: Catalog, records: Selection, kept: Kept | None) -> list[Path]:
-    names = {CATALOG_JSON}
-    written = [folder / CATALOG_JSON]
+    # plain strings and os.walk, not a Path per file: ~1 file per entry, every one compared at each update
+    root = str(folder)
+    names = {CATALOG_JSON: True}  # in the order written
     pieces: list[str] = []
     try:
         for rel, text in api_files(catalog, records, pieces.append, kept):
-            names.add(rel)
-            written.append(folder / rel)
-            write_if_changed(folder / rel, text.encode("utf-8"))
-        write_if_changed(folder / CATALOG_JSON, "".join(pieces).encode("utf-8"))
-        for path in sorted(folder.rglob("*"), reverse=True):  # files first, then the folders they leave empty
-            rel = path.relative_to(folder).as_posix()
-            if path.is_dir():
-                if not any(path.iterdir()):
-                    path.rmdir()
-            elif rel not in names:
-                path.unlink()
+            names[rel] = True
+            write_if_changed(f"{root}/{rel}", text.encode("utf-8"))
+        write_if_changed(f"{root}/{CATALOG_JSON}", "".join(pieces).encode("utf-8"))
+        for here, _, files in os.walk(root, topdown=False):  # files first, then the folders they leave empty
+            prefix = os.path.relpath(here, root).replace(os.sep, "/") + "/"
+            for name in files:
+                if (name if prefix == "./" else prefix + name) not in names:
+                    os.unlink(os.path.join(here, name))
+            if here != root and not os.listdir(here):
+                os.rmdir(here)
     except OSError as exc:
         raise OutputError(f"{folder}: cannot write the JSON API ({exc.strerror or exc})") from None
-    return written
+    return [folder / rel for rel in names]

@@ -124,10 +124,16 @@ class Writer:
         title = plain_in(self.catalog.info.title, self.lang)
         return [f"# {escape(title)}", "", f"> {escape(summary(self.catalog, self.lang))}", ""]
 
-    def short_facts(self, item: Item) -> str:
+    def index_line(self, item: Item) -> str:
+        """An entry's line of llms.txt; taken back from `kept` (memo.Kept) when made from the same record."""
         if self.kept is None or not item.complete:
-            return self._short_facts(item)
-        return self.kept.made(("llms", self.lang, item.id), (item.record,), lambda: self._short_facts(item))
+            return self._index_line(item)
+        key = ("llms", self.lang, self.here, item.id)
+        return self.kept.made(key, (item.record,), lambda: self._index_line(item))
+
+    def _index_line(self, item: Item) -> str:
+        facts = self._short_facts(item)
+        return f"- {self.link(item)}" + (f": {facts}" if facts else "")
 
     def _short_facts(self, item: Item) -> str:
         record = item.record
@@ -168,9 +174,7 @@ class Writer:
         lines = self.head()
         for title, items in self.groups():
             lines += [f"## {escape(title)}", ""]
-            lines += [
-                f"- {self.link(item)}" + (f": {facts}" if (facts := self.short_facts(item)) else "") for item in items
-            ]
+            lines += [self.index_line(item) for item in items]
             lines.append("")
         lines += self.optional(full=False)
         return "\n".join(lines).rstrip("\n") + "\n"
@@ -196,13 +200,13 @@ class Writer:
         head = " ".join(parts) or "—"
         return f"  - {head}" + (f": {', '.join(facts)}" if facts else "")
 
-    def entry_block(self, item: Item) -> list[str]:
-        """An entry's block of llms-full.txt; taken back from `kept` (memo.Kept) when made from the same record
-        and entry (the whole record's variants: a query's subset is made again)."""
+    def entry_text(self, item: Item) -> str:
+        """An entry's block of llms-full.txt (each line ended); taken back from `kept` (memo.Kept) when made from
+        the same record and entry (the whole record's variants: a query's subset is made again)."""
         if self.kept is None or not item.complete:
-            return self._entry_block(item)
+            return _lines(self._entry_block(item))
         key = ("llms-full", self.lang, self.here, item.id)
-        return self.kept.made(key, (item.record, item.entry.data), lambda: self._entry_block(item))
+        return self.kept.made(key, (item.record, item.entry.data), lambda: _lines(self._entry_block(item)))
 
     def _entry_block(self, item: Item) -> list[str]:
         record, data = item.record, item.entry.data
@@ -243,7 +247,7 @@ class Writer:
         for title, items in self.groups():
             yield _lines([f"## {escape(title)}", ""])
             for item in items:
-                yield _lines(self.entry_block(item))
+                yield self.entry_text(item)
         yield _lines(self.optional(full=True))
 
 

@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -146,6 +147,12 @@ def _lang_base(lang: str, languages: list[str]) -> str:
     return "" if lang == languages[0] else f"{lang}/"
 
 
+def _facet_keys(controls: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """The (filter, value) pairs the index page's controls count."""
+    keys = [(f["name"], o["value"]) for f in controls for o in f["options"]]
+    return keys + [(f["name"], "1") for f in controls if f["control"] == "checkbox"]
+
+
 class SiteBuilder:
     def __init__(self, catalog: Catalog, records: list[dict[str, Any]] | None = None, kept: Kept | None = None) -> None:
         """`kept`: what a long-running process keeps between its builds (memo.Kept; None: nothing kept)."""
@@ -171,6 +178,7 @@ class SiteBuilder:
         self.env = _environment()
         self.ui = Interface(catalog)
         self._counts: dict[tuple[str, str], int] = {}
+        self._facet_controls: dict[str, list[dict[str, Any]]] = {}
         self.pages: dict[str, str] = {}  # path -> html
 
     # --- helpers ---------------------------------------------------------------------------------------
@@ -247,13 +255,23 @@ class SiteBuilder:
     def page_titles(self, lang: str) -> dict[str, str]:
         """Entry page titles: the name and its section; an entry whose title is still taken adds its id."""
         titles = {}
+        sections = self.catalog.sections
         for entry in self.catalog.entries.values():
-            name = plain(self.t(entry.data.name, lang))
-            titles[entry.id] = f"{name} — {self.section_title(entry.data.section, lang)}"
+            section = entry.data.section
+            if self.kept is None:
+                titles[entry.id] = self._page_title(entry, lang)
+            else:  # made of the entry and its section's title: kept with both
+                sources = (entry.data, sections.get(section))
+                titles[entry.id] = self.kept.made(
+                    ("title", lang, entry.id), sources, partial(self._page_title, entry, lang)
+                )
         counts: dict[str, int] = {}
         for title in titles.values():
             counts[title] = counts.get(title, 0) + 1
         return {i: (f"{title} ({i})" if counts[title] > 1 else title) for i, title in titles.items()}
+
+    def _page_title(self, entry: LoadedEntry, lang: str) -> str:
+        return f"{plain(self.t(entry.data.name, lang))} — {self.section_title(entry.data.section, lang)}"
 
     def breadcrumbs(self, section_id: str | None, lang: str, ctx: dict[str, Any]) -> list[dict[str, str]]:
         chain = []
@@ -448,7 +466,24 @@ class SiteBuilder:
 
     def facets(self, lang: str) -> list[dict[str, Any]]:
         """The index page's controls, one per filter that has one (in the order of FILTERS): `select` with
-        options (value, label) or `checkbox`."""
+        options (value, label, count) or `checkbox`, each with the counts the script shows for the page as it
+        loads (no filter), so that it changes nothing."""
+        out = self._controls(lang)
+        if not self._counts:  # every language's values at once (some are texts of a language)
+            self.counts_alone([key for other in self.languages for key in _facet_keys(self._controls(other))])
+        counts = self.counts_alone(_facet_keys(out))
+        for facet in out:
+            facet["base"] = len(self.records)
+            for option in facet["options"]:
+                option["count"] = counts[facet["name"], option["value"]]
+            if facet["control"] == "checkbox":
+                facet["count"] = counts[facet["name"], "1"]
+        return out
+
+    def _controls(self, lang: str) -> list[dict[str, Any]]:
+        """The index page's controls in `lang`, without their counts (made once per language)."""
+        if lang in self._facet_controls:
+            return self._facet_controls[lang]
         t = self.ui(lang)
         out: list[dict[str, Any]] = []
         for spec in query.FILTERS:
@@ -468,25 +503,53 @@ class SiteBuilder:
                 out.append({"name": spec.name, "label": label, "control": "select", "options": options})
             elif kind == "flag":
                 out.append({"name": spec.name, "label": label, "control": "checkbox", "options": []})
-        # the counts the script shows for the page as it loads (no filter), so that it changes nothing
-        for facet in out:
-            facet["base"] = len(self.records)
-            for option in facet["options"]:
-                option["count"] = self.count_alone(facet["name"], option["value"])
-            if facet["control"] == "checkbox":
-                facet["count"] = self.count_alone(facet["name"], "1")
+        self._facet_controls[lang] = out
         return out
 
-    def count_alone(self, name: str, value: str) -> int:
-        """How many entries one filter value keeps on its own (computed by the CLI's engine)."""
-        key = (name, value)
-        if key not in self._counts:
+    def counts_alone(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        """How many entries each filter value (name, value) keeps on its own, computed by the CLI's engine
+        (search.query.run_query). With `kept` (a long-running process), which of these values each record passes
+        is kept with the record: only the records made again since are queried."""
+        missing = [key for key in dict.fromkeys(keys) if key not in self._counts]
+        if not missing:
+            return self._counts
+        if self.kept is None:
+            for key, found in zip(missing, self._passing(self.records, missing), strict=True):
+                self._counts[key] = len(found)
+            return self._counts
+        # what a record passes depends on the values asked and on the registries (the vocabularies of the
+        # filters), which give new records when they change: one token stands for the values asked
+        token = self.kept.made(("facet values",), (), object, values=(tuple(missing),))
+        passed: list[frozenset[int]] = []
+        todo: list[int] = []
+        for number, record in enumerate(self.records):
+            found = self.kept.find(("facets", record["id"]), (record, token))
+            passed.append(found)
+            if found is None:
+                todo.append(number)
+        if todo:
+            records = [self.records[number] for number in todo]
+            places: list[set[int]] = [set() for _ in todo]
+            for place, found in enumerate(self._passing(records, missing)):
+                for index in found:
+                    places[index].add(place)
+            for number, held in zip(todo, places, strict=True):
+                record = self.records[number]
+                passed[number] = self.kept.keep(("facets", record["id"]), (record, token), frozenset(held))
+        tally = Counter(place for held in passed for place in held)
+        for place, key in enumerate(missing):
+            self._counts[key] = tally[place]
+        return self._counts
+
+    def _passing(self, records: list[dict[str, Any]], keys: list[tuple[str, str]]) -> Iterator[list[int]]:
+        """For each filter value, the places in `records` of those it keeps on its own (none for a value the
+        engine refuses)."""
+        for name, value in keys:
             try:
-                found = query.run_query(self.records, self.meta, query.Query(None, {name: value}))
+                found = query.run_query(records, self.meta, query.Query(None, {name: value}))
             except query.QueryError:
                 found = []
-            self._counts[key] = len(found)
-        return self._counts[key]
+            yield [match.index for match in found]
 
     @staticmethod
     def _step_label(value: str) -> str:
@@ -1000,13 +1063,20 @@ class SiteBuilder:
         return jobs
 
     def entry_key(self, entry: LoadedEntry, shared: str, texts: dict[str, bytes]) -> str:
-        same_base, same_dev = self.related_entries(self.by_id[entry.id])
-        return _key(
-            shared,
-            texts[entry.id],
-            [self.titles[lang].get(entry.id) for lang in self.languages],
-            [[(r["id"], sorted(r["name"].items())) for r in group] for group in (same_base, same_dev)],
-        )
+        """With `kept`, taken back while the entry's record, its related entries' records (the same objects:
+        their files did not change), its titles and the shared inputs are the same."""
+        record = self.by_id[entry.id]
+        same_base, same_dev = self.related_entries(record)
+        titles = [self.titles[lang].get(entry.id) for lang in self.languages]
+
+        def make() -> str:
+            related = [[(r["id"], sorted(r["name"].items())) for r in group] for group in (same_base, same_dev)]
+            return _key(shared, texts[entry.id], titles, related)
+
+        if self.kept is None:
+            return make()
+        sources = (record, *same_base, None, *same_dev)  # None: where one group ends
+        return self.kept.made(("entry key", entry.id), sources, make, values=(shared, texts[entry.id], *titles))
 
     def data_files(self) -> None:
         self.pages["data/entries.json"] = self.entries_data()
