@@ -18,7 +18,9 @@ In one run, interleaved (the order of the two tools alternates from round to rou
 - rebuild after a one-entry edit in a running `ja-llm serve` (which keeps the site current while it serves):
   serve started on that output folder (current: it builds nothing) and, once it says it watches the catalog,
   WATCH_EDITS edits of the same text, each timed from the file's write to serve's line that says the site was
-  updated (what someone editing the catalog waits for; the poll's delay included); VitePress's side of this
+  updated (what someone editing the catalog waits for; the poll's delay included: the edits are a random
+  0.5–1 s apart, as a person's are, because edits a fixed time after an update fall at the same point of the
+  poll's cycle every time); VitePress's side of this
   row is its rebuild above (`vitepress build`, as in the row before);
 - `ja-llm --version` (the CLI's start-up) and `python -c pass`.
 
@@ -36,6 +38,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import re
 import shutil
 import statistics
@@ -188,8 +191,9 @@ def watch_rebuilds(catalog: Path, out: Path, env: dict[str, str], path: Path, te
     try:
         seen("watching the catalog", 0)
         times = []
+        pauses = random.Random(16)  # the same pauses in every round
         for n in range(edits):
-            time.sleep(0.5)
+            time.sleep(pauses.uniform(0.5, 1.0))
             start = len(lines)
             written = time.perf_counter()
             edit_catalog(path, text, f"w{n}")
