@@ -957,9 +957,13 @@ class SiteBuilder:
         records = self.records[start : start + SHARD_SIZE]
         values: dict[str, list[Any]] = {name: [] for name in columns}
         for record in records:
-            for name in columns:
-                value = query.COLUMNS[name](record)
-                values[name].append(list(value) if isinstance(value, tuple) else value)
+            if self.kept is None:
+                row = self._column_values(record, columns)
+            else:  # with `kept`, a record's values are computed once
+                key = ("columns", record["id"])
+                row = self.kept.made(key, (record,), partial(self._column_values, record, columns))
+            for name, value in zip(columns, row, strict=True):
+                values[name].append(value)
         variants = [v for record in records for v in record["variants"]]
         data = {
             "version": DATA_VERSION,
@@ -972,6 +976,11 @@ class SiteBuilder:
             },
         }
         self.pages[f"data/entries/{number}.json"] = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+    @staticmethod
+    def _column_values(record: dict[str, Any], columns: list[str]) -> list[Any]:
+        """A record's value of each of the filters' columns (lists for tuples: what JSON holds)."""
+        return [list(value) if isinstance(value := query.COLUMNS[name](record), tuple) else value for name in columns]
 
     # --- what each page depends on (incremental builds) ------------------------------------------------
 

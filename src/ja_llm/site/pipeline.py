@@ -246,8 +246,9 @@ class _Build:
     # --- priming what a long-running process keeps -------------------------------------------------------
 
     def prime(self) -> None:
-        """Make what `kept` keeps for every entry (the index's rows, the JSON API's and llms-full.txt's texts,
-        the lists' Markdown rows) from the built site's catalog, writing nothing (the records read from the
+        """Make what `kept` keeps for every entry (the index's rows and facet counts, the filter columns, the
+        pages' keys and titles, the JSON API's and llms.txt's texts, the lists' Markdown rows) from the built
+        site's catalog, writing nothing (the records read from the
         build cache stay in memory: the next update gets the same objects)."""
         from ..export import DATA_LINKS
         from ..export.api_json import api_files
@@ -258,7 +259,7 @@ class _Build:
         self.records = build_records(self.catalog, build_cache.read_known(self.out, *cache))
         builder = SiteBuilder(self.catalog, self.records, self.kept)
         for job in builder.jobs(self.code, cache[1]):
-            if job.name.startswith(("index/", "rows/")):
+            if job.name.startswith(("index/", "rows/", "data/")):
                 _render(builder, job)
         for _ in api_files(self.catalog, self.records, lambda piece: None, self.kept):
             pass
