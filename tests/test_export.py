@@ -472,3 +472,26 @@ def test_unwritable_outputs_are_output_errors(mini: Catalog, tmp_path: Path) -> 
         write_api(mini, tmp_path / "file")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "フォルダ"]  # no temporary file left
     assert list(folder.iterdir()) == []
+
+
+def test_the_sqlite_export_writes_the_same_database_without_numpy(tmp_path: Path) -> None:
+    """sqlite-utils is imported without numpy and pandas (export._sqlite_utils: they cost the build 12 MB and
+    0.06 s, for types the export never passes); a later `import numpy` works, and the database is the same
+    bytes as one written by a process that imported numpy first."""
+    script = (
+        "import sys; from pathlib import Path; first = sys.argv[1] == 'numpy'\n"
+        "if first: import numpy\n"
+        "from ja_llm.api import Catalog; from ja_llm.export.sqlite_db import write_sqlite\n"
+        "print('numpy' in sys.modules, 'pandas' in sys.modules)\n"
+        "import numpy; print(numpy.zeros(2).sum())\n"
+        "write_sqlite(Catalog.load(), Path(sys.argv[2]))\n"
+    )
+    outputs = {}
+    for first in ("numpy", "none"):
+        target = tmp_path / f"データ-{first}.db"
+        done = subprocess.run([sys.executable, "-c", script, first, str(target)], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        outputs[first] = (done.stdout.split("\n")[:2], target.read_bytes())
+    assert outputs["none"][0] == ["False False", "0.0"]  # sqlite-utils imported neither; numpy imports after
+    assert outputs["numpy"][0] == ["True False", "0.0"]
+    assert outputs["none"][1] == outputs["numpy"][1]

@@ -31,13 +31,13 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
-from sqlite_utils import Database
 
 from ..catalog.core import Catalog
 from ..errors import OutputError
 from ..files import atomic_write
 from ..model.schema import Entry, Footnote, License, LicenseRef, Organization, Section, Variant
 from ..model.text import text_in
+from ._sqlite_utils import Database
 from .items import Item, Selection, count, label_in, plain_in, select_items, url_in
 from .provenance import LICENSE, LICENSE_URL, SOURCE, SOURCE_URL
 
