@@ -111,6 +111,48 @@ def test_the_watcher_rebuilds_what_changed_and_waits_for_a_fix(tmp_path: Path) -
     assert watcher.rebuilds == 3
 
 
+def _watch_in_thread(folder: Path | None, interval: float, tmp_path: Path) -> tuple[Watcher, Path, list[str]]:
+    """A started Watcher of a folder holding one file (named in Japanese), whose key is the file's text."""
+    target = tmp_path / "カタログ" / "モデル.toml"
+    target.parent.mkdir(parents=True)
+    target.write_text("一", encoding="utf-8")
+    seen: list[str] = []
+    watcher = Watcher(lambda: target.read_text(encoding="utf-8"), seen.append, "一", interval, folder=folder)
+    watcher.start()
+    return watcher, target, seen
+
+
+def test_a_change_wakes_the_watch_at_once(tmp_path: Path) -> None:
+    """With the file system's notifications, an edit is seen without waiting for the next poll (a pause of
+    a minute here): the notification wakes it (site.watch, watchfiles)."""
+    watcher, target, seen = _watch_in_thread(tmp_path / "カタログ", 60.0, tmp_path)
+    try:
+        _wait_for(lambda: watcher.notified or None, 20)  # set once the watch is in place, before the first poll
+        target.write_text("二", encoding="utf-8")
+        _wait_for(lambda: seen or None, 20)
+        assert seen == ["二"]
+        target.write_text("三", encoding="utf-8")
+        _wait_for(lambda: len(seen) == 2 or None, 20)
+        assert seen == ["二", "三"]
+    finally:
+        started = time.perf_counter()
+        watcher.stop()
+    assert time.perf_counter() - started < 20  # stop wakes it too (not after the minute's pause)
+
+
+def test_a_folder_that_cannot_be_watched_is_polled(tmp_path: Path) -> None:
+    """No notification (here: the folder does not exist, so watchfiles refuses it): the poll runs every
+    `interval` as before, and still sees the edit."""
+    watcher, target, seen = _watch_in_thread(tmp_path / "ない", 0.05, tmp_path)
+    try:
+        _wait_for(lambda: watcher.notified is False or None, 20)
+        target.write_text("二", encoding="utf-8")
+        _wait_for(lambda: seen or None, 20)
+        assert seen == ["二"]
+    finally:
+        watcher.stop()
+
+
 def test_serve_updates_the_site_when_a_catalog_file_changes(tmp_path: Path) -> None:
     root = tmp_path / "カタログ"
     shutil.copytree(shipped_catalog(), root)

@@ -512,7 +512,7 @@ def serve_command(data: Path | None, port: int, host: str, out: Path, rebuild: b
             click.echo("watching the catalog: an edit of its files updates the site", err=True)
 
         # the catalog's content key (the stamp is made of it and of the code, which does not change here)
-        watcher = Watcher(lambda: current_key(root), update, built=catalog_key, prepare=prepare)
+        watcher = Watcher(lambda: current_key(root), update, built=catalog_key, prepare=prepare, folder=root)
         watcher.start()
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{server.server_address[1]}/"
