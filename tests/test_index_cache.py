@@ -473,3 +473,51 @@ def test_concurrent_builders_never_corrupt_the_cache(catalog: Path, cache: Path)
     [path] = list(cache.glob("index-*.columns"))
     assert _content(path)[0]
     assert load_index(catalog).cached
+
+
+def test_a_live_key_is_the_content_key_and_reads_only_what_changed(
+    catalog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """LiveKey (serve's watch) gives content_key's value after every kind of edit, reading again only the
+    files whose stat changed, and a recently changed file each time (the racy guard, as current_key's memo)."""
+    from ja_llm.search.index import LiveKey
+
+    live = LiveKey(catalog)
+    files = _files(catalog)
+    assert live() == content_key(catalog)
+    assert live.reads == len(files)
+    assert live() == content_key(catalog)  # files changed just now: read again, the key the same
+    assert live.reads == 2 * len(files)
+
+    _make_old(catalog, monkeypatch)  # an hour old: trusted by their stat from now on
+    assert live() == content_key(catalog)
+    reads = live.reads
+    assert live() == content_key(catalog)
+    assert live.reads == reads  # nothing changed: nothing read
+    _edit_year_keeping_size_and_mtime(catalog / f"{ALPHA}.toml", "year = 2024", "year = 2023")  # ctime changed
+    assert live() == content_key(catalog)
+    assert live.reads == reads + 1
+    added = catalog / "models" / "acme" / "新しい.toml"
+    shutil.copy(catalog / f"{ALPHA}.toml", added)
+    assert live() == content_key(catalog)
+    assert live.reads == reads + 2  # the new file only (the clock is an hour ahead: the edit is not recent)
+    added.unlink()
+    assert live() == content_key(catalog)
+
+
+def test_a_file_gone_while_the_watch_reads_it_is_seen_at_the_next_poll(tmp_path: Path) -> None:
+    from ja_llm.site.watch import Watcher
+
+    answers: list[str | OSError] = [FileNotFoundError(2, "gone"), "新"]
+    rebuilt: list[str] = []
+
+    def key() -> str:
+        answer = answers.pop(0)
+        if isinstance(answer, OSError):
+            raise answer
+        return answer
+
+    watcher = Watcher(key, rebuilt.append, "旧")
+    assert watcher.poll() is False  # the read failed: no rebuild, no error
+    assert watcher.poll() is True
+    assert rebuilt == ["新"]

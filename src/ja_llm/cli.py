@@ -469,7 +469,7 @@ def serve_command(data: Path | None, port: int, host: str, out: Path, rebuild: b
     from .catalog.load import ParseMemo
     from .catalog.toml import read_toml
     from .memo import Kept
-    from .search.index import current_key
+    from .search.index import LiveKey, current_key
     from .site.serve import make_server
     from .site.stamp import is_current, stamp_of
     from .site.watch import keeps
@@ -512,7 +512,9 @@ def serve_command(data: Path | None, port: int, host: str, out: Path, rebuild: b
             click.echo("watching the catalog: an edit of its files updates the site", err=True)
 
         # the catalog's content key (the stamp is made of it and of the code, which does not change here)
-        watcher = Watcher(lambda: current_key(root), update, built=catalog_key, prepare=prepare, folder=root)
+        # the catalog's content key: with the files' bytes kept in memory where the rest is kept (search.index)
+        key = LiveKey(root) if memo is not None else functools.partial(current_key, root)
+        watcher = Watcher(key, update, built=catalog_key, prepare=prepare, folder=root)
         watcher.start()
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{server.server_address[1]}/"

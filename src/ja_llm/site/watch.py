@@ -85,7 +85,10 @@ class Watcher:
     def poll(self) -> bool:
         """Rebuild if the catalog changed since the last build; True when it did."""
         started = time.perf_counter()
-        key = self.key()
+        try:
+            key = self.key()
+        except OSError:  # a file went away between the walk and its read (a branch checked out, say): the
+            return False  # next poll sees the files as they are then
         self._costs.append(time.perf_counter() - started)
         self.pause = max(self.interval, PAUSE_PER_POLL * min(self._costs))
         if key == self.built:
