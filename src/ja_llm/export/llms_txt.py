@@ -24,7 +24,7 @@ a few lines per entry and no library writes llms.txt.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -124,6 +124,14 @@ class Writer:
         title = plain_in(self.catalog.info.title, self.lang)
         return [f"# {escape(title)}", "", f"> {escape(summary(self.catalog, self.lang))}", ""]
 
+    def _group(self, name: tuple[str, str], items: list[Item], join: Callable[[list[Item]], str]) -> str:
+        """The text of a section's entries (`join` of their texts); taken back from `kept` as a whole when made
+        from the same records and entries (one identity check per object, instead of a lookup per entry)."""
+        if self.kept is None or not all(item.complete for item in items):
+            return join(items)
+        sources = tuple(source for item in items for source in (item.record, item.entry.data))
+        return self.kept.made((*name, self.lang, self.here), sources, lambda: join(items))
+
     def index_line(self, item: Item) -> str:
         """An entry's line of llms.txt; taken back from `kept` (memo.Kept) when made from the same record."""
         if self.kept is None or not item.complete:
@@ -174,7 +182,7 @@ class Writer:
         lines = self.head()
         for title, items in self.groups():
             lines += [f"## {escape(title)}", ""]
-            lines += [self.index_line(item) for item in items]
+            lines.append(self._group(("llms group", title), items, lambda its: "\n".join(map(self.index_line, its))))
             lines.append("")
         lines += self.optional(full=False)
         return "\n".join(lines).rstrip("\n") + "\n"
@@ -246,8 +254,7 @@ class Writer:
         yield _lines(self.head())
         for title, items in self.groups():
             yield _lines([f"## {escape(title)}", ""])
-            for item in items:
-                yield self.entry_text(item)
+            yield self._group(("llms-full group", title), items, lambda its: "".join(map(self.entry_text, its)))
         yield _lines(self.optional(full=True))
 
 

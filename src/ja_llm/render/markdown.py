@@ -80,9 +80,9 @@ def render_markdown(catalog: Catalog, lang: str, chart: str | None = None, kept:
             blocks.append(t(section.intro, f"section {section_id} intro", html=True))
         entries = entries_by_section.get(section_id, [])
         if section.layout == "table" and section.columns:
-            blocks.append(_table(section, entries, cells, t, rows))
+            blocks.append(rows.block(section, entries, partial(_table, section, entries, cells, t, rows)))
         elif section.layout == "list" and entries:
-            blocks.append(_list(section, entries, cells, t, rows))
+            blocks.append(rows.block(section, entries, partial(_list, section, entries, cells, t, rows)))
         if section.outro is not None:
             blocks.append(t(section.outro, f"section {section_id} outro", html=True))
         sections.append(RenderedSection(section_id, "#" * min(level + 2, 6), title, blocks))
@@ -134,6 +134,14 @@ class _Rows:
         if self.kept is None:
             return make()
         return self.kept.made(("markdown", self.lang, entry.id), (entry.data, section, self.registries), make)
+
+    def block(self, section: Section, entries: list[LoadedEntry], make: Callable[[], str]) -> str:
+        """A section's table or list as a whole, taken back when made from the same entries (one identity
+        check per entry instead of a lookup per row)."""
+        if self.kept is None:
+            return make()
+        sources = (section, self.registries, *(entry.data for entry in entries))
+        return self.kept.made(("markdown section", self.lang, section.id), sources, make)
 
 
 def _table(section: Section, entries: list[LoadedEntry], cells: CellRenderer, t: Localizer, rows: _Rows) -> str:

@@ -179,6 +179,7 @@ class SiteBuilder:
         self.ui = Interface(catalog)
         self._counts: dict[tuple[str, str], int] = {}
         self._facet_controls: dict[str, list[dict[str, Any]]] = {}
+        self._aggregates: dict[str, list[Any]] = {}
         self.pages: dict[str, str] = {}  # path -> html
 
     # --- helpers ---------------------------------------------------------------------------------------
@@ -560,28 +561,25 @@ class SiteBuilder:
         """The options of a facet whose values come from the catalog."""
         t = self.ui(lang)
         records = self.records
+        once = self._aggregate  # what does not depend on the language: once for all of them
         if source == "sections":
-            kinds = list(dict.fromkeys(r["kind"] for r in records))
+            kinds = once("kinds", lambda: list(dict.fromkeys(r["kind"] for r in records)))
             return [{"value": k, "label": t.get(f"kind_{k}", k)} for k in kinds] + [
                 {"value": sid, "label": "\u00a0\u00a0" * self._depth(sid) + self.section_title(sid, lang)}
                 for sid in self.catalog.section_order()
                 if self.by_section.get(sid)
             ]
         if source == "licenses":
-            licenses = sorted({lid for r in records for lid in r["license_ids"]})
+            licenses = once("licenses", lambda: sorted({lid for r in records for lid in r["license_ids"]}))
             return [
                 {"value": lid, "label": plain(self.t(self.catalog.licenses[lid].name, lang))}
                 for lid in licenses
                 if lid in self.catalog.licenses
             ]
         if source == "years":
-            years = sorted({r["year"] for r in records if r["year"]}, reverse=True)
+            years = once("years", lambda: sorted({r["year"] for r in records if r["year"]}, reverse=True))
             return [{"value": str(y), "label": str(y)} for y in years]
         if source == "developers":
-            developers: dict[str, int] = {}
-            for record in records:
-                for dev in record["developers"]:
-                    developers[dev["id"]] = developers.get(dev["id"], 0) + 1
             return [
                 {
                     "value": org,
@@ -589,10 +587,11 @@ class SiteBuilder:
                     if org in self.catalog.organizations
                     else org,
                 }
-                for org, _ in sorted(developers.items(), key=lambda item: (-item[1], item[0]))
+                for org in once("developers", self._developers_by_count)
             ]
         if source == "architectures":
-            return [{"value": a, "label": a} for a in self._families([r["norm"]["architecture"] for r in records])]
+            families = once("architectures", lambda: self._families([r["norm"]["architecture"] for r in records]))
+            return [{"value": a, "label": a} for a in families]
         if source == "domains":
             domains: dict[str, str] = {}
             for record in records:
@@ -602,6 +601,19 @@ class SiteBuilder:
                     domains.setdefault(normalize(text), text)
             return [{"value": k, "label": v} for k, v in sorted(domains.items())]
         raise ValueError(f"unknown facet source {source!r}")
+
+    def _aggregate(self, name: str, make: Callable[[], list[Any]]) -> list[Any]:
+        if name not in self._aggregates:
+            self._aggregates[name] = make()
+        return self._aggregates[name]
+
+    def _developers_by_count(self) -> list[str]:
+        """The developers' ids, those of the most entries first."""
+        developers: dict[str, int] = {}
+        for record in self.records:
+            for dev in record["developers"]:
+                developers[dev["id"]] = developers.get(dev["id"], 0) + 1
+        return [org for org, _ in sorted(developers.items(), key=lambda item: (-item[1], item[0]))]
 
     def _depth(self, section_id: str) -> int:
         depth = 0
