@@ -388,3 +388,26 @@ def test_an_update_keeps_what_it_did_not_make_again(tmp_path: Path) -> None:
     build_site(load_catalog(root, Catalog, memo=memo), site, lists=lists, kept=kept)
     assert kept.reused > asked
     assert all(key in kept for key in row_keys)
+
+
+def test_an_update_loads_the_bytes_its_key_was_made_of(tmp_path: Path) -> None:
+    """serve's memo reads a file through the watch's LiveKey (search.index): the bytes of the poll whose key
+    starts the update, not read again (and not newer than that key)."""
+    from ja_llm.search.index import LiveKey, content_key
+
+    root = tmp_path / "カタログ"
+    shutil.copytree(shipped_catalog(), root)
+    live = LiveKey(root)
+    key = live()
+    assert key == content_key(root)
+    path = root / ENTRY
+    held = live.held(path)
+    assert held == path.read_bytes()
+    assert live.held(tmp_path / "ない.toml") is None
+    _edit(path, 'name = "Gemma 2 Baku 2B"', 'name = "Gemma 2 Baku 2B 改"')  # after the key: not in this load
+    memo = ParseMemo(held=live.held)
+    catalog = load_catalog(root, Catalog, memo=memo)
+    assert catalog.entries[ENTRY.with_suffix("").as_posix()].data.name == "Gemma 2 Baku 2B"
+    assert live() != key  # the next poll reads the edit
+    entry = load_catalog(root, Catalog, memo=memo).entries[ENTRY.with_suffix("").as_posix()]
+    assert entry.data.name == "Gemma 2 Baku 2B 改"

@@ -480,6 +480,7 @@ def serve_command(data: Path | None, port: int, host: str, out: Path, rebuild: b
     stamp = stamp_of(catalog_key)
     # what a watching serve keeps between its updates, for a catalog up to site.watch.KEEP_LIMIT files
     memo, kept = (ParseMemo(), Kept()) if watch and keeps(root) else (None, None)
+    live = LiveKey(root) if memo is not None else None  # the content key, the files' bytes kept (search.index)
     if rebuild or not is_current(site, stamp):
         _build_all(data, out, rebuild, memo=memo, kept=kept, content_key=catalog_key)
     try:
@@ -512,8 +513,9 @@ def serve_command(data: Path | None, port: int, host: str, out: Path, rebuild: b
             click.echo("watching the catalog: an edit of its files updates the site", err=True)
 
         # the catalog's content key (the stamp is made of it and of the code, which does not change here)
-        # the catalog's content key: with the files' bytes kept in memory where the rest is kept (search.index)
-        key = LiveKey(root) if memo is not None else functools.partial(current_key, root)
+        if live is not None and memo is not None:
+            memo.held = live.held  # an update loads the bytes its key was made of
+        key = live if live is not None else functools.partial(current_key, root)
         watcher = Watcher(key, update, built=catalog_key, prepare=prepare, folder=root)
         watcher.start()
     shown = f"[{host}]" if ":" in host else host

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar, overload
 
@@ -31,10 +31,19 @@ class ParseMemo:
     between the catalogs loaded with one memo: nothing in ja-llm changes a loaded model. Only files that
     validated are kept; a load forgets the files that are no longer there."""
 
-    def __init__(self) -> None:
+    def __init__(self, held: Callable[[Path], bytes | None] | None = None) -> None:
         self.files: dict[Path, tuple[bytes, BaseModel, str]] = {}
         self.checked: Checked = {}  # what checking an entry's texts found (catalog.checks)
         self.reused = 0
+        # a file's bytes as the process read them already (None: not read), instead of reading them again:
+        # `ja-llm serve` gives those its watch read for the content key of the update (search.index.LiveKey)
+        self.held = held
+
+    def read(self, path: Path) -> bytes:
+        """The bytes of a catalog file: those `held` gives, else read now (read_raw)."""
+        if self.held is not None and (raw := self.held(path)) is not None:
+            return raw
+        return read_raw(path)
 
     def get(self, path: Path, raw: bytes, model: type[BaseModel]) -> tuple[BaseModel, str] | None:
         known = self.files.get(path)
@@ -54,7 +63,7 @@ def _read_model(
     collector: Collector, path: Path, model: type[BaseModel], memo: ParseMemo | None = None
 ) -> tuple[BaseModel | None, str]:
     try:
-        raw = read_raw(path)
+        raw = read_raw(path) if memo is None else memo.read(path)
         if memo is not None and (known := memo.get(path, raw, model)) is not None:
             return known
         data, text = parse_toml(raw)

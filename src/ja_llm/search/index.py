@@ -225,6 +225,7 @@ class LiveKey:
         self._read_ns = 0
         self._signed = b""
         self._key = ""
+        self._by_path: dict[str, bytes] = {}
 
     def __call__(self) -> str:
         walk = walk_catalog(self.root)  # ordered: the key's order
@@ -242,7 +243,17 @@ class LiveKey:
                 self.reads += 1
         self._files, self._read_ns, self._signed = files, read_ns, signed
         self._key = _files_key((rel, data) for rel, (_, data) in files.items())
+        self._by_path = {}
         return self._key
+
+    def held(self, path: Path) -> bytes | None:
+        """The bytes of the file at `path` (under the catalog's folder, as the loader names it) from which the
+        last key was made; None for a file it did not read. The update that key starts loads these (ParseMemo):
+        the catalog it builds is exactly the one the key names."""
+        if not self._by_path:
+            top = os.fspath(self.root)
+            self._by_path = {os.path.join(top, rel): data for rel, (_, data) in self._files.items()}
+        return self._by_path.get(os.fspath(path))
 
 
 def build_index(root: Path) -> Index:
