@@ -72,7 +72,7 @@ def write_all(
     if "sqlite" in parts:
         from .sqlite_db import write_datasette_metadata, write_sqlite
 
-        written.append(write_sqlite(catalog, folder / DATABASE_FILE, items))
+        written.append(write_sqlite(catalog, folder / DATABASE_FILE, items, kept=kept))
         written.append(write_datasette_metadata(catalog, folder / METADATA_FILE, Path(DATABASE_FILE).stem))
     if "llms" in parts:
         written += write_llms(catalog, folder, None, items, base_url=base_url, data_links=DATA_LINKS, kept=kept)

@@ -35,6 +35,7 @@ from pydantic import BaseModel
 from ..catalog.core import Catalog
 from ..errors import OutputError
 from ..files import atomic_write
+from ..memo import Kept
 from ..model.schema import Entry, Footnote, License, LicenseRef, Organization, Section, Variant
 from ..model.text import text_in
 from ._sqlite_utils import Database
@@ -251,10 +252,14 @@ def _texts(languages: list[str], prefix: str, value: Any, plain: bool = True) ->
     }
 
 
-def _rows(catalog: Catalog, items: list[Item]) -> dict[str, Iterable[dict[str, Any]]]:
+def _rows(catalog: Catalog, items: list[Item], kept: Kept | None = None) -> dict[str, Iterable[dict[str, Any]]]:
     """Each table's rows; the entries' tables as generators, one pass over the items each, consumed as they
-    are inserted: at 100k entries holding every row at once took ~0.5 GB."""
+    are inserted: at 100k entries holding every row at once took ~0.5 GB. `kept`: see entry_rows."""
     languages = list(catalog.info.languages)
+
+    def rows_of(item: Item) -> EntryRows:
+        return entry_rows(catalog, languages, item, kept)
+
     rows: dict[str, Iterable[dict[str, Any]]] = {
         "sections": [
             {
@@ -287,16 +292,32 @@ def _rows(catalog: Catalog, items: list[Item]) -> dict[str, Iterable[dict[str, A
             {"id": f.id, **_texts(languages, "text", f.text, plain=False)}
             for f in (catalog.footnotes[key] for key in sorted(catalog.footnotes))
         ],
-        "entries": (_entry_row(languages, item) for item in items),
+        "entries": (rows_of(item)[0] for item in items),
         "entry_developers": (
             {"entry_id": item.id, "position": position, "organization_id": dev}
             for item in items
             for position, dev in enumerate(item.entry.data.developers)
         ),
-        "entry_licenses": (row for item in items for row in _license_rows(catalog, languages, item)),
-        "variants": (row for item in items for row in _variant_rows(languages, item)),
+        "entry_licenses": (row for item in items for row in rows_of(item)[1]),
+        "variants": (row for item in items for row in rows_of(item)[2]),
     }
     return rows
+
+
+EntryRows = tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]
+
+
+def entry_rows(catalog: Catalog, languages: list[str], item: Item, kept: Kept | None = None) -> EntryRows:
+    """An entry's row of `entries`, its rows of `entry_licenses` and of `variants`. `kept`: what a process
+    that builds again keeps (memo.Kept): the rows made from the same record and entry are taken back (the
+    record is made again when a registry changes)."""
+    if kept is None or not item.complete:
+        return _entry_rows(catalog, languages, item)
+    return kept.made(("sqlite", item.id), (item.record, item.entry.data), lambda: _entry_rows(catalog, languages, item))
+
+
+def _entry_rows(catalog: Catalog, languages: list[str], item: Item) -> EntryRows:
+    return _entry_row(languages, item), _license_rows(catalog, languages, item), _variant_rows(languages, item)
 
 
 def _entry_row(languages: list[str], item: Item) -> dict[str, Any]:
@@ -364,10 +385,10 @@ def _variant_rows(languages: list[str], item: Item) -> list[dict[str, Any]]:
     ]
 
 
-def fill(db: Database, catalog: Catalog, items: list[Item]) -> None:
-    """Create the tables in an empty database and fill them."""
+def fill(db: Database, catalog: Catalog, items: list[Item], kept: Kept | None = None) -> None:
+    """Create the tables in an empty database and fill them. `kept`: see entry_rows."""
     schema = Schema(catalog)
-    rows = _rows(catalog, items)
+    rows = _rows(catalog, items, kept)
     db.execute("PRAGMA foreign_keys = ON")
     for table in schema.tables.values():
         db.table(table.name).create(
@@ -388,10 +409,11 @@ def _umask() -> int:
     return mask
 
 
-def write_sqlite(catalog: Catalog, path: Path, records: Selection = None) -> Path:
+def write_sqlite(catalog: Catalog, path: Path, records: Selection = None, kept: Kept | None = None) -> Path:
     """Write the SQLite database to `path`: into a temporary file in the same folder, then one rename (a reader
     never sees it half-written). `records`: the search records or query matches to export (default: every
-    entry; the registries are always whole). Raises OutputError when it cannot be written."""
+    entry; the registries are always whole). `kept`: see entry_rows. Raises OutputError when it cannot be
+    written."""
     path = Path(path)
     items = select_items(catalog, records)
     if path.is_dir():
@@ -409,7 +431,7 @@ def write_sqlite(catalog: Catalog, path: Path, records: Selection = None) -> Pat
             # export's time at 10k entries; a crash leaves a temporary file, never a damaged `path`.
             connection.execute("PRAGMA journal_mode = MEMORY")
             connection.execute("PRAGMA synchronous = OFF")
-            fill(Database(connection), catalog, items)
+            fill(Database(connection), catalog, items, kept)
             connection.commit()
         finally:
             connection.close()

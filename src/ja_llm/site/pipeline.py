@@ -247,12 +247,15 @@ class _Build:
 
     def prime(self) -> None:
         """Make what `kept` keeps for every entry (the index's rows and facet counts, the filter columns, the
-        pages' keys and titles, the JSON API's and llms.txt's texts, the lists' Markdown rows) from the built
+        pages' keys and titles, the JSON API's and llms.txt's texts, the SQLite export's rows, the lists' Markdown
+        rows) from the built
         site's catalog, writing nothing (the records read from the
         build cache stay in memory: the next update gets the same objects)."""
         from ..export import DATA_LINKS
         from ..export.api_json import api_files
+        from ..export.items import select_items
         from ..export.llms_txt import llms_texts
+        from ..export.sqlite_db import entry_rows
         from ..render.lists import markdown_files
 
         cache = self.cache_inputs()
@@ -263,6 +266,9 @@ class _Build:
                 _render(builder, job)
         for _ in api_files(self.catalog, self.records, lambda piece: None, self.kept):
             pass
+        languages = list(self.catalog.info.languages)
+        for item in select_items(self.catalog, self.records):
+            entry_rows(self.catalog, languages, item, self.kept)
         llms_texts(self.catalog, None, self.records, data_links=DATA_LINKS, kept=self.kept)
         if self.lists is not None:
             markdown_files(self.catalog, self.lists, self.kept)
@@ -294,7 +300,11 @@ class _Build:
                 if exports:
                     from ..export import write_all
 
-                    write_all(self.catalog, folder, self.records, in_place=True, parts=self.second_exports)
+                    # the rows kept by this process are the second one's too (forked): it makes those of the
+                    # changed entries only (and forgets them: the next update makes them again)
+                    write_all(
+                        self.catalog, folder, self.records, in_place=True, parts=self.second_exports, kept=self.kept
+                    )
                 if pictures:
                     self.pictures(folder)
                 elif self.lists is not None and self.kept is None:
