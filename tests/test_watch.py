@@ -314,11 +314,22 @@ def test_priming_makes_the_first_update_as_quick_as_the_next(tmp_path: Path, mon
         return real_passing(builder, records, keys)
 
     monkeypatch.setattr(SiteBuilder, "_passing", passing)
+    import ja_llm.export.sqlite_db as sqlite_db
+
+    rows_made: list[str] = []  # in this process: the update makes the edited entry's rows before it forks
+    real_rows = sqlite_db._entry_rows
+
+    def rows(catalog: Catalog, languages: list[str], item: Any) -> Any:
+        rows_made.append(item.id)
+        return real_rows(catalog, languages, item)
+
+    monkeypatch.setattr(sqlite_db, "_entry_rows", rows)
     _edit(root / ENTRY, 'name = "Gemma 2 Baku 2B"', 'name = "Gemma 2 Baku 2B 改"')
     reused = kept.reused
     build_site(load_catalog(root, Catalog, memo=memo), site, lists=lists, kept=kept)
     assert made == [ENTRY.with_suffix("").as_posix()]
     assert queried == [[ENTRY.with_suffix("").as_posix()]]  # once, for every language's values at once
+    assert rows_made == [ENTRY.with_suffix("").as_posix()]
     held = kept.held()
     entries = len(Catalog.load(root).entries)
     assert sum(key[0] == "entry key" for key in held) == entries  # the pages' keys and titles: kept too

@@ -247,15 +247,12 @@ class _Build:
 
     def prime(self) -> None:
         """Make what `kept` keeps for every entry (the index's rows and facet counts, the filter columns, the
-        pages' keys and titles, the JSON API's and llms.txt's texts, the SQLite export's rows, the lists' Markdown
-        rows) from the built
-        site's catalog, writing nothing (the records read from the
-        build cache stay in memory: the next update gets the same objects)."""
+        pages' keys and titles, the JSON API's and llms.txt's texts, the SQLite export's rows, the lists'
+        Markdown rows) from the built site's catalog, writing nothing (the records read from the build cache
+        stay in memory: the next update gets the same objects)."""
         from ..export import DATA_LINKS
         from ..export.api_json import api_files
-        from ..export.items import select_items
         from ..export.llms_txt import llms_texts
-        from ..export.sqlite_db import entry_rows
         from ..render.lists import markdown_files
 
         cache = self.cache_inputs()
@@ -266,12 +263,21 @@ class _Build:
                 _render(builder, job)
         for _ in api_files(self.catalog, self.records, lambda piece: None, self.kept):
             pass
-        languages = list(self.catalog.info.languages)
-        for item in select_items(self.catalog, self.records):
-            entry_rows(self.catalog, languages, item, self.kept)
+        self.keep_rows()
         llms_texts(self.catalog, None, self.records, data_links=DATA_LINKS, kept=self.kept)
         if self.lists is not None:
             markdown_files(self.catalog, self.lists, self.kept)
+
+    def keep_rows(self) -> None:
+        """The SQLite export's rows of every entry into `kept`, in this process: made for the changed entries
+        only, before the process that writes the database is forked (which would make them, and lose them,
+        at every update after)."""
+        from ..export.items import select_items
+        from ..export.sqlite_db import entry_rows
+
+        if self.kept is not None:
+            for item in select_items(self.catalog, self.records):
+                entry_rows(self.catalog, self.languages, item, self.kept)
 
     # --- updating the last build ------------------------------------------------------------------------
 
@@ -300,9 +306,7 @@ class _Build:
                 if exports:
                     from ..export import write_all
 
-                    # the rows kept by this process are the second one's too (forked): it makes those of the
-                    # changed entries only (and forgets them: the next update makes them again)
-                    write_all(
+                    write_all(  # with the rows kept (keep_rows: this process made those of changed entries)
                         self.catalog, folder, self.records, in_place=True, parts=self.second_exports, kept=self.kept
                     )
                 if pictures:
@@ -312,6 +316,8 @@ class _Build:
 
                     write_markdown(self.catalog, self.lists)
 
+            if exports and "sqlite" in self.second_exports:
+                self.keep_rows()
             worker = _start_worker(data_and_pictures, site) if exports or pictures else None
             builder = SiteBuilder(self.catalog, self.records, self.kept)
             manifest = Manifest(code=self.code, complete=True)
