@@ -1,8 +1,10 @@
 """Keep a served site current: `ja-llm serve` rebuilds it when a catalog file changes, while it serves.
 
-A thread polls the catalog's content key (search.index.current_key, of which the site's stamp is made: its memo
-stats every file and hashes their bytes again only when a stat value changed) and calls `rebuild` with the new
-key when it differs from the one last built (the build takes it as the key of what it reads). The key decides,
+A thread polls the catalog's content key, of which the site's stamp is made (search.index.current_key, whose
+memo stats every file and hashes their bytes again only when a stat value changed; or, where serve keeps what it
+made, search.index.LiveKey, which keeps the files' bytes and reads again only those whose stat changed), and calls
+`rebuild` with the new key when it differs from the one last built (the build takes it as the key of what it
+reads). The key decides,
 not a file-system event: whether the site must be built again is what the content key decides for every command
 (a watch then sees exactly what `ja-llm build` would see, editors' temporary files included or not alike).
 
