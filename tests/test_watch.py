@@ -336,6 +336,7 @@ def test_priming_makes_the_first_update_as_quick_as_the_next(tmp_path: Path, mon
     assert sum(key[0] == "title" for key in held) == entries * 3
     assert sum(key[0] == "columns" for key in held) == entries  # the filter columns' values (primed as well)
     assert sum(key[0] == "sqlite" for key in held) == entries  # the SQLite rows, for the forked process
+    assert sum(key[0] == "csv" for key in held) == entries  # the CSV file's text, likewise
     assert kept.reused - reused > entries * 5
     fresh = tmp_path / "新規"
     build_site(Catalog.load(root), fresh / "site", lists=fresh / "list", incremental=False)

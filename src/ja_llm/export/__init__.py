@@ -68,7 +68,7 @@ def write_all(
     if "api" in parts:
         written += write_api(catalog, folder / API_FOLDER, items, in_place=in_place, kept=kept)
     if "csv" in parts:
-        written.append(write_csv(catalog, folder / CSV_FILE, items))
+        written.append(write_csv(catalog, folder / CSV_FILE, items, kept=kept))
     if "sqlite" in parts:
         from .sqlite_db import write_datasette_metadata, write_sqlite
 

@@ -14,11 +14,13 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from ..catalog.core import Catalog
 from ..files import atomic_write
+from ..memo import Kept
 from .items import (
     Item,
     Selection,
@@ -67,40 +69,39 @@ def _cell(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def rows(catalog: Catalog, items: list[Item], lang: str) -> Iterator[dict[str, str]]:
-    """The rows of the CSV file in `lang`, as column -> text, one at a time."""
-    for item in items:
-        record = item.record
-        entry = {
-            "entry_id": item.id,
-            "name": record["name"].get(lang, ""),
-            "kind": record["kind"],
-            "section": record["section"],
-            "section_title": section_path(catalog, record["section"], lang),
-            "year": _cell(record["year"]),
-            "developers": LIST_SEPARATOR.join(developers_in(item, lang)),
-            "licenses": LIST_SEPARATOR.join(license_texts(item, lang)),
-            "commercial": "/".join(dict.fromkeys(record["commercial"])),
-            "hf": "yes" if record["hf"] else "no",
-            "url": url_in(item, lang),
-        }
-        if not item.variants:
-            yield {**entry, **dict.fromkeys(VARIANT_COLUMNS, "")}
-        for variant in item.variants:
-            yield (
-                {
-                    **entry,
-                    "variant_index": _cell(variant["index"]),
-                    "variant_label": label_in(item, variant, lang),
-                    "repo": _cell(variant["repo"]),
-                    "size": _cell(variant["size"]),
-                    "params": _cell(count(variant["params"])),
-                    "active": _cell(count(variant["active"])),
-                    "context": _cell(variant["context"]),
-                    "variant_license": _cell(variant["license"]),
-                    "variant_commercial": _cell(variant["commercial"]),
-                }
-            )
+def item_rows(catalog: Catalog, item: Item, lang: str) -> Iterator[dict[str, str]]:
+    """An entry's rows of the CSV file in `lang`: one per variant (one without variant columns if none)."""
+    record = item.record
+    entry = {
+        "entry_id": item.id,
+        "name": record["name"].get(lang, ""),
+        "kind": record["kind"],
+        "section": record["section"],
+        "section_title": section_path(catalog, record["section"], lang),
+        "year": _cell(record["year"]),
+        "developers": LIST_SEPARATOR.join(developers_in(item, lang)),
+        "licenses": LIST_SEPARATOR.join(license_texts(item, lang)),
+        "commercial": "/".join(dict.fromkeys(record["commercial"])),
+        "hf": "yes" if record["hf"] else "no",
+        "url": url_in(item, lang),
+    }
+    if not item.variants:
+        yield {**entry, **dict.fromkeys(VARIANT_COLUMNS, "")}
+    for variant in item.variants:
+        yield (
+            {
+                **entry,
+                "variant_index": _cell(variant["index"]),
+                "variant_label": label_in(item, variant, lang),
+                "repo": _cell(variant["repo"]),
+                "size": _cell(variant["size"]),
+                "params": _cell(count(variant["params"])),
+                "active": _cell(count(variant["active"])),
+                "context": _cell(variant["context"]),
+                "variant_license": _cell(variant["license"]),
+                "variant_commercial": _cell(variant["commercial"]),
+            }
+        )
 
 
 def _defused(row: dict[str, str]) -> dict[str, str]:
@@ -109,28 +110,49 @@ def _defused(row: dict[str, str]) -> dict[str, str]:
 
 
 def csv_pieces(
-    catalog: Catalog, records: Selection = None, lang: str | None = None, excel: bool = False
+    catalog: Catalog, records: Selection = None, lang: str | None = None, excel: bool = False, kept: Kept | None = None
 ) -> Iterator[str]:
-    """The CSV file's text, a row at a time (every row's text at once took ~40 MB at 10k entries)."""
+    """The CSV file's text, an entry's rows at a time (every row's text at once took ~40 MB at 10k entries).
+    `kept`: what a process that builds again keeps (memo.Kept): an entry's text made from the same record and
+    entry is taken back."""
     lang = language(catalog, lang)
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(COLUMNS), lineterminator="\r\n" if excel else "\n")
+
+    def taken() -> str:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    def entry_text(item: Item) -> str:
+        for row in item_rows(catalog, item, lang):
+            writer.writerow(_defused(row) if excel else row)
+        return taken()
+
     if excel:
         buffer.write("\ufeff")
     writer.writeheader()
-    for row in rows(catalog, select_items(catalog, records), lang):
-        writer.writerow(_defused(row) if excel else row)
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-    yield buffer.getvalue()  # the header alone, when there is no row
+    yield taken()
+    for item in select_items(catalog, records):
+        if kept is None or not item.complete:
+            yield entry_text(item)
+        else:
+            key = ("csv", lang, excel, item.id)
+            yield kept.made(key, (item.record, item.entry.data), partial(entry_text, item))
 
 
 def write_csv(
-    catalog: Catalog, path: Path, records: Selection = None, lang: str | None = None, excel: bool = False
+    catalog: Catalog,
+    path: Path,
+    records: Selection = None,
+    lang: str | None = None,
+    excel: bool = False,
+    kept: Kept | None = None,
 ) -> Path:
     """Write the CSV file (atomically) in `lang` (default: the catalog's main language); `records`: the search
-    records or query matches to export (default: every entry). Raises OutputError when it cannot be written."""
+    records or query matches to export (default: every entry); `kept`: see csv_pieces. Raises OutputError when
+    it cannot be written."""
     path = Path(path)
-    atomic_write(path, csv_pieces(catalog, records, lang, excel))
+    atomic_write(path, csv_pieces(catalog, records, lang, excel, kept))
     return path

@@ -269,15 +269,19 @@ class _Build:
             markdown_files(self.catalog, self.lists, self.kept)
 
     def keep_rows(self) -> None:
-        """The SQLite export's rows of every entry into `kept`, in this process: made for the changed entries
-        only, before the process that writes the database is forked (which would make them, and lose them,
-        at every update after)."""
+        """The SQLite export's rows and the CSV file's text of every entry into `kept`, in this process: made
+        for the changed entries only, before the process that writes those files is forked (which would make
+        them, and lose them, at every update after)."""
+        from ..export.csv_file import csv_pieces
         from ..export.items import select_items
         from ..export.sqlite_db import entry_rows
 
         if self.kept is not None:
-            for item in select_items(self.catalog, self.records):
+            items = select_items(self.catalog, self.records)
+            for item in items:
                 entry_rows(self.catalog, self.languages, item, self.kept)
+            for _ in csv_pieces(self.catalog, items, kept=self.kept):
+                pass
 
     # --- updating the last build ------------------------------------------------------------------------
 
@@ -316,7 +320,7 @@ class _Build:
 
                     write_markdown(self.catalog, self.lists)
 
-            if exports and "sqlite" in self.second_exports:
+            if exports:
                 self.keep_rows()
             worker = _start_worker(data_and_pictures, site) if exports or pictures else None
             builder = SiteBuilder(self.catalog, self.records, self.kept)
