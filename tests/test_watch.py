@@ -140,6 +140,30 @@ def test_a_change_wakes_the_watch_at_once(tmp_path: Path) -> None:
     assert time.perf_counter() - started < 20  # stop wakes it too (not after the minute's pause)
 
 
+def test_notifications_that_keep_coming_do_not_poll_more_than_once_a_pause(tmp_path: Path) -> None:
+    """A file under the catalog's folder written every few milliseconds (a log, an editor's swap file) wakes
+    the watch each time, but it polls at most once every `interval` (0.1 s here): about ten times a second,
+    not a hundred."""
+    watcher, target, seen = _watch_in_thread(tmp_path / "カタログ", 0.1, tmp_path)
+    polls: list[float] = []
+    key = watcher.key
+    watcher.key = lambda: (polls.append(time.monotonic()), key())[1]
+    noise = target.parent / "記録.log"
+    try:
+        _wait_for(lambda: watcher.notified or None, 20)
+        time.sleep(0.3)
+        polls.clear()
+        started = time.monotonic()
+        while time.monotonic() - started < 1.5:
+            noise.write_text(str(time.monotonic()), encoding="utf-8")
+            time.sleep(0.005)
+        window = [t for t in polls if started + 0.2 <= t <= started + 1.2]  # one second well inside the noise
+        assert 3 <= len(window) <= 12, window
+        assert seen == []  # the key did not change: nothing rebuilt
+    finally:
+        watcher.stop()
+
+
 def test_a_folder_that_cannot_be_watched_is_polled(tmp_path: Path) -> None:
     """No notification (here: the folder does not exist, so watchfiles refuses it): the poll runs every
     `interval` as before, and still sees the edit."""

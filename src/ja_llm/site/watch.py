@@ -122,10 +122,14 @@ class Watcher:
             self._notifications(self.folder)
         while not self._stop.is_set():
             self._woken.clear()  # before the poll: a change during the poll or its rebuild wakes the next one
+            polled = time.monotonic()
             self.poll()  # the first one right away: an edit made while `prepare` ran is seen
             self._idle.set()
             if self.notified:
                 self._woken.wait(max(NOTIFIED_PAUSE, self.pause))
+                # at most one poll a `pause` (a second at most) while notifications keep coming (a file under
+                # the catalog's folder written again and again): an edit after a quiet spell is seen at once
+                self._stop.wait(max(0.0, polled + min(self.pause, NOTIFIED_PAUSE) - time.monotonic()))
             else:
                 self._stop.wait(self.pause)
 
