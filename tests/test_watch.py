@@ -164,6 +164,21 @@ def test_notifications_that_keep_coming_do_not_poll_more_than_once_a_pause(tmp_p
         watcher.stop()
 
 
+def test_without_watchfiles_backend_the_watch_polls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A watchfiles whose Rust backend module cannot be imported (another major version, say): the watch polls
+    every `interval` and still sees the edit, with no error."""
+    monkeypatch.setitem(sys.modules, "watchfiles._rust_notify", None)  # `import` of it raises ImportError
+    watcher, target, seen = _watch_in_thread(tmp_path / "カタログ", 0.05, tmp_path)
+    try:
+        time.sleep(0.3)  # the watch's thread started (without the guard, it would have died by now)
+        target.write_text("二", encoding="utf-8")
+        _wait_for(lambda: seen or None, 20)
+        assert seen == ["二"]
+        assert watcher.notified is False
+    finally:
+        watcher.stop()
+
+
 def test_a_folder_that_cannot_be_watched_is_polled(tmp_path: Path) -> None:
     """No notification (here: the folder does not exist, so watchfiles refuses it): the poll runs every
     `interval` as before, and still sees the edit."""

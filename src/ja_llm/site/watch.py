@@ -139,8 +139,11 @@ class Watcher:
         watchfiles' RustNotify, which its `watch` generator wraps, is used directly because that generator
         starts watching only once iterated, in its thread: an edit made meanwhile would wait for a poll. A
         folder that cannot be watched (inotify's limit reached, say) leaves the poll running every `pause`."""
-        from watchfiles._rust_notify import RustNotify, WatchfilesRustInternalError
-
+        try:  # watchfiles' module of its Rust backend (pyproject: watchfiles < 2): without it, polls only
+            from watchfiles._rust_notify import RustNotify, WatchfilesRustInternalError
+        except ImportError:
+            self.notified = False
+            return
         try:  # not polling itself (force_polling False): where no notification comes, NOTIFIED_PAUSE's poll does
             notify = RustNotify([str(folder)], False, False, 0, True, False)
         except (OSError, WatchfilesRustInternalError):
