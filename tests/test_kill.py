@@ -5,6 +5,7 @@ file or folder; the next run cleans up what the killed one left (staging folders
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
 import signal
@@ -154,3 +155,22 @@ def test_killed_list_updates_never_leave_languages_apart(tmp_path: Path) -> None
         assert check.returncode == 0
         assert _tree(lists) == new
     print(f"{mixed} of {KILLS_PER_COMMAND} kills fell between the renames and were finished by the next run")
+
+
+def test_the_second_process_leaves_ctrl_c_to_its_parent(tmp_path: Path) -> None:
+    """Ctrl-C reaches every process of the terminal's group: the forked second process of a build ignores it
+    (its parent stops it, or waits for it while serve finishes an update). Interrupted, it printed a traceback
+    and made serve's update fail."""
+    from ja_llm.site.pipeline import _start_worker, _stop
+
+    def job(folder: Path) -> None:
+        os.kill(os.getpid(), signal.SIGINT)  # as the terminal's Ctrl-C would
+        time.sleep(0.2)
+        (folder / "済み").write_text("yes", encoding="utf-8")
+
+    worker = _start_worker(job, tmp_path)
+    assert worker is not None
+    worker.join(30)
+    _stop(worker)
+    assert worker.exitcode == 0
+    assert (tmp_path / "済み").read_text(encoding="utf-8") == "yes"

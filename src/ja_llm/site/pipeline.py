@@ -23,6 +23,7 @@ import gc
 import json
 import multiprocessing
 import os
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -87,6 +88,10 @@ def _start_worker(job: Callable[[Path], None], staging: Path) -> multiprocessing
 
     def run() -> None:
         _die_with(parent)
+        # Ctrl-C reaches every process of the terminal's group: this one leaves it to its parent, which stops it
+        # (a command: _stop) or waits for it (`serve` finishes an update under way); interrupted here, it printed
+        # a traceback and made the update fail
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:
             job(staging)
         except (OSError, JaLlmError) as exc:
@@ -108,7 +113,6 @@ def _die_with(parent: int) -> None:
     that a build killed midway leaves no process writing into its folder. Elsewhere nothing happens."""
     if sys.platform.startswith("linux"):
         import ctypes
-        import signal
 
         try:
             ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
