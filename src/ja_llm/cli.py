@@ -478,9 +478,11 @@ def serve_command(data: Path | None, port: int, host: str, out: Path, rebuild: b
     root = _root(data)
     catalog_key = current_key(root)
     stamp = stamp_of(catalog_key)
-    # what a watching serve keeps between its updates, for a catalog up to site.watch.KEEP_LIMIT files
-    memo, kept = (ParseMemo(), Kept()) if watch and keeps(root) else (None, None)
-    live = LiveKey(root) if memo is not None else None  # the content key, the files' bytes kept (search.index)
+    # what a watching serve keeps between its updates (a catalog up to site.watch.KEEP_LIMIT files): the content
+    # key with the files' bytes (search.index.LiveKey), the models made of those bytes (an update loads the bytes
+    # its key was made of), what the entries made (memo.Kept)
+    live = LiveKey(root) if watch and keeps(root) else None
+    memo, kept = (ParseMemo(held=live.held), Kept()) if live is not None else (None, None)
     if rebuild or not is_current(site, stamp):
         _build_all(data, out, rebuild, memo=memo, kept=kept, content_key=catalog_key)
     try:
@@ -513,8 +515,6 @@ def serve_command(data: Path | None, port: int, host: str, out: Path, rebuild: b
             click.echo("watching the catalog: an edit of its files updates the site", err=True)
 
         # the catalog's content key (the stamp is made of it and of the code, which does not change here)
-        if live is not None and memo is not None:
-            memo.held = live.held  # an update loads the bytes its key was made of
         key = live if live is not None else functools.partial(current_key, root)
         watcher = Watcher(key, update, built=catalog_key, prepare=prepare, folder=root)
         watcher.start()

@@ -34,7 +34,7 @@ from ..memo import Kept
 from ..model.schema import Entry, Footnote, LangCode, ListInfo, Organization, Section, Text
 from ..model.vocab import COMMERCIAL_CLASSES, KINDS
 from ..search.output import public
-from .items import Item, Selection, is_complete, select_items
+from .items import Item, Selection, is_complete, per_entry, select_items
 from .provenance import provenance
 
 SCHEMA_VERSION = 1
@@ -271,10 +271,7 @@ def api_files(
     head, tail = _registries(catalog, items)
     catalog_json("{" + "".join(_member(name, value) + "," for name, value in head.items()) + '"entries":[')
     for number, item in enumerate(items):
-        if kept is not None and item.complete:
-            text = kept.made(("api", item.id), (item.record, item.entry.data), partial(_entry_text, item))
-        else:
-            text = _entry_text(item)
+        text = per_entry(kept, ("api", item.id), item, partial(_entry_text, item))
         yield f"entries/{item.id}.json", text
         catalog_json(("," if number else "") + text[:-1])  # without its newline
     catalog_json("]" + "".join("," + _member(name, value) for name, value in tail.items()) + "}\n")

@@ -29,6 +29,7 @@ from .items import (
     label_in,
     language,
     license_texts,
+    per_entry,
     section_path,
     select_items,
     url_in,
@@ -135,11 +136,7 @@ def csv_pieces(
     writer.writeheader()
     yield taken()
     for item in select_items(catalog, records):
-        if kept is None or not item.complete:
-            yield entry_text(item)
-        else:
-            key = ("csv", lang, excel, item.id)
-            yield kept.made(key, (item.record, item.entry.data), partial(entry_text, item))
+        yield per_entry(kept, ("csv", lang, excel, item.id), item, partial(entry_text, item))
 
 
 def write_csv(

@@ -9,12 +9,13 @@ order, each with only the variants that satisfy the variant-level filters (`--mi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from ..catalog.core import Catalog, LoadedEntry
 from ..errors import EntryNotFound
+from ..memo import Kept
 from ..model.inline import plain
 from ..model.text import text_in
 from ..search.query import Match, QueryError
@@ -42,6 +43,17 @@ class Item:
 
 # What an export accepts instead of the whole catalog: search records, query matches, or items.
 Selection = Sequence[Record | Match | Item] | None
+
+
+T = TypeVar("T")
+
+
+def per_entry(kept: Kept | None, key: Hashable, item: Item, make: Callable[[], T]) -> T:
+    """`make()`, or with `kept` (memo.Kept: a process that builds again) the value made from this very record
+    and entry, taken back; an item holding a query's subset of its variants is always made again."""
+    if kept is None or not item.complete:
+        return make()
+    return kept.made(key, (item.record, item.entry.data), make)
 
 
 def select_items(catalog: Catalog, records: Selection = None) -> list[Item]:

@@ -40,6 +40,7 @@ from .items import (
     label_in,
     language,
     license_texts,
+    per_entry,
     plain_in,
     section_path,
     select_items,
@@ -134,10 +135,7 @@ class Writer:
 
     def index_line(self, item: Item) -> str:
         """An entry's line of llms.txt; taken back from `kept` (memo.Kept) when made from the same record."""
-        if self.kept is None or not item.complete:
-            return self._index_line(item)
-        key = ("llms", self.lang, self.here, item.id)
-        return self.kept.made(key, (item.record,), lambda: self._index_line(item))
+        return per_entry(self.kept, ("llms", self.lang, self.here, item.id), item, lambda: self._index_line(item))
 
     def _index_line(self, item: Item) -> str:
         facts = self._short_facts(item)
@@ -211,10 +209,8 @@ class Writer:
     def entry_text(self, item: Item) -> str:
         """An entry's block of llms-full.txt (each line ended); taken back from `kept` (memo.Kept) when made from
         the same record and entry (the whole record's variants: a query's subset is made again)."""
-        if self.kept is None or not item.complete:
-            return _lines(self._entry_block(item))
         key = ("llms-full", self.lang, self.here, item.id)
-        return self.kept.made(key, (item.record, item.entry.data), lambda: _lines(self._entry_block(item)))
+        return per_entry(self.kept, key, item, lambda: _lines(self._entry_block(item)))
 
     def _entry_block(self, item: Item) -> list[str]:
         record, data = item.record, item.entry.data

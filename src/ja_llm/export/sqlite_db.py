@@ -39,7 +39,7 @@ from ..memo import Kept
 from ..model.schema import Entry, Footnote, License, LicenseRef, Organization, Section, Variant
 from ..model.text import text_in
 from ._sqlite_utils import Database
-from .items import Item, Selection, count, label_in, plain_in, select_items, url_in
+from .items import Item, Selection, count, label_in, per_entry, plain_in, select_items, url_in
 from .provenance import LICENSE, LICENSE_URL, SOURCE, SOURCE_URL
 
 
@@ -311,9 +311,7 @@ def entry_rows(catalog: Catalog, languages: list[str], item: Item, kept: Kept | 
     """An entry's row of `entries`, its rows of `entry_licenses` and of `variants`. `kept`: what a process
     that builds again keeps (memo.Kept): the rows made from the same record and entry are taken back (the
     record is made again when a registry changes)."""
-    if kept is None or not item.complete:
-        return _entry_rows(catalog, languages, item)
-    return kept.made(("sqlite", item.id), (item.record, item.entry.data), lambda: _entry_rows(catalog, languages, item))
+    return per_entry(kept, ("sqlite", item.id), item, lambda: _entry_rows(catalog, languages, item))
 
 
 def _entry_rows(catalog: Catalog, languages: list[str], item: Item) -> EntryRows:
