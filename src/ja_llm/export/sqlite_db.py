@@ -256,10 +256,17 @@ def _rows(catalog: Catalog, items: list[Item], kept: Kept | None = None) -> dict
     """Each table's rows; the entries' tables as generators, one pass over the items each, consumed as they
     are inserted: at 100k entries holding every row at once took ~0.5 GB. `kept`: see entry_rows."""
     languages = list(catalog.info.languages)
-
-    def rows_of(item: Item) -> EntryRows:
-        return entry_rows(catalog, languages, item, kept)
-
+    entries: Iterable[dict[str, Any]]
+    licenses: Iterable[dict[str, Any]]
+    variants: Iterable[dict[str, Any]]
+    if kept is None:  # each table's generator makes its own part of an entry's rows, once
+        entries = (_entry_row(languages, item) for item in items)
+        licenses = (row for item in items for row in _license_rows(catalog, languages, item))
+        variants = (row for item in items for row in _variant_rows(languages, item))
+    else:  # all three parts made together, kept, and taken back by the next two tables (and the next build)
+        entries = (entry_rows(catalog, languages, item, kept)[0] for item in items)
+        licenses = (row for item in items for row in entry_rows(catalog, languages, item, kept)[1])
+        variants = (row for item in items for row in entry_rows(catalog, languages, item, kept)[2])
     rows: dict[str, Iterable[dict[str, Any]]] = {
         "sections": [
             {
@@ -292,14 +299,14 @@ def _rows(catalog: Catalog, items: list[Item], kept: Kept | None = None) -> dict
             {"id": f.id, **_texts(languages, "text", f.text, plain=False)}
             for f in (catalog.footnotes[key] for key in sorted(catalog.footnotes))
         ],
-        "entries": (rows_of(item)[0] for item in items),
+        "entries": entries,
         "entry_developers": (
             {"entry_id": item.id, "position": position, "organization_id": dev}
             for item in items
             for position, dev in enumerate(item.entry.data.developers)
         ),
-        "entry_licenses": (row for item in items for row in rows_of(item)[1]),
-        "variants": (row for item in items for row in rows_of(item)[2]),
+        "entry_licenses": licenses,
+        "variants": variants,
     }
     return rows
 
