@@ -89,12 +89,14 @@ def check_references(
     licenses: dict[str, License],
     footnotes: dict[str, Footnote],
     entries: dict[str, LoadedEntry],
+    entry_texts: Mapping[str, str],
     texts: dict[str, str],
     languages: list[str],
     unusable: Collection[str] = frozenset(),
     checked: Checked | None = None,
 ) -> None:
-    """`checked`: what checking the entries' texts found in an earlier load (see _check_texts_again)."""
+    """`entry_texts`: each entry's file text by id (for the problems' line numbers); `texts`: the registry
+    files'. `checked`: what checking the entries' texts found in an earlier load (see _check_texts_again)."""
     settings = (tuple(languages), frozenset(footnotes), None if c.complete is None else frozenset(c.complete))
     sections_text = texts.get("sections.toml", "")
     for index, section in enumerate(sections.values()):
@@ -128,8 +130,8 @@ def check_references(
     _check_license_conditions(c, root, licenses, texts.get("licenses.toml", ""))
     repo_owner: dict[str, str] = {}
     for entry in entries.values():
-        data, text, path = entry.data, entry.text, entry.path
-        err = functools.partial(_entry_problem, c, entry, unusable)
+        data, text, path = entry.data, entry_texts[entry.id], entry.path
+        err = functools.partial(_entry_problem, c, entry, text, unusable)
 
         entry_section = sections.get(data.section)
         if entry_section is None:
@@ -275,6 +277,7 @@ _REGISTRY_OF_FIELD = {
 def _entry_problem(
     c: Collector,
     entry: LoadedEntry,
+    text: str,
     unusable: Collection[str],
     loc: tuple[str | int, ...],
     message: str,
@@ -284,7 +287,7 @@ def _entry_problem(
     could not be loaded (that file's own problem is reported once)."""
     if _REGISTRY_OF_FIELD.get(str(loc[0])) in unusable and message.startswith("unknown"):
         return
-    c.add(entry.path, locate(entry.text, loc), ".".join(str(p) for p in loc), message, severity)
+    c.add(entry.path, locate(text, loc), ".".join(str(p) for p in loc), message, severity)
 
 
 def _walk_texts(value: Any, loc: tuple) -> Iterator[tuple[tuple, Any]]:

@@ -4,6 +4,7 @@ id, catalog order, section order, an entry's Hub repos). Loading it is `ja_llm.c
 from __future__ import annotations
 
 import difflib
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,12 +13,20 @@ from ..errors import EntryNotFound, Problem
 from ..model.schema import Entry, Footnote, License, ListInfo, Organization, Section
 
 
+def text_digest(text: str) -> bytes:
+    """A file's text summed up (16 bytes): what the build's keys hash instead of the text."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
 @dataclass
 class LoadedEntry:
+    """An entry as loaded. Its file's text is not kept (at 100k entries ~170 MB in every build process): the
+    loader's checks had it while loading; `digest` (text_digest) stands for it in the build's keys."""
+
     id: str  # the file path relative to the catalog folder, without `.toml`
     path: Path
     data: Entry
-    text: str = field(repr=False, default="")
+    digest: bytes = field(repr=False, default=b"")
 
     @property
     def kind_folder(self) -> str:

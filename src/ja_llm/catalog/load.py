@@ -13,7 +13,7 @@ from ..errors import CatalogInvalid, CatalogNotFound, Problem
 from ..model.schema import REGISTRY_FILES, Entry, ListInfo
 from ..model.vocab import KIND_FOLDERS
 from .checks import Checked, Collector, check_references, check_texts
-from .core import Catalog, LoadedEntry
+from .core import Catalog, LoadedEntry, text_digest
 from .location import shipped_catalog
 from .toml import TomlSyntaxError, locate, parse_toml, read_raw, read_toml
 from .walk import ENTRY_FOLDERS as WALKED_FOLDERS
@@ -134,6 +134,7 @@ def collect(
     )
 
     entries: dict[str, LoadedEntry] = {}
+    entry_texts: dict[str, str] = {}  # for the checks' line numbers, while loading (LoadedEntry keeps a digest)
     walk = walk_catalog(root)
     for rel, message in walk.problems:
         c.add(root / rel, 0, "(file)", message)
@@ -142,7 +143,8 @@ def collect(
         entry_id = path.relative_to(root).with_suffix("").as_posix()
         entry, text = _read_model(c, path, Entry, memo)
         if isinstance(entry, Entry):
-            entries[entry_id] = LoadedEntry(entry_id, path, entry, text)
+            entries[entry_id] = LoadedEntry(entry_id, path, entry, text_digest(text))
+            entry_texts[entry_id] = text
     for stray in sorted(root.glob("*.toml")):
         if stray.name not in REGISTRY_FILES:
             c.add(
@@ -160,7 +162,9 @@ def collect(
     # A registry file that failed to load is reported once; references to it are not checked.
     unusable = {name for name, model in loaded.items() if model is None and (root / name).exists()}
     checked = memo.checked if memo is not None else None
-    check_references(c, root, sections, orgs, licenses, footnotes, entries, texts, languages, unusable, checked)
+    check_references(
+        c, root, sections, orgs, licenses, footnotes, entries, entry_texts, texts, languages, unusable, checked
+    )
     if info is not None:
         check_texts(c, root / "catalog.toml", texts.get("catalog.toml", ""), info, languages, footnotes)
     for name, items in (

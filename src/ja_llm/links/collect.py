@@ -125,7 +125,7 @@ def collect(catalog: Catalog, hub: str = HUB) -> list[Link]:
         if path.is_file():
             files.append((path, name, path.read_text(encoding="utf-8"), name))
     for entry in catalog.ordered_entries():
-        text = entry.text or entry.path.read_text(encoding="utf-8")
+        text = entry.path.read_text(encoding="utf-8")  # the loaded entry keeps no text
         files.append((entry.path, entry.path.relative_to(catalog.root).as_posix(), text, entry.id))
     for path, rel, text, owner in files:
         for url, place in file_places(path, rel, text, owner, hub):
