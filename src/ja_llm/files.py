@@ -18,7 +18,7 @@ import secrets
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TypeVar
 
@@ -224,22 +224,26 @@ def replace_directory(staging: Path, target: Path) -> None:
         raise _error(target, exc) from None
 
 
-def write_together(files: dict[Path, str], journal: Path) -> None:
+def write_together(files: Mapping[Path, str] | Iterable[tuple[Path, str]], journal: Path) -> list[Path]:
     """Write several files as one change: each new text goes to a temporary file beside its target, then a
     journal naming every (temporary, target) pair is written atomically, then the files are renamed into
     place and the journal removed. A run killed before the journal leaves the old files (its temporary
     files are removed by the next run); killed after it, the next run finishes the renames (roll forward):
-    the files never stay in two different states."""
+    the files never stay in two different states. `files`: target -> text, or (target, text) pairs, which
+    may be made one at a time (a generator: no two texts in memory at once). Returns the targets given."""
     finish_interrupted(journal)
     pairs: list[tuple[Path, Path]] = []
+    given: list[Path] = []
     try:
-        for target, text in files.items():
+        for target, text in files.items() if isinstance(files, Mapping) else files:
+            given.append(target)
             target = _file_target(Path(target))
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, name = tempfile.mkstemp(prefix=f".{target.name}.new-", dir=target.parent)
             pairs.append((Path(name), target))
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
                 handle.write(text)
+            del text  # before the next text is made (a generator of pairs makes them one at a time)
             os.chmod(name, 0o666 & ~_umask())
         atomic_write(journal, json.dumps([[str(new), str(target)] for new, target in pairs]))
     except BaseException as exc:
@@ -249,6 +253,7 @@ def write_together(files: dict[Path, str], journal: Path) -> None:
             raise _error(journal.parent, exc) from None
         raise
     finish_interrupted(journal)
+    return given
 
 
 def finish_interrupted(journal: Path) -> None:

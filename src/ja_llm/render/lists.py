@@ -9,6 +9,7 @@ compared, not its bytes, which another version of matplotlib draws slightly diff
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,6 +32,12 @@ def _figure(lang: str) -> str:
 def expected_files(catalog: Catalog, lists: Path, charts: Charts | None = None) -> dict[Path, str]:
     """Every committed generated file under `lists` and the text it must have. `charts`: the catalog's
     charts if already drawn (the site build draws them once for both)."""
+    return dict(_expected(catalog, lists, charts))
+
+
+def _expected(catalog: Catalog, lists: Path, charts: Charts | None = None) -> Iterator[tuple[Path, str]]:
+    """expected_files one file at a time (each text made when asked for: at 100k entries a language's list
+    is ~40 MB of text, and the three together with what makes them were the build's peak of memory)."""
     if charts is None:
         from .chart import Charts  # matplotlib: only when the lists are written or checked
 
@@ -47,10 +54,9 @@ def expected_files(catalog: Catalog, lists: Path, charts: Charts | None = None) 
         url = entry.data.url
         return url if isinstance(url, str) else (url or {}).get(lang) or next(iter((url or {}).values()), "")
 
-    files = markdown_files(catalog, lists)
+    yield from _markdown(catalog, lists)
     for lang in languages:
-        files[lists / _figure(lang)] = charts.keyed_svg(lang, href)
-    return files
+        yield lists / _figure(lang), charts.keyed_svg(lang, href)
 
 
 def _same(path: Path, current: str, wanted: str) -> bool:
@@ -87,15 +93,18 @@ JOURNAL = ".ja-llm-update"
 def markdown_files(catalog: Catalog, lists: Path, kept: Kept | None = None) -> dict[Path, str]:
     """The Markdown lists alone (no chart drawn: their line names the chart's file). `kept`: what a process
     that builds again keeps (memo.Kept: the entries' rows)."""
+    return dict(_markdown(catalog, lists, kept))
+
+
+def _markdown(catalog: Catalog, lists: Path, kept: Kept | None = None) -> Iterator[tuple[Path, str]]:
+    """markdown_files one language at a time."""
     from .chart_words import chart_line
 
     languages = list(catalog.info.languages)
-    files: dict[Path, str] = {}
     for lang in languages:
         here = posixpath.dirname(list_path(lang, languages))
         line = chart_line(lang, languages, posixpath.relpath(_figure(lang), here or "."), catalog.ui)
-        files[lists / list_path(lang, languages)] = render_markdown(catalog, lang, chart=line, kept=kept)
-    return files
+        yield lists / list_path(lang, languages), render_markdown(catalog, lang, chart=line, kept=kept)
 
 
 def write_markdown(catalog: Catalog, lists: Path, kept: Kept | None = None) -> list[Path]:
@@ -114,6 +123,4 @@ def write_markdown(catalog: Catalog, lists: Path, kept: Kept | None = None) -> l
 def write_files(catalog: Catalog, lists: Path, charts: Charts | None = None) -> list[Path]:
     """Write the lists of every language and their charts as one change (files.write_together): an
     interrupted update is finished by the next one, so the languages never stay in two different states."""
-    files = expected_files(catalog, lists, charts)
-    write_together(files, lists / JOURNAL)
-    return list(files)
+    return write_together(_expected(catalog, lists, charts), lists / JOURNAL)
