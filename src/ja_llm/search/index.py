@@ -90,8 +90,8 @@ class Index:
         damaged section of the cache file met on the way is not used; the index is rebuilt and answers."""
         try:
             matches = run_query(self.records, self.meta, query)
-            for match in matches:
-                match.record  # noqa: B018  (read now: nothing is printed from a record that was not checked)
+            if isinstance(self.records, StoredRecords):  # read now: nothing is printed from a record not checked
+                self.records.read(match.index for match in matches)
             return matches
         except DamagedIndex:
             if self.root is None:
@@ -517,6 +517,12 @@ class StoredRecords(Sequence[Record]):
 
     def __iter__(self) -> Iterator[Record]:
         return (self[i] for i in range(len(self)))
+
+    def read(self, positions: Iterable[int]) -> None:
+        """Read (and check) the records at these positions that were not read yet (one set operation instead
+        of a lookup each: a query's ~26k matches at 100k entries)."""
+        for i in set(positions).difference(self._records):
+            self._records[i] = self.stored.record(i)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, (StoredRecords, list)):

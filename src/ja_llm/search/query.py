@@ -873,31 +873,27 @@ def run_query(records: Sequence[Record], meta: dict[str, Any], query: Query) -> 
         positions: Positions = [j for i in candidates for j in range(start[i], start[i + 1])]
         for test, value in variant_filters:
             positions = _narrow_variants(c, positions, test, value, switches)
+        # the passing positions grouped by record (they stay in record order); a record's match keeps its list
+        # of passing variants only when some of its variants failed. One loop and no call per record but
+        # Match (~26k matches at 100k entries: a function call each was a sixth of the query's time).
         matches = []
+        append = matches.append
         current, kept = -1, []  # type: tuple[int, list[int]]
-        for j in positions:  # positions stay in record order
-            i = owner[j]
+        for j in [*positions, -1]:  # -1: ends the last record's group
+            i = owner[j] if j >= 0 else -1
             if i != current:
                 if current >= 0:
-                    matches.append(_match(c, current, kept))
+                    first = start[current]
+                    count = 0 if blank[first] else start[current + 1] - first
+                    append(Match(c, current, None if len(kept) == count else kept))
                 current, kept = i, []
-            if not blank[j]:
+            if j >= 0 and not blank[j]:
                 kept.append(j)
-        if current >= 0:
-            matches.append(_match(c, current, kept))
     if needle is not None:
         names = c.column(TEXT["exact"])
         for match in matches:
             match.exact = needle in names[match.index]
     return _sort(matches, query)
-
-
-def _match(c: Compiled, index: int, kept: list[int]) -> Match:
-    variants = c.variants
-    count = variants.start[index + 1] - variants.start[index]
-    if variants.blank[variants.start[index]]:
-        count = 0
-    return Match(c, index, None if len(kept) == count else kept)
 
 
 def _sort(matches: list[Match], query: Query) -> list[Match]:
