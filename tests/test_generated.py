@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from ja_llm.api import Catalog
 from ja_llm.catalog.location import shipped_catalog
 from ja_llm.cli import main
+from ja_llm.errors import OutputError
+from ja_llm.files import write_together
 from ja_llm.render import render_markdown
 from ja_llm.render.lists import expected_files
 
@@ -114,3 +118,33 @@ def test_the_lists_show_the_chart_and_an_import_drops_it(tmp_path: Path) -> None
     preamble = Catalog.load(tmp_path / "再取り込み").info.preamble
     assert preamble is not None
     assert "figures/parameters" not in str(preamble)
+
+
+def test_files_written_together_are_made_one_at_a_time(tmp_path: Path) -> None:
+    """files.write_together takes (target, text) pairs from a generator (the lists: ~40 MB of text a language
+    at 100k entries): the next text is asked for only once the previous one is in its temporary file. A
+    failure while making one leaves the old files as they were and no temporary file behind."""
+    folder = tmp_path / "リスト"
+    folder.mkdir()
+    names = ["README.md", "英語.md", "フランス語.md"]
+    made: list[str] = []
+
+    def texts(mark: str) -> Iterator[tuple[Path, str]]:
+        for name in names:
+            if made:  # the previous text was written before this one is made
+                assert any(p.name.startswith(f".{made[-1]}.new-") for p in folder.iterdir()), made
+            made.append(name)
+            yield folder / name, f"{mark} {name}\n"
+
+    journal = folder / ".ja-llm-update"
+    assert write_together(texts("old"), journal) == [folder / name for name in names]
+    assert [(folder / name).read_text(encoding="utf-8") for name in names] == [f"old {n}\n" for n in names]
+
+    def failing() -> Iterator[tuple[Path, str]]:
+        yield folder / names[0], "new\n"
+        raise OutputError("cannot make the next list")
+
+    with pytest.raises(OutputError):
+        write_together(failing(), journal)
+    assert [(folder / name).read_text(encoding="utf-8") for name in names] == [f"old {n}\n" for n in names]
+    assert sorted(p.name for p in folder.iterdir()) == sorted(names)  # no temporary file, no journal
