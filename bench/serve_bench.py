@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import shutil
 import statistics
 import subprocess
 import sys
@@ -88,11 +89,22 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--site", type=Path, default=None, help="a built site (default: build the shipped one)")
     args = parser.parse_args()
-    site = args.site
-    if site is None:
-        site = Path(tempfile.mkdtemp(prefix="ja-llm-serve-bench-")) / "site"
-        build_site(Catalog.load(), site)
-    print(f"### Preview server under load: {args.clients} clients, {args.seconds:.0f} s each, loopback\n")
+    work = None
+    try:
+        site = args.site
+        if site is None:  # built into a temporary folder, removed at the end
+            work = Path(tempfile.mkdtemp(prefix="ja-llm-serve-bench-"))
+            site = work / "site"
+            build_site(Catalog.load(), site)
+        measure(site, args.clients, args.seconds)
+    finally:
+        if work is not None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def measure(site: Path, clients: int, seconds: float) -> None:
+    """Each server of SERVERS in its own process, loaded by `clients` threads for `seconds` each."""
+    print(f"### Preview server under load: {clients} clients, {seconds:.0f} s each, loopback\n")
     print("Each server runs in its own process; the clients are threads of this one.\n")
     print("| server | requests | median | p99 | errors |\n|---|---:|---:|---:|---:|")
     for name, code in SERVERS.items():
@@ -100,8 +112,8 @@ def main() -> None:
         try:
             assert process.stdout is not None
             port = int(process.stdout.readline())
-            latencies, errors = load(port, args.clients, args.seconds)
-            print(row(name, latencies, errors, args.seconds))
+            latencies, errors = load(port, clients, seconds)
+            print(row(name, latencies, errors, seconds))
         finally:
             process.terminate()
             process.wait(timeout=10)

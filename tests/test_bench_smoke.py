@@ -74,7 +74,10 @@ def started() -> Iterator[dict[str, tuple[subprocess.Popen[str], Path]]]:
 
 
 def _start_all(logs: Path) -> Iterator[dict[str, tuple[subprocess.Popen[str], Path]]]:
+    # their temporary files go to a folder of their own: test_bench_scripts_leave_no_temporary_files
+    (logs / "tmp").mkdir()
     env = {**os.environ, "JA_LLM_CACHE_DIR": str(logs / "cache"), "JA_LLM_CHROMIUM": CHROMIUM}
+    env["TMPDIR"] = str(logs / "tmp")
     processes = {}
     for script, args in ARGS.items():
         if skip_reason(script) is not None:
@@ -138,3 +141,14 @@ def test_scale_bench_prints_goals(started: dict[str, tuple[subprocess.Popen[str]
     out = finished(started, "scale_bench.py")
     assert "| 100 |" in out
     assert "query ≤ 50 ms" in out
+
+
+def test_bench_scripts_leave_no_temporary_files(started: dict[str, tuple[subprocess.Popen[str], Path]]) -> None:
+    """A benchmark removes what it made in the temporary folder (serve_bench.py left its built site there)."""
+    if not started:
+        pytest.skip("no benchmark script could run here")
+    for script, (process, _) in started.items():
+        process.wait(timeout=TIMEOUT)
+        assert process.returncode == 0, script
+    logs = next(iter(started.values()))[1]
+    assert sorted(path.name for path in (logs / "tmp").iterdir()) == []
