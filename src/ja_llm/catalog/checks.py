@@ -131,7 +131,7 @@ def check_references(
     repo_owner: dict[str, str] = {}
     for entry in entries.values():
         data, text, path = entry.data, entry_texts[entry.id], entry.path
-        err = functools.partial(_entry_problem, c, entry, text, unusable)
+        err = functools.partial(_entry_problem, c, path, text, unusable)
 
         entry_section = sections.get(data.section)
         if entry_section is None:
@@ -276,7 +276,7 @@ _REGISTRY_OF_FIELD = {
 
 def _entry_problem(
     c: Collector,
-    entry: LoadedEntry,
+    path: Path,
     text: str,
     unusable: Collection[str],
     loc: tuple[str | int, ...],
@@ -287,7 +287,7 @@ def _entry_problem(
     could not be loaded (that file's own problem is reported once)."""
     if _REGISTRY_OF_FIELD.get(str(loc[0])) in unusable and message.startswith("unknown"):
         return
-    c.add(entry.path, locate(text, loc), ".".join(str(p) for p in loc), message, severity)
+    c.add(path, locate(text, loc), ".".join(str(p) for p in loc), message, severity)
 
 
 def _walk_texts(value: Any, loc: tuple) -> Iterator[tuple[tuple, Any]]:

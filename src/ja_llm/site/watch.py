@@ -4,9 +4,9 @@ A thread polls the catalog's content key, of which the site's stamp is made (sea
 memo stats every file and hashes their bytes again only when a stat value changed; or, where serve keeps what it
 made, search.index.LiveKey, which keeps the files' bytes and reads again only those whose stat changed), and calls
 `rebuild` with the new key when it differs from the one last built (the build takes it as the key of what it
-reads). The key decides,
-not a file-system event: whether the site must be built again is what the content key decides for every command
-(a watch then sees exactly what `ja-llm build` would see, editors' temporary files included or not alike).
+reads). The key decides, not a file-system event: whether the site must be built again is what the content key
+decides for every command (a watch then sees exactly what `ja-llm build` would see, editors' temporary files
+included or not alike).
 
 What wakes the poll: the file system's notifications where they work (watchfiles, on Linux's inotify, macOS's
 FSEvents and Windows' ReadDirectoryChangesW: any change under the catalog's folder wakes it within
