@@ -321,20 +321,21 @@ def _build_all(
     data: Path | None,
     out: Path,
     rebuild: bool = False,
-    stamp: str | None = None,
     memo: ParseMemo | None = None,
     kept: Kept | None = None,
     content_key: str | None = None,
 ) -> None:
-    """`stamp`: the catalog's site_stamp when the caller computed it already (before reading anything), or
-    `content_key`: its content key, of which the stamp is made; `memo` and `kept`: the catalog files read
-    and the outputs made by this process's last build (`serve` keeps them between its builds)."""
-    from .site.stamp import is_current, site_stamp, stamp_of, write_stamp
+    """`content_key`: the catalog's content key (search.index.current_key) when the caller computed it before
+    reading anything (else computed here, first); `memo` and `kept`: the catalog files read and the outputs
+    made by this process's last build (`serve` keeps them between its builds)."""
+    from .search.index import current_key
+    from .site.stamp import is_current, stamp_of, write_stamp
 
-    if content_key is not None:
-        stamp = stamp_of(content_key)
-    if stamp is None:
-        stamp = site_stamp(_root(data))  # once, before anything is read: what the new stamp records
+    if content_key is None:
+        # once, before anything is read: what the new stamp records, and the exports' key (computed twice
+        # before: ~20 ms of a one-entry rebuild)
+        content_key = current_key(_root(data))
+    stamp = stamp_of(content_key)
     if not rebuild and is_current(out / "site", stamp) and (out / "list" / "README.md").is_file():
         # the site was built from this catalog by this ja-llm (and the lists with it): nothing to do but
         # remove what builds killed before they finished left beside it
