@@ -22,7 +22,11 @@ In one run, interleaved (the order of the two tools alternates from round to rou
   0.5–1 s apart, as a person's are, because edits a fixed time after an update fall at the same point of the
   poll's cycle every time); VitePress's side of this
   row is its rebuild above (`vitepress build`, as in the row before);
-- `ja-llm --version` (the CLI's start-up) and `python -c pass`.
+- `ja-llm --version` (the CLI's start-up) and `python -c pass`;
+- the file system's share: `cp -r` of the cold build's output into a fresh folder (the same folders and files,
+  written by a C program that does nothing else): no build that writes this output can be faster on this host,
+  whatever its language. Each output's count of files and folders is reported beside it (ja-llm writes a folder
+  per page: its permalinks are `/<id>/`; VitePress a file per page and its scripts).
 
 Each command runs under a fresh wrapper process that reports its wall time, the peak RSS of the largest single
 process of the command's tree (getrusage RUSAGE_CHILDREN of the wrapper: ru_maxrss is a maximum over
@@ -266,6 +270,15 @@ def vitepress_content(target: Path, smoke: bool) -> None:
     (target / "node_modules").symlink_to(SITE_DEF / "node_modules")
 
 
+def tree_size(folder: Path) -> tuple[int, int]:
+    """The files and the folders under `folder` (itself not counted)."""
+    files = folders = 0
+    for _, dirs, names in os.walk(folder):
+        folders += len(dirs)
+        files += len(names)
+    return files, folders
+
+
 def node_version() -> str:
     done = subprocess.run(["node", "--version"], capture_output=True, text=True, check=False)
     return done.stdout.strip()
@@ -299,7 +312,16 @@ def main() -> int:
     env = {**os.environ}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     readme_text = (SOURCES / "README.md").read_text(encoding="utf-8")
-    ja: dict[str, list[dict]] = {"cold": [], "edit": [], "same": [], "watch": [], "version": [], "python": []}
+    ja: dict[str, list[dict]] = {
+        "cold": [],
+        "edit": [],
+        "same": [],
+        "watch": [],
+        "version": [],
+        "python": [],
+        "copy": [],
+    }
+    written: dict[str, tuple[int, int]] = {}  # tool -> (files, folders) of its cold build's output
     vp: dict[str, list[dict]] = {"cold": [], "edit": [], "same": []}
     edited = ""
     load_before = os.getloadavg()
@@ -316,6 +338,9 @@ def main() -> int:
                 round_env = {**env, "JA_LLM_CACHE_DIR": str(work / f"cache-{run}")}
                 build = [JA_LLM, "build", "--data", str(catalog), "--out", str(out)]
                 ja["cold"].append(measure(build, env=round_env))
+                written["ja-llm"] = tree_size(out)
+                ja["copy"].append(measure(["cp", "-r", str(out), str(work / f"copy-{run}")]))
+                shutil.rmtree(work / f"copy-{run}")
                 path, text = pick_edit(catalog, readme_text)
                 edit_catalog(path, text, word)
                 ja["edit"].append(measure(build, env=round_env))
@@ -335,6 +360,7 @@ def main() -> int:
                 shutil.rmtree(content / ".vitepress" / "dist", ignore_errors=True)
                 build = ["node", str(VITEPRESS), "build", str(content)]
                 vp["cold"].append(measure(build, cwd=content))
+                written["vitepress"] = tree_size(content / ".vitepress" / "dist")
                 edit_readme(content / "README.md", edit_text, word)
                 vp["edit"].append(measure(build, cwd=content))
                 vp["same"].append(measure(build, cwd=content))
@@ -389,6 +415,18 @@ def main() -> int:
         if key == "watch" and have_vitepress:
             right = "its rebuild, above"
         print(f"| {label} | {spread(walls(ja[key]))} | {right} | {ratio} |")
+    files, folders = written["ja-llm"]
+    copy_row = f"| the file system's share: `cp -r` of ja-llm's output ({files:,} files, {folders:,} folders) | "
+    if have_vitepress:
+        theirs_files, theirs_folders = written["vitepress"]
+        copy_ratio = med(vp["cold"]) / med(ja["copy"])
+        copy_row += (
+            f"{spread(walls(ja['copy']))} | VitePress's output: {theirs_files:,} files, {theirs_folders:,} folders | "
+            f"{copy_ratio:.1f}x (the most a cold build writing ja-llm's output can reach here) |"
+        )
+    else:
+        copy_row += f"{spread(walls(ja['copy']))} | | |"
+    print(copy_row)
     print(f"| `ja-llm --version` (CLI start-up) | {spread(walls(ja['version']), 1000, 'ms', 0)} | | |")
     print(f"| `python -c pass` | {spread(walls(ja['python']), 1000, 'ms', 0)} | | |")
     print(

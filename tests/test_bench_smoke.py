@@ -130,11 +130,16 @@ def test_vitepress_bench_runs(started: dict[str, tuple[subprocess.Popen[str], Pa
     assert "| full cold build |" in out
     assert "no-change build ≤ 2x `ja-llm --version`" in out
     assert re.search(r"\| one-entry rebuild in a running `ja-llm serve` [^|]*\| [0-9.]+ s \(", out), out
+    # the file system's share: a copy of the built output, with its counts of files and folders
+    assert re.search(
+        r"\| the file system's share: `cp -r` of ja-llm's output \([0-9,]+ files, [0-9,]+ folders\) \| [0-9.]+ s", out
+    )
     if not VITEPRESS.is_file():
         assert "skipped (not installed)" in out
         pytest.skip(f"the VitePress part: VitePress is not installed ({VITEPRESS}; `make bench` installs it)")
     assert "VitePress 1." in out
     assert "faster than VitePress" in out
+    assert re.search(r"VitePress's output: [0-9,]+ files, [0-9,]+ folders \| [0-9.]+x \(the most", out), out
 
 
 def test_scale_bench_prints_goals(started: dict[str, tuple[subprocess.Popen[str], Path]]) -> None:
