@@ -164,6 +164,7 @@ class SiteBuilder:
         self.by_section: dict[str, list[dict[str, Any]]] = {}
         self.anchors = {entry.data.anchor: entry.id for entry in catalog.entries.values() if entry.data.anchor}
         self.anchors.update({section_id: f"sections/{section_id}" for section_id in catalog.sections})
+        self._link_maps: dict[tuple[str, str], LinkMap] = {}
         for record in self.records:
             for dev in record["developers"]:
                 self.by_developer.setdefault(dev["id"], []).append(record)
@@ -222,12 +223,21 @@ class SiteBuilder:
         }
 
     def links(self, lang: str, ctx: dict[str, Any]) -> LinkMap:
-        """Anchors of the list (`#llm-jp-eval`, `#multimodal-text-generation`) to the site's pages."""
+        """Anchors of the list (`#llm-jp-eval`, `#multimodal-text-generation`) to the site's pages. The same
+        function for every page of a language at the same depth: html.inline's renders are remembered per link
+        map, and a text shown on several pages (an entry's, its sections', its kind's) is parsed once."""
+        key = (lang, ctx["root"])
+        known = self._link_maps.get(key)
+        if known is not None:
+            return known
+        base = ctx["root"] + _lang_base(lang, self.languages)
+        anchors = self.anchors
 
         def target(anchor: str) -> str | None:
-            path = self.anchors.get(anchor)
-            return ctx["root"] + _lang_base(lang, self.languages) + path + "/" if path else None
+            path = anchors.get(anchor)
+            return base + path + "/" if path else None
 
+        self._link_maps[key] = target
         return target
 
     def entry_href(self, entry_id: str, lang: str, ctx: dict[str, Any]) -> str:
