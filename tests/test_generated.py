@@ -16,6 +16,7 @@ from ja_llm.errors import OutputError
 from ja_llm.files import write_together
 from ja_llm.render import render_markdown
 from ja_llm.render.lists import expected_files
+from ja_llm.render.markdown import list_path
 
 ROOT = Path(__file__).resolve().parent.parent
 LISTS = ROOT / "list"
@@ -148,3 +149,48 @@ def test_files_written_together_are_made_one_at_a_time(tmp_path: Path) -> None:
         write_together(failing(), journal)
     assert [(folder / name).read_text(encoding="utf-8") for name in names] == [f"old {n}\n" for n in names]
     assert sorted(p.name for p in folder.iterdir()) == sorted(names)  # no temporary file, no journal
+
+
+def test_markdown_lists_are_rewritten_one_at_a_time_and_only_where_they_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """render.lists.write_markdown (an update whose chart did not change): each language's list is made,
+    compared with its file and written to its temporary file before the next one is made (at 100k entries a
+    list is ~40 MB); only the lists that differ are written, and with none differing nothing is touched."""
+    from ja_llm.render import lists as lists_module
+
+    data = tmp_path / "カタログ"
+    shutil.copytree(shipped_catalog(), data)
+    out = tmp_path / "リスト"
+    made: list[Path] = []
+    render = lists_module.render_markdown
+
+    def one_at_a_time(catalog: Catalog, lang: str, **options: object) -> str:
+        if made:  # the previous language's list is in its temporary file before this one is made
+            previous = made[-1]
+            assert any(p.name.startswith(f".{previous.name}.new-") for p in previous.parent.iterdir()), made
+        made.append(out / list_path(lang, list(catalog.info.languages)))
+        return render(catalog, lang, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(lists_module, "render_markdown", one_at_a_time)
+    written = lists_module.write_markdown(Catalog.load(data), out)
+    assert written == made
+    assert len(written) == 3
+    assert all(path.read_text(encoding="utf-8").startswith("#") for path in written)
+
+    def state() -> dict[str, tuple[int, int]]:
+        return {str(p.relative_to(out)): (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.rglob("*")}
+
+    before = state()
+    monkeypatch.setattr(lists_module, "render_markdown", render)
+    assert lists_module.write_markdown(Catalog.load(data), out) == []
+    assert state() == before  # no list, no journal, no temporary file
+
+    entry = data / "models" / "abeja" / "abeja-qwen2.5-32b-japanese-v0.1.toml"
+    text = entry.read_text(encoding="utf-8")
+    entry.write_text(text.replace("独自<br>", "独自（追記）<br>", 1), encoding="utf-8")  # the Japanese text only
+    assert lists_module.write_markdown(Catalog.load(data), out) == [out / "README.md"]
+    after = state()
+    assert after["README.md"] != before["README.md"]
+    assert {k: v for k, v in after.items() if k != "README.md"} == {k: v for k, v in before.items() if k != "README.md"}
+    assert "独自（追記）" in (out / "README.md").read_text(encoding="utf-8")

@@ -109,15 +109,25 @@ def _markdown(catalog: Catalog, lists: Path, kept: Kept | None = None) -> Iterat
 
 def write_markdown(catalog: Catalog, lists: Path, kept: Kept | None = None) -> list[Path]:
     """Rewrite the Markdown lists that differ from what the catalog renders (together), keeping the charts:
-    for a build whose chart did not change. Returns the files written."""
-    changed = {
-        path: text
-        for path, text in markdown_files(catalog, lists, kept).items()
+    for a build whose chart did not change. Returns the files written (none: nothing is touched). One
+    language at a time: its text made, compared with its file and, when it differs, written to its temporary
+    file before the next is made (at 100k entries a language's list is ~40 MB)."""
+    changed = (
+        (path, text)
+        for path, text in _markdown(catalog, lists, kept)
         if not path.is_file() or path.read_text(encoding="utf-8") != text
-    }
-    if changed:
-        write_together(changed, lists / JOURNAL)
-    return list(changed)
+    )
+    first = next(changed, None)
+    if first is None:
+        return []
+    pending = [first]
+    del first
+
+    def pairs() -> Iterator[tuple[Path, str]]:
+        yield pending.pop()  # not kept here while the next is made
+        yield from changed
+
+    return write_together(pairs(), lists / JOURNAL)
 
 
 def write_files(catalog: Catalog, lists: Path, charts: Charts | None = None) -> list[Path]:
