@@ -39,7 +39,7 @@ from ..render.jinja_env import DictEnvironment
 from ..render.template_cache import template_cache
 from ..search import query
 from ..search.records import build_meta, build_records, chart_point
-from .html import FootnoteRefs, LinkMap, block, inline, plain, safe_url
+from .html import FootnoteRefs, LinkMap, block, forget_inline, inline, plain, safe_url
 from .i18n import Interface
 
 CSP = (
@@ -165,6 +165,7 @@ class SiteBuilder:
         self.anchors = {entry.data.anchor: entry.id for entry in catalog.entries.values() if entry.data.anchor}
         self.anchors.update({section_id: f"sections/{section_id}" for section_id in catalog.sections})
         self._link_maps: dict[tuple[str, str], LinkMap] = {}
+        forget_inline()  # the renders of the last builder's link maps (they would keep its anchors alive)
         for record in self.records:
             for dev in record["developers"]:
                 self.by_developer.setdefault(dev["id"], []).append(record)

@@ -98,8 +98,14 @@ def _with_footnotes(text: str, notes: FootnoteRefs | None, render: Callable[[str
 def _inline_html(text: str, links: LinkMap | None) -> str:
     """One line of inline Markdown (footnote references already marked) as HTML: the same text and link map
     give the same HTML, and a site shows most texts on several pages (measured at 531 entries: 7,020 renders
-    of 1,762 texts). Bounded: a long-running process (`serve`) drops the oldest."""
+    of 1,762 texts). Bounded, and emptied by forget_inline."""
     return str(_INLINE.renderInline(text, {"links": links}))
+
+
+def forget_inline() -> None:
+    """Drop the remembered inline renders: each holds its link map, and through it the anchors of the build
+    that made it (a long-running process, `serve`, builds again and again: the builder calls this)."""
+    _inline_html.cache_clear()
 
 
 def inline(text: str | None, notes: FootnoteRefs | None = None, links: LinkMap | None = None) -> Markup:
