@@ -146,6 +146,7 @@ def test_scale_bench_prints_goals(started: dict[str, tuple[subprocess.Popen[str]
     out = finished(started, "scale_bench.py")
     assert "| 100 |" in out
     assert "query ≤ 50 ms" in out
+    assert re.search(r"the build wrote [0-9,]+ files in [0-9,]+ folders, which `cp -r --attributes-only` makes", out)
 
 
 def test_bench_scripts_leave_no_temporary_files(started: dict[str, tuple[subprocess.Popen[str], Path]]) -> None:
