@@ -354,12 +354,16 @@ def test_ctrl_c_stops_lychee_and_leaves_cache_history_and_catalog(
         return child
 
     monkeypatch.setattr(engine.subprocess, "Popen", recording_popen)
+    # Ctrl-C as in a terminal: a test run started in the background by a shell (`make test &`) inherits SIGINT
+    # ignored, and Python then installs no handler for it
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     timer = threading.Timer(1.5, os.kill, (os.getpid(), signal.SIGINT))
     timer.start()
     try:
         result = run(*args, "--timeout", "10", "--max-cache-age", "0s")
     finally:
         timer.cancel()
+        signal.signal(signal.SIGINT, previous)
     assert result.exit_code == 130, result.output
     assert "interrupted" in result.output
     assert children
