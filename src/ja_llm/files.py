@@ -230,7 +230,8 @@ def write_together(files: Mapping[Path, str] | Iterable[tuple[Path, str]], journ
     place and the journal removed. A run killed before the journal leaves the old files (its temporary
     files are removed by the next run); killed after it, the next run finishes the renames (roll forward):
     the files never stay in two different states. `files`: target -> text, or (target, text) pairs, which
-    may be made one at a time (a generator: no two texts in memory at once). Returns the targets given."""
+    may be made one at a time (a generator: no two texts in memory at once); none: nothing is touched. Returns the
+    targets given."""
     finish_interrupted(journal)
     pairs: list[tuple[Path, Path]] = []
     given: list[Path] = []
@@ -245,6 +246,8 @@ def write_together(files: Mapping[Path, str] | Iterable[tuple[Path, str]], journ
                 handle.write(text)
             del text  # before the next text is made (a generator of pairs makes them one at a time)
             os.chmod(name, 0o666 & ~_umask())
+        if not pairs:  # nothing given: nothing written (no journal either)
+            return given
         atomic_write(journal, json.dumps([[str(new), str(target)] for new, target in pairs]))
     except BaseException as exc:
         for new, _ in pairs:

@@ -117,17 +117,7 @@ def write_markdown(catalog: Catalog, lists: Path, kept: Kept | None = None) -> l
         for path, text in _markdown(catalog, lists, kept)
         if not path.is_file() or path.read_text(encoding="utf-8") != text
     )
-    first = next(changed, None)
-    if first is None:
-        return []
-    pending = [first]
-    del first
-
-    def pairs() -> Iterator[tuple[Path, str]]:
-        yield pending.pop()  # not kept here while the next is made
-        yield from changed
-
-    return write_together(pairs(), lists / JOURNAL)
+    return write_together(changed, lists / JOURNAL)
 
 
 def write_files(catalog: Catalog, lists: Path, charts: Charts | None = None) -> list[Path]:
