@@ -1,5 +1,5 @@
 """`python -m ja_llm` is the `ja-llm` command."""
 
-from .cli import main
+from .cli import run
 
-main()
+run()

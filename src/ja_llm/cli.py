@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
+import gc
 import json
 import re
 import sys
@@ -1217,5 +1218,22 @@ def add_command(repo_ids: tuple[str, ...], data: Path | None, section: str | Non
     sys.exit(1 if refused else 0)
 
 
-if __name__ == "__main__":  # pragma: no cover
+# The cyclic garbage collector's thresholds in a ja-llm process: it runs less often, mypy's setting (mypy/build.py:
+# "Run gc less frequently, as otherwise we can spend a large fraction of cpu in gc"). Loading a catalog and
+# compiling its records make long-lived objects (models, texts, records) that every collection of the oldest
+# generation walks again: at 100,000 entries 15 such collections took 8.7 s of the 33 s of loading and compiling
+# with the default thresholds (700, 10, 10); with these, 25 s in all, the memory unchanged (bench/RESULTS.md,
+# 2026-12-07 20:20).
+COLLECTOR_THRESHOLDS = (200_000, 30, 30)
+
+
+def run() -> None:
+    """The `ja-llm` program (its console script, `python -m ja_llm`): `main` in a process whose garbage collector
+    is tuned for ja-llm's work (COLLECTOR_THRESHOLDS). A process setting, so made here only: a program that
+    imports ja_llm as a library keeps its own."""
+    gc.set_threshold(*COLLECTOR_THRESHOLDS)
     main()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    run()
