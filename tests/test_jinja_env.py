@@ -33,3 +33,31 @@ def test_a_missing_key_is_still_undefined() -> None:
     template = DictEnvironment(undefined=StrictUndefined).from_string("{{ d.missing }}")
     with pytest.raises(UndefinedError):
         template.render(d={"name": "x"})
+
+
+def test_templates_are_not_checked_for_changes_on_every_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The site's templates are ja-llm's code: once loaded, a page rendered again does not stat them (Jinja's
+    auto_reload checks every template a page uses at every get_template: 4 stats an entry page)."""
+    import os.path
+
+    from ja_llm.catalog.load import load_catalog
+    from ja_llm.catalog.location import shipped_catalog
+    from ja_llm.search.records import build_records
+    from ja_llm.site.build import SiteBuilder
+
+    catalog = load_catalog(shipped_catalog())
+    builder = SiteBuilder(catalog, build_records(catalog), None)
+    jobs = [job for job in builder.jobs() if job.name.startswith(("entry/", "index/"))][:6]
+    for job in jobs:
+        job.render()
+    checked: list[str] = []
+    real = os.path.getmtime
+
+    def getmtime(path: str | os.PathLike[str]) -> float:
+        checked.append(str(path))
+        return real(path)
+
+    monkeypatch.setattr(os.path, "getmtime", getmtime)
+    for job in jobs:
+        job.render()
+    assert [path for path in checked if path.endswith(".j2")] == []

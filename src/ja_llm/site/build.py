@@ -84,6 +84,10 @@ def _environment() -> Environment:
     return DictEnvironment(
         loader=PackageLoader("ja_llm", "site/templates"),
         bytecode_cache=template_cache(),
+        # templates are ja-llm's code, which a running process never sees change (`serve` says: restart): with
+        # Jinja's default, every get_template stats the template and those it extends and imports (4 a page,
+        # 7,173 stats in a cold build of the shipped catalog); every page 0.551 -> 0.516 s CPU
+        auto_reload=False,
         autoescape=select_autoescape(["html", "j2"], default=True),
         undefined=StrictUndefined,
         trim_blocks=False,
