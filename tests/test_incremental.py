@@ -213,9 +213,9 @@ def test_an_update_compiles_again_only_the_records_of_changed_entries(
     compiled: list[str] = []
     real = records_module.build_record
 
-    def counting(catalog: Catalog, entry: object, order: int) -> dict:
+    def counting(catalog: Catalog, entry: object, order: int, shared: object = None) -> dict:
         compiled.append(entry.id)  # type: ignore[attr-defined]
-        return real(catalog, entry, order)  # type: ignore[arg-type]
+        return real(catalog, entry, order, shared)  # type: ignore[arg-type]
 
     monkeypatch.setattr(records_module, "build_record", counting)
     seen: list[list[dict]] = []

@@ -798,3 +798,33 @@ def test_question_several_words_in_any_order_and_field(shipped: Catalog) -> None
     assert set(both(shipped, None, [], "東北大学")) >= set(both(shipped, None, [], "東北大学 BERT"))
     assert both(shipped, None, [], "東北大学 BERT")
     assert both(shipped, None, [], "東北大 zzz-no-such-word") == []
+
+
+def test_records_share_what_registries_give_them() -> None:
+    """build_records makes a developer's and a license's facts once and every record naming them holds the same
+    objects (~1.7 of a record's ~7.2 KB at 100k entries): the records equal those made one entry at a time."""
+    from collections import Counter
+
+    from ja_llm.catalog.load import load_catalog
+    from ja_llm.catalog.location import shipped_catalog
+    from ja_llm.search.records import build_record, build_records
+
+    catalog = load_catalog(shipped_catalog())
+    records = build_records(catalog)
+    alone = [build_record(catalog, entry, order) for order, entry in enumerate(catalog.ordered_entries())]
+    assert records == alone
+    registry_name = dict.fromkeys(catalog.info.languages, catalog.licenses["apache-2.0"].name)
+    apache = [
+        lic
+        for record in records
+        for lic in record["licenses"]
+        if lic["id"] == "apache-2.0" and lic["scope"] is None and not lic["uncertain"]
+    ]
+    assert len(apache) > 10
+    assert all(lic is apache[0] for lic in apache)
+    assert apache[0]["name"] == registry_name
+    named = Counter(d["id"] for record in records for d in record["developers"])
+    most, _ = named.most_common(1)[0]
+    developers = [d for record in records for d in record["developers"] if d["id"] == most]
+    assert len(developers) > 10
+    assert all(d is developers[0] for d in developers)

@@ -259,9 +259,9 @@ def test_an_update_in_the_same_process_takes_the_records_it_wrote_from_memory(
     compiled: list[str] = []
     real_build_record = records_module.build_record
 
-    def counted(catalog: object, entry: object, order: int) -> dict:
+    def counted(catalog: object, entry: object, order: int, shared: object = None) -> dict:
         compiled.append(entry.id)  # type: ignore[attr-defined]
-        return real_build_record(catalog, entry, order)  # type: ignore[arg-type]
+        return real_build_record(catalog, entry, order, shared)  # type: ignore[arg-type]
 
     reads: list[Path] = []
     real_read_bytes = Path.read_bytes
