@@ -98,7 +98,7 @@ def _environment() -> Environment:
 RELATED_SHOWN = 12  # entries of each group of related entries an entry page links to
 
 
-@dataclass
+@dataclass(slots=True)  # ~3 jobs an entry: 300,000 at 100k entries
 class Job:
     """Some pages of the site: rendered together, from inputs summed up by `key` (SiteBuilder.jobs)."""
 
