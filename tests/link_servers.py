@@ -147,6 +147,7 @@ class LinkServer:
     @property
     def base(self) -> str:
         host, port = self._server.server_address[:2]
+        assert isinstance(host, str)  # an IPv4 address (socketserver types it str | bytes)
         return f"http://{host}:{port}"
 
     def url(self, path: str) -> str:

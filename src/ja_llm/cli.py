@@ -1223,7 +1223,7 @@ def add_command(repo_ids: tuple[str, ...], data: Path | None, section: str | Non
 # compiling its records make long-lived objects (models, texts, records) that every collection of the oldest
 # generation walks again: at 100,000 entries 15 such collections took 8.7 s of the 33 s of loading and compiling
 # with the default thresholds (700, 10, 10); with these, 25 s in all, the memory unchanged (bench/RESULTS.md,
-# 2026-12-07 20:20).
+# 2026-12-07 20:10–21:05).
 COLLECTOR_THRESHOLDS = (200_000, 30, 30)
 
 
