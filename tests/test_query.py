@@ -800,16 +800,14 @@ def test_question_several_words_in_any_order_and_field(shipped: Catalog) -> None
     assert both(shipped, None, [], "東北大 zzz-no-such-word") == []
 
 
-def test_records_share_what_registries_give_them() -> None:
+def test_records_share_what_registries_give_them(shipped: Catalog) -> None:
     """build_records makes a developer's and a license's facts once and every record naming them holds the same
     objects (~1.7 of a record's ~7.2 KB at 100k entries): the records equal those made one entry at a time."""
     from collections import Counter
 
-    from ja_llm.catalog.load import load_catalog
-    from ja_llm.catalog.location import shipped_catalog
     from ja_llm.search.records import build_record, build_records
 
-    catalog = load_catalog(shipped_catalog())
+    catalog = shipped
     records = build_records(catalog)
     alone = [build_record(catalog, entry, order) for order, entry in enumerate(catalog.ordered_entries())]
     assert records == alone
