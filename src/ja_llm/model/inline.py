@@ -63,16 +63,18 @@ def links(text: str) -> list[Link]:
 
 def scan_links(text: str) -> list[Link]:
     """`[text](url)` links with balanced brackets, in one pass over the text (brackets are paired first with
-    a stack, so an unclosed `[` costs no rescan: linear in the text's length)."""
-    brackets = _pairs(text, "[", "]")
-    parens = _pairs(text, "(", ")")
+    a stack, so an unclosed `[` costs no rescan: linear in the text's length). Only the characters that
+    matter (backslash escapes, brackets, parentheses) are visited, found by a regular expression: most
+    texts are long runs of plain words, which a loop over each character in Python spent most of its time
+    on (the checks of every load scan every text holding a bracket)."""
+    if "[" not in text:
+        return []
+    brackets, parens = _pairs(text)
     result: list[Link] = []
-    i = 0
-    n = len(text)
-    while i < n:
-        if text[i] == "\\":
-            i += 2
-            continue
+    search = _LINK_START.search
+    position = 0
+    while (found := search(text, position)) is not None:
+        i = found.start()
         if text[i] == "[" and (i == 0 or text[i - 1] != "!") and not text.startswith("[^", i):
             close = brackets.get(i, -1)
             end = parens.get(close + 1, -1) if close != -1 else -1
@@ -81,30 +83,38 @@ def scan_links(text: str) -> list[Link]:
                 if " " in url:  # a title: [t](url "title")
                     url = url.split(" ", 1)[0]
                 result.append(Link(text[i + 1 : close], url))
-                i = end + 1
+                position = end + 1
                 continue
-        i += 1
+        position = found.end()  # past the `[`, or past a backslash and the character it escapes
     return result
 
 
-def _pairs(text: str, open_char: str, close_char: str) -> dict[int, int]:
-    """The position of the closing character that balances each opening one (backslash escapes skipped);
-    an opening character that is never closed has no entry."""
-    stack: list[int] = []
-    pairs: dict[int, int] = {}
-    i = 0
-    n = len(text)
-    while i < n:
-        char = text[i]
-        if char == "\\":
-            i += 2
-            continue
-        if char == open_char:
-            stack.append(i)
-        elif char == close_char and stack:
-            pairs[stack.pop()] = i
-        i += 1
-    return pairs
+# A backslash and the character it escapes (any, a line break included; none at the end), or a bracket
+_LINK_START = re.compile(r"\\[\s\S]?|\[")
+# ... or a parenthesis
+_PAIRED = re.compile(r"\\[\s\S]?|[\[\]()]")
+
+
+def _pairs(text: str) -> tuple[dict[int, int], dict[int, int]]:
+    """For the brackets and for the parentheses: the position of the closing character that balances each
+    opening one (backslash escapes skipped); an opening character that is never closed has no entry."""
+    brackets: dict[int, int] = {}
+    parens: dict[int, int] = {}
+    open_brackets: list[int] = []
+    open_parens: list[int] = []
+    for found in _PAIRED.finditer(text):
+        char = found.group()
+        i = found.start()
+        if char == "[":
+            open_brackets.append(i)
+        elif char == "]":
+            if open_brackets:
+                brackets[open_brackets.pop()] = i
+        elif char == "(":
+            open_parens.append(i)
+        elif char == ")" and open_parens:
+            parens[open_parens.pop()] = i
+    return brackets, parens
 
 
 # The plain forms of texts with markup, once computed (or read back: `remember_plain`): the records, the pages
