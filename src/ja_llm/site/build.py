@@ -268,10 +268,13 @@ class SiteBuilder:
         """Entry page titles: the name and its section; an entry whose title is still taken adds its id."""
         titles = {}
         sections = self.catalog.sections
+        section_titles: dict[str, str] = {}  # each section's title made once (not once per entry)
         for entry in self.catalog.entries.values():
             section = entry.data.section
             if self.kept is None:
-                titles[entry.id] = self._page_title(entry, lang)
+                if section not in section_titles:
+                    section_titles[section] = self.section_title(section, lang)
+                titles[entry.id] = self._page_title(entry, lang, section_titles[section])
             else:  # made of the entry and its section's title: kept with both
                 sources = (entry.data, sections.get(section))
                 titles[entry.id] = self.kept.made(
@@ -282,8 +285,11 @@ class SiteBuilder:
             counts[title] = counts.get(title, 0) + 1
         return {i: (f"{title} ({i})" if counts[title] > 1 else title) for i, title in titles.items()}
 
-    def _page_title(self, entry: LoadedEntry, lang: str) -> str:
-        return f"{plain(self.t(entry.data.name, lang))} — {self.section_title(entry.data.section, lang)}"
+    def _page_title(self, entry: LoadedEntry, lang: str, section_title: str | None = None) -> str:
+        """`section_title`: the title of the entry's section, when the caller has it."""
+        if section_title is None:
+            section_title = self.section_title(entry.data.section, lang)
+        return f"{plain(self.t(entry.data.name, lang))} — {section_title}"
 
     def breadcrumbs(self, section_id: str | None, lang: str, ctx: dict[str, Any]) -> list[dict[str, str]]:
         chain = []
@@ -1066,7 +1072,8 @@ class SiteBuilder:
             for section_id in self.catalog.sections
         }
         # the same inputs in every language
-        entry_keys = {entry.id: self.entry_key(entry, shared, texts) for entry in self.catalog.entries.values()}
+        names: dict[str, bytes] = {}
+        entry_keys = {entry.id: self.entry_key(entry, shared, texts, names) for entry in self.catalog.entries.values()}
         jobs: list[Job] = [Job(f"data/{n}", shard_keys[n], partial(self.entry_shard, n)) for n in range(shards)]
         for lang in self.languages:
             jobs += [Job(f"rows/{lang}/{n}", shard_keys[n], partial(self.row_shard, lang, n)) for n in range(shards)]
@@ -1094,16 +1101,25 @@ class SiteBuilder:
         jobs.append(Job("404", shared, self.not_found_page))
         return jobs
 
-    def entry_key(self, entry: LoadedEntry, shared: str, texts: dict[str, bytes]) -> str:
+    def entry_key(self, entry: LoadedEntry, shared: str, texts: dict[str, bytes], names: dict[str, bytes]) -> str:
         """With `kept`, taken back while the entry's record, its related entries' records (the same objects:
-        their files did not change), its titles and the shared inputs are the same."""
+        their files did not change), its titles and the shared inputs are the same. `names`: each related
+        entry's id and names as a digest, made once per jobs() (the same few entries are related to every
+        entry of their developer: their names were hashed again for each, a third of the keys' time)."""
         record = self.by_id[entry.id]
         same_base, same_dev = self.related_entries(record)
         titles = [self.titles[lang].get(entry.id) for lang in self.languages]
 
+        def named(r: dict[str, Any]) -> bytes:
+            digest = names.get(r["id"])
+            if digest is None:
+                digest = names[r["id"]] = bytes.fromhex(_key(r["id"], sorted(r["name"].items())))
+            return digest
+
         def make() -> str:
-            related = [[(r["id"], sorted(r["name"].items())) for r in group] for group in (same_base, same_dev)]
-            return _key(shared, texts[entry.id], titles, related)
+            # two parts of fixed-size digests: which entries, in order, and their names
+            related = [b"".join(map(named, group)) for group in (same_base, same_dev)]
+            return _key(shared, texts[entry.id], titles, *related)
 
         if self.kept is None:
             return make()

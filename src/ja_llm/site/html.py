@@ -15,6 +15,8 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from ..model.inline import plain as inline_plain
+
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _FOOTNOTE = re.compile(r"\[\^([^\]\s]+)\]")
 _SAFE_URL = re.compile(r"^(https?://|mailto:|#|/|\./|\.\./|[^:/?#]+(/|$))", re.IGNORECASE)
@@ -146,6 +148,4 @@ def _alerts(html: str) -> str:
 
 def plain(text: str | None) -> str:
     """Text without markup, for titles and meta descriptions (escaped by the template)."""
-    from ..model.inline import plain as inline_plain
-
     return inline_plain(text or "")
