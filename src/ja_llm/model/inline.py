@@ -127,7 +127,7 @@ PLAIN_KNOWN_MAX = 1 << 16
 def plain(text: str) -> str:
     """The text a reader sees: no bold, links as their text, `<br>` and runs of spaces as one space."""
     if not _MARKUP.search(text):
-        return _WS.sub(" ", text).strip()
+        return " ".join(text.split())  # runs of white space as one space, none at the ends (as _WS does)
     known = _PLAIN_KNOWN.get(text)
     if known is None:
         known = _plain(text)
