@@ -271,24 +271,20 @@ class SiteBuilder:
         section_titles: dict[str, str] = {}  # each section's title made once (not once per entry)
         for entry in self.catalog.entries.values():
             section = entry.data.section
+            if section not in section_titles:
+                section_titles[section] = self.section_title(section, lang)
+            make = partial(self._page_title, entry, lang, section_titles[section])
             if self.kept is None:
-                if section not in section_titles:
-                    section_titles[section] = self.section_title(section, lang)
-                titles[entry.id] = self._page_title(entry, lang, section_titles[section])
+                titles[entry.id] = make()
             else:  # made of the entry and its section's title: kept with both
                 sources = (entry.data, sections.get(section))
-                titles[entry.id] = self.kept.made(
-                    ("title", lang, entry.id), sources, partial(self._page_title, entry, lang)
-                )
+                titles[entry.id] = self.kept.made(("title", lang, entry.id), sources, make)
         counts: dict[str, int] = {}
         for title in titles.values():
             counts[title] = counts.get(title, 0) + 1
         return {i: (f"{title} ({i})" if counts[title] > 1 else title) for i, title in titles.items()}
 
-    def _page_title(self, entry: LoadedEntry, lang: str, section_title: str | None = None) -> str:
-        """`section_title`: the title of the entry's section, when the caller has it."""
-        if section_title is None:
-            section_title = self.section_title(entry.data.section, lang)
+    def _page_title(self, entry: LoadedEntry, lang: str, section_title: str) -> str:
         return f"{plain(self.t(entry.data.name, lang))} — {section_title}"
 
     def breadcrumbs(self, section_id: str | None, lang: str, ctx: dict[str, Any]) -> list[dict[str, str]]:
