@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -18,7 +19,8 @@ from matplotlib_fontja import get_font_ttf_path  # type: ignore[import-untyped]
 from ja_llm.api import Catalog
 from ja_llm.errors import OutputError
 from ja_llm.render import chart
-from ja_llm.render.chart import FONT_FAMILY, ChartResult, chart_file_names, write_charts
+from ja_llm.render.chart import ChartResult, Charts, Drawer, chart_file_names, write_charts
+from ja_llm.render.chart_draw import FONT_FAMILY
 from ja_llm.render.chart_words import WORD_KEYS, chart_words, shipped_words
 from ja_llm.search.records import build_records, chart_point
 
@@ -144,6 +146,55 @@ def test_two_runs_give_identical_bytes(
     result = write_charts(shipped, again, href)
     for path in result.files:
         assert path.read_bytes() == (first / path.name).read_bytes(), path.name
+
+
+def test_the_drawing_process_draws_what_this_process_draws(shipped: Catalog) -> None:
+    """A site build draws in a process of its own (Drawer): the same bytes, SVG and PNG, in every language."""
+    records = build_records(shipped)
+    here = Charts(shipped, records)
+    drawer = Drawer()
+    try:
+        there = Charts(shipped, records, drawer)
+        assert there.drawn == here.drawn
+        assert there.ready()
+        assert drawer.process.returncode == 0
+    finally:
+        drawer.stop()
+
+
+def test_the_drawing_process_holds_matplotlib_and_nothing_of_the_catalog() -> None:
+    """What makes it a process of its own worth having: it imports neither the catalog's models nor the
+    pages' or the lists' code (the import contract says the same of its modules; this checks the packages'
+    __init__ too)."""
+    heavy = ("pydantic", "jinja2", "markdown_it", "ja_llm.catalog", "ja_llm.model", "ja_llm.search", "ja_llm.site")
+    code = (
+        "import sys, ja_llm.render.chart_draw; "
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {heavy!r} or m.startswith({heavy!r})))"
+    )
+    done = subprocess.run([*Drawer.COMMAND[:1], "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+    assert (
+        "matplotlib"
+        in subprocess.run(
+            [*Drawer.COMMAND[:1], "-c", "import sys, ja_llm.render.chart_draw; print(sorted(sys.modules))"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+
+
+def test_a_drawer_stopped_before_its_request_leaves_no_process() -> None:
+    drawer = Drawer()
+    drawer.stop()
+    assert drawer.process.returncode is not None
+
+
+def test_a_drawing_request_that_is_not_one_is_refused() -> None:
+    done = subprocess.run([*Drawer.COMMAND], input=b"not marshal", capture_output=True, check=False)
+    assert done.returncode != 0
+    assert b"error: the chart's drawing request is not one" in done.stderr
+    assert done.stdout == b""
 
 
 def test_the_mini_catalog(tmp_path: Path) -> None:

@@ -297,12 +297,11 @@ def test_two_processes_build_what_one_builds(tmp_path: Path, monkeypatch: pytest
     the lists and the manifest's jobs are those of a build by one process (as where fork is unavailable)."""
     catalog = Catalog.load()
     shared = tmp_path / "二つ"
-    build_site(catalog, shared / "site", lists=shared / "list", incremental=False)
-    # the second process takes jobs as soon as it is free: without a chart to draw, from the start
+    # the second process is forked once the chart is drawn: seen drawn from the start, it takes jobs at once
     timings: dict[str, float] = {}
     with monkeypatch.context() as patched:
-        patched.setattr("ja_llm.site.pipeline._Build.pictures", lambda self, folder: None)
-        build_site(catalog, tmp_path / "図なし" / "site", timings=timings, incremental=False)
+        patched.setattr("ja_llm.render.chart.Charts.ready", lambda self: True)
+        build_site(catalog, shared / "site", lists=shared / "list", timings=timings, incremental=False)
     assert timings["jobs rendered by the second process"] > 0
     monkeypatch.setattr("multiprocessing.get_all_start_methods", lambda: ["spawn"])
     alone = tmp_path / "一つ"

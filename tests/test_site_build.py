@@ -443,20 +443,21 @@ def test_a_failing_export_fails_the_build_and_writes_nothing(tmp_path: Path, mon
 def test_a_failing_chart_fails_the_build_and_writes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    """The chart, the lists and a share of the pages are written by a second process: its failure is the
-    build's, nothing written."""
-    import ja_llm.render.chart
+    """The chart is drawn by a process of its own (render.chart.Drawer): its failure is the build's, nothing
+    written, what it said shown."""
+    import sys
+
     from ja_llm.errors import OutputError
+    from ja_llm.render.chart import Drawer
     from ja_llm.site import pipeline as site_build
 
-    def refuse(catalog: object, folder: Path, *args: object, **kwargs: object) -> None:
-        raise OutputError(f"{folder}: no room for the chart")
-
-    monkeypatch.setattr(ja_llm.render.chart, "write_charts", refuse)  # the second process imports it
+    failing = (sys.executable, "-c", "import sys; sys.stdin.buffer.read(); sys.exit('error: no room for the chart')")
+    monkeypatch.setattr(Drawer, "COMMAND", failing)
     out = tmp_path / "サイト"
     lists = tmp_path / "一覧"
-    with pytest.raises(OutputError, match="drawing the chart, writing the lists or rendering pages failed"):
+    with pytest.raises(OutputError, match="drawing the chart failed"):
         site_build.build_site(Catalog.load(Path(__file__).parent / "data" / "mini-catalog"), out, lists=lists)
     assert not out.exists()
     assert not lists.exists()
     assert "no room for the chart" in capfd.readouterr().err
+    assert multiprocessing.active_children() == []

@@ -9,7 +9,7 @@ and of the assets.
 The next build with the same code updates that folder in place: a job whose key did not change keeps its
 files, the others are rendered again and their files replaced one by one (each through a temporary file and a
 rename), files no job writes any more are removed; the exports are written again only when a catalog file
-changed, the chart drawn again only when what it shows changed (matplotlib is not even imported otherwise),
+changed, the chart drawn again only when what it shows changed (its process is not even started otherwise),
 the lists' Markdown rewritten only where it differs; the search records of unchanged entries and the texts'
 plain forms are taken from the last build (build_cache, a file beside the site). The result is byte for byte
 what a cold build writes (tests/test_incremental.py checks it after series of random edits). The manifest is
@@ -37,6 +37,9 @@ from ..catalog.core import Catalog
 from ..errors import JaLlmError, OutputError
 from ..files import NewFiles, atomic_write, remove_stale, staged_directory, write_if_changed
 from ..memo import Kept
+from ..process import die_with
+from ..render.chart import Charts
+from ..render.chart_process import Drawer
 from ..search.index import current_key
 from ..search.records import build_records, chart_point
 from . import build_cache
@@ -53,6 +56,11 @@ ASSETS = ("app.js", "compare.js", "compare.css", "nojs.css", "style.css")
 # API is written here too (measured: the second process's share 0.34–0.49 s with it, the critical path).
 SECOND_PROCESS_EXPORTS = ("api", "csv", "sqlite")
 SECOND_PROCESS_EXPORTS_KEPT = ("csv", "sqlite")
+# A cold build forks its second process for pages once the chart's process has drawn (the other core is then
+# free), if at least this many page jobs are left: fewer take less time than the fork and the hand-back cost
+# (the shipped catalog's ~1,800 pages end about when the chart does: usually none is forked; at 10k entries
+# and more it renders about half of them).
+SECOND_PROCESS_JOBS = 32  # four of its batches (_Share.BATCH)
 
 
 @dataclass
@@ -87,7 +95,7 @@ def _start_worker(job: Callable[[Path], None], staging: Path) -> multiprocessing
     parent = os.getpid()
 
     def run() -> None:
-        _die_with(parent)
+        die_with(parent)
         # Ctrl-C reaches every process of the terminal's group: this one leaves it to its parent, which stops it
         # (a command: _stop) or waits for it (`serve` finishes an update under way); interrupted here, it printed
         # a traceback and made the update fail
@@ -106,20 +114,6 @@ def _start_worker(job: Callable[[Path], None], staging: Path) -> multiprocessing
     gc.freeze()
     worker.start()
     return worker
-
-
-def _die_with(parent: int) -> None:
-    """Let the kernel kill this (forked) process when its parent dies (Linux: prctl PR_SET_PDEATHSIG), so
-    that a build killed midway leaves no process writing into its folder. Elsewhere nothing happens."""
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        try:
-            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
-        except (OSError, AttributeError):
-            return
-    if os.getppid() != parent:  # the parent died before the request took effect
-        os._exit(1)
 
 
 def chart_inputs_key(code: str, catalog: Catalog, records: list[dict[str, Any]]) -> str:
@@ -161,12 +155,12 @@ class _Build:
     def entry_href(self, entry_id: str, lang: str) -> str:
         return "../" + _lang_base(lang, self.languages) + entry_id + "/"
 
-    def pictures(self, folder: Path) -> None:
-        """The chart (drawn once per language, for the site and the lists) and the lists."""
-        from ..render.chart import Charts, write_charts
+    def pictures(self, folder: Path, charts: Charts) -> None:
+        """The chart (drawn once per language, for the site and the lists: waited for here if its process is
+        still drawing) and the lists."""
+        from ..render.chart import write_charts
         from ..render.lists import write_files
 
-        charts = Charts(self.catalog, self.records)
         write_charts(self.catalog, folder / "chart", entry_href=self.entry_href, charts=charts)
         if self.lists is not None:
             write_files(self.catalog, self.lists, charts)
@@ -194,21 +188,17 @@ class _Build:
     def cold(self) -> int:
         with staged_directory(self.out) as staging:
             worker = None
+            drawer = None
             try:
                 started = self.starting("exports")
-                self.records = build_records(self.catalog)  # once, before the fork: both processes read them
+                drawer = Drawer()  # first: it imports matplotlib while this process prepares
+                self.records = build_records(self.catalog)
+                charts = Charts(self.catalog, self.records, drawer)  # asked now, drawn while the pages render
                 cache = self.cache_inputs()
                 builder = SiteBuilder(self.catalog, self.records, self.kept)
                 share = _Share(
                     builder.jobs(self.code, cache[1]), staging, forked="fork" in multiprocessing.get_all_start_methods()
                 )
-
-                def pictures_then_pages(folder: Path) -> None:
-                    self.pictures(folder)
-                    share.send(share.work(builder))
-
-                worker = _start_worker(pictures_then_pages, staging) if share.forked else None
-                share.started()
                 manifest = Manifest(code=self.code, complete=True)
                 from ..export import write_all
 
@@ -217,21 +207,29 @@ class _Build:
                 )  # api/, catalog.csv, catalog.db, llms.txt
                 self.took("exports", started)
                 started = self.starting("pages")
-                done = share.work(builder)  # the second process joins in once the chart and the lists are drawn
+
+                def second_process() -> None:
+                    """Between two batches of pages: once the chart is drawn (the other core is free), a forked
+                    second process renders pages too, if enough are left for it to pay for itself."""
+                    nonlocal worker
+                    if worker is None and share.forked and share.left() >= SECOND_PROCESS_JOBS and charts.ready():
+                        worker = _start_worker(lambda folder: share.send(share.work(builder)), staging)
+                        share.started()
+
+                done = share.work(builder, between=second_process)
                 share.own = len(done)
                 manifest.keys["assets"] = self.assets(staging, _write)
                 self.took("pages", started)
                 started = self.starting("chart + lists")
                 build_cache.write(self.out, *cache, self.records)  # for the next update (see update)
-                if worker is None:
-                    self.pictures(staging)
-                else:
+                self.pictures(staging, charts)
+                if worker is not None:
                     done += share.received()
                     worker.join()
-                    if worker.exitcode != 0 or not share.complete(done):
-                        raise OutputError(
-                            f"{self.out}: drawing the chart, writing the lists or rendering pages failed (see above)"
-                        )
+                    if worker.exitcode != 0:
+                        raise OutputError(f"{self.out}: rendering pages in the second process failed (see above)")
+                if not share.complete(done):
+                    raise OutputError(f"{self.out}: some pages were not rendered (see above)")
                 self.took("chart + lists (waited)", started)
                 self.spent["jobs rendered by the second process"] = float(len(done) - share.own)
                 pages = 0
@@ -245,6 +243,8 @@ class _Build:
                 raise OutputError(f"{self.out}: cannot write the site ({exc.strerror or exc})") from None
             finally:
                 _stop(worker)  # after an error here: the folder it writes into is about to be removed
+                if drawer is not None:
+                    drawer.stop()
         return pages
 
     # --- priming what a long-running process keeps -------------------------------------------------------
@@ -294,6 +294,7 @@ class _Build:
         site = self.out
         remove_stale(site.parent, site.name)  # the folders of cold builds killed before they finished
         worker = None
+        drawer = None
         try:
             started = self.starting("pages")
             old.complete = False
@@ -308,26 +309,28 @@ class _Build:
             )
             pictures = keys["chart"] != old.keys.get("chart") or not figures_there
 
-            def data_and_pictures(folder: Path) -> None:
-                """The exports but llms.txt, when they changed, and the chart and the lists (or the lists'
-                Markdown alone): in a second process while the pages render (this one writes the llms.txt
-                files after its pages: the two then take about as long)."""
+            def data(folder: Path) -> None:
+                """The exports but llms.txt, when they changed, and the lists' Markdown when the chart did not
+                change (with the chart, the lists are written with it, at the end): in a second process while
+                the pages render (this one writes the llms.txt files after its pages: the two then take about
+                as long)."""
                 if exports:
                     from ..export import write_all
 
                     write_all(  # with the rows kept (keep_rows: this process made those of changed entries)
                         self.catalog, folder, self.records, in_place=True, parts=self.second_exports, kept=self.kept
                     )
-                if pictures:
-                    self.pictures(folder)
-                elif self.lists is not None and self.kept is None:
+                if not pictures and self.lists is not None and self.kept is None:
                     from ..render.lists import write_markdown
 
                     write_markdown(self.catalog, self.lists)
 
             if exports:
                 self.keep_rows()
-            worker = _start_worker(data_and_pictures, site) if exports or pictures else None
+            worker = _start_worker(data, site) if exports else None
+            # the chart's own process, started after the fork (the forked process inherits none of its pipes)
+            drawer = Drawer() if pictures else None
+            charts = Charts(self.catalog, self.records, drawer) if drawer is not None else None
             builder = SiteBuilder(self.catalog, self.records, self.kept)
             manifest = Manifest(code=self.code, complete=True)
             rendered = 0
@@ -362,12 +365,14 @@ class _Build:
             self.took("pages", started)
             started = self.starting("exports + chart")
             build_cache.write(site, *cache, self.records)
+            if charts is not None:
+                self.pictures(site, charts)
             if worker is not None:
                 worker.join()
                 if worker.exitcode != 0:
-                    raise OutputError(f"{site}: writing the exports or the chart failed (see above)")
+                    raise OutputError(f"{site}: writing the exports failed (see above)")
             else:  # without fork, or with only the lists' Markdown to check: one after the other
-                data_and_pictures(site)
+                data(site)
             self.took("exports + chart (waited)", started)
             manifest.keys |= keys
             manifest.write(site)
@@ -375,6 +380,8 @@ class _Build:
             raise OutputError(f"{site}: cannot write the site ({exc.strerror or exc})") from None
         finally:
             _stop(worker)  # after an error here (the update is left incomplete: rebuilt next time)
+            if drawer is not None:
+                drawer.stop()
         self.spent["jobs rendered"] = float(rendered)
         return _page_count(p for done in manifest.jobs.values() for p in done["outputs"])
 
@@ -382,8 +389,8 @@ class _Build:
 class _Share:
     """The page jobs of a cold build, shared by its two processes: each claims the next BATCH jobs from a
     counter in shared memory until none is left, renders them and writes their files at once (no page waits
-    in memory). The second process starts on them when the chart and the lists are drawn, and sends back the
-    files of the jobs it rendered (through a pipe) for the manifest. Which process renders a job does not
+    in memory). The second process is forked once the chart is drawn (SECOND_PROCESS_JOBS), and sends back
+    the files of the jobs it rendered (through a pipe) for the manifest. Which process renders a job does not
     change its files: the result is byte for byte the same. Without fork, this process renders every job."""
 
     BATCH = 8
@@ -416,11 +423,22 @@ class _Share:
             self.next.value = start + self.BATCH
         return range(min(start, len(self.jobs)), min(start + self.BATCH, len(self.jobs)))
 
-    def work(self, builder: SiteBuilder) -> list[tuple[int, list[str]]]:
-        """Render and write jobs until none is left; returns (job index, files written) of each."""
+    def left(self) -> int:
+        """How many jobs nobody has claimed yet."""
+        claimed = self.claimed if self.next is None else self.next.value
+        return max(0, len(self.jobs) - claimed)
+
+    def work(self, builder: SiteBuilder, between: Callable[[], None] | None = None) -> list[tuple[int, list[str]]]:
+        """Render and write jobs until none is left; returns (job index, files written) of each. `between`
+        is called before each batch is claimed."""
         done: list[tuple[int, list[str]]] = []
         files = NewFiles(self.folder)
-        while batch := self.claim():
+        while True:
+            if between is not None:
+                between()
+            batch = self.claim()
+            if not batch:
+                break
             for index in batch:
                 rendered = _render(builder, self.jobs[index])
                 for path, text in rendered.items():
@@ -486,12 +504,12 @@ def _remove(site: Path, rel: str) -> None:
 
 
 def warm_up() -> None:
-    """Import what an update may need besides what loading a catalog imports (the pages' code; the chart's
-    matplotlib, 0.8 s; the SQLite export's sqlite-utils): for a process that keeps the site current between
-    edits (`ja-llm serve`), so that its updates do not wait for imports. The forked second process of an
-    update inherits them."""
+    """Import what an update may need besides what loading a catalog imports (the pages' code; the SQLite
+    export's sqlite-utils): for a process that keeps the site current between edits (`ja-llm serve`), so
+    that its updates do not wait for imports. The forked second process of an update inherits them. (The
+    chart is drawn in a process of its own, render.chart.Drawer, which imports matplotlib itself.)"""
     from ..export import sqlite_db  # noqa: F401
-    from ..render import chart, lists  # noqa: F401
+    from ..render import lists  # noqa: F401
 
 
 def prime_site(catalog: Catalog, out: Path, kept: Kept, lists: Path | None = None) -> bool:
@@ -523,10 +541,12 @@ def build_site(
     every language and their charts there (render.lists). With `incremental` (the default) a folder built
     by this ja-llm is updated (see the module docstring), else it is built from scratch.
 
-    A cold build shares its work between two processes (the second one forked: it shares the loaded catalog
-    and its search records): this one renders the pages of every language, then writes the exports
-    (ja_llm.export: api/, catalog.csv, catalog.db, llms.txt); the other draws the chart once per language
-    (render.chart: matplotlib is imported there only) for the site and the lists, and writes the lists.
+    A cold build starts the chart's drawing process first (render.chart.Drawer: matplotlib is imported
+    there only, in a process that holds nothing else), writes the exports (ja_llm.export: api/,
+    catalog.csv, catalog.db, llms.txt) and renders the pages of every language; once the chart is drawn, a
+    forked second process (it shares the loaded catalog and its search records) renders pages too when
+    enough are left (SECOND_PROCESS_JOBS); at the end this one writes the chart, for the site and the
+    lists, and the lists.
     No gzip copies: `serve` compresses on the fly (compress.py). `stage(name)` is told when each stage
     starts (progress on a terminal); `timings` receives each one's seconds. `kept`: what a process that builds
     again keeps between its builds (memo.Kept: `ja-llm serve`; not swept here: an update asks only for what

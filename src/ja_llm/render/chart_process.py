@@ -1,0 +1,82 @@
+"""The chart's drawing process seen from the build: `python -m ja_llm.render.chart_draw` (see that module for
+why a process of its own) started, asked, waited for, stopped. Only the standard library here."""
+
+from __future__ import annotations
+
+import contextlib
+import marshal
+import os
+import subprocess
+import sys
+import threading
+from typing import TYPE_CHECKING
+
+from ..errors import OutputError
+
+if TYPE_CHECKING:
+    from .chart_data import Drawn, Request
+
+__all__ = ["Drawer"]
+
+
+class Drawer:
+    """The chart's drawing process: `python -m ja_llm.render.chart_draw` (see its docstring for why a process
+    of its own). Started before its request is known, so that it imports matplotlib while this process
+    prepares (the search records, the page jobs); `draw` sends the request and reads the answer in a thread (this process goes on
+    rendering, and neither pipe is ever left full); `ready` says whether the answer is in, `drawn` waits for
+    it. `stop` kills the process if it still runs (a build that fails, or one that found nothing to draw)
+    and is called in every case (again: nothing happens)."""
+
+    COMMAND = (sys.executable, "-m", "ja_llm.render.chart_draw")  # then this process's id (see chart_draw.main)
+
+    def __init__(self) -> None:
+        command = [*self.COMMAND, str(os.getpid())]
+        try:
+            self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        except OSError as exc:
+            raise OutputError(f"cannot start the chart's drawing process ({exc.strerror or exc})") from None
+        self._answer: list[bytes] = []
+        self._thread: threading.Thread | None = None
+
+    def draw(self, asked: Request) -> None:
+        payload = marshal.dumps(asked)
+        self._thread = threading.Thread(target=self._exchange, args=(payload,), name="ja-llm chart", daemon=True)
+        self._thread.start()
+
+    def _exchange(self, payload: bytes) -> None:
+        stdin, stdout = self.process.stdin, self.process.stdout
+        assert stdin is not None
+        assert stdout is not None
+        try:
+            stdin.write(payload)
+            stdin.close()
+        except OSError:
+            pass  # the process died: its exit code says so (drawn)
+        try:
+            self._answer.append(stdout.read())
+            stdout.close()
+        except OSError:
+            pass  # likewise
+
+    def ready(self) -> bool:
+        return self._thread is not None and not self._thread.is_alive()
+
+    def drawn(self) -> Drawn:
+        assert self._thread is not None, "draw() first"
+        self._thread.join()
+        code = self.process.wait()
+        if code != 0 or not self._answer or not self._answer[0]:
+            raise OutputError(f"drawing the chart failed (its process ended with code {code}; see above)")
+        answer: Drawn = marshal.loads(self._answer[0])
+        return answer
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        if self._thread is not None:
+            self._thread.join()
+        for pipe in (self.process.stdin, self.process.stdout):
+            if pipe is not None and not pipe.closed:
+                with contextlib.suppress(OSError):  # what was left to write to a process that died
+                    pipe.close()
