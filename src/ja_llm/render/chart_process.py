@@ -22,10 +22,10 @@ __all__ = ["Drawer"]
 class Drawer:
     """The chart's drawing process: `python -m ja_llm.render.chart_draw` (see its docstring for why a process
     of its own). Started before its request is known, so that it imports matplotlib while this process
-    prepares (the search records, the page jobs); `draw` sends the request and reads the answer in a thread (this process goes on
-    rendering, and neither pipe is ever left full); `ready` says whether the answer is in, `drawn` waits for
-    it. `stop` kills the process if it still runs (a build that fails, or one that found nothing to draw)
-    and is called in every case (again: nothing happens)."""
+    prepares (the search records, the page jobs); `draw` sends the request and reads the answer in a thread
+    (this process goes on rendering, and neither pipe is ever left full); `ready` says whether the answer is
+    in, `drawn` waits for it. `stop` kills the process if it still runs (a build that fails) and is called in
+    every case (again: nothing happens)."""
 
     COMMAND = (sys.executable, "-m", "ja_llm.render.chart_draw")  # then this process's id (see chart_draw.main)
 

@@ -56,10 +56,11 @@ ASSETS = ("app.js", "compare.js", "compare.css", "nojs.css", "style.css")
 # API is written here too (measured: the second process's share 0.34–0.49 s with it, the critical path).
 SECOND_PROCESS_EXPORTS = ("api", "csv", "sqlite")
 SECOND_PROCESS_EXPORTS_KEPT = ("csv", "sqlite")
-# A cold build forks its second process for pages once the chart's process has drawn (the other core is then
-# free), if at least this many page jobs are left: fewer take less time than the fork and the hand-back cost
-# (the shipped catalog's ~1,800 pages end about when the chart does: usually none is forked; at 10k entries
-# and more it renders about half of them).
+# A cold build forks its second process (the chart and the lists, then pages and exports) once the chart's
+# process has drawn (the other core is then free), if at least this many page jobs are left: fewer take less
+# time than the fork and the hand-back cost (the shipped catalog's pages end about when the chart does:
+# usually none is forked, this process writes the chart and the lists at the end; at 10k entries and more it
+# is forked early and renders about half of the pages).
 SECOND_PROCESS_JOBS = 32  # four of its batches (_Share.BATCH)
 
 
@@ -190,44 +191,58 @@ class _Build:
             worker = None
             drawer = None
             try:
-                started = self.starting("exports")
+                started = self.starting("pages + exports")
                 drawer = Drawer()  # first: it imports matplotlib while this process prepares
                 self.records = build_records(self.catalog)
                 charts = Charts(self.catalog, self.records, drawer)  # asked now, drawn while the pages render
                 cache = self.cache_inputs()
                 builder = SiteBuilder(self.catalog, self.records, self.kept)
+                from ..export import PARTS, select_items, write_all
+
+                items = select_items(self.catalog, self.records)  # once: a forked second process has them
+
+                def export(part: str) -> None:  # api/, catalog.csv, catalog.db, llms.txt
+                    write_all(self.catalog, staging, items, kept=self.kept, parts=[part])
+
                 share = _Share(
-                    builder.jobs(self.code, cache[1]), staging, forked="fork" in multiprocessing.get_all_start_methods()
+                    builder.jobs(self.code, cache[1]),
+                    staging,
+                    forked="fork" in multiprocessing.get_all_start_methods(),
+                    parts=PARTS,
+                    export=export,
                 )
                 manifest = Manifest(code=self.code, complete=True)
-                from ..export import write_all
-
-                write_all(
-                    self.catalog, staging, self.records, kept=self.kept
-                )  # api/, catalog.csv, catalog.db, llms.txt
-                self.took("exports", started)
-                started = self.starting("pages")
 
                 def second_process() -> None:
                     """Between two batches of pages: once the chart is drawn (the other core is free), a forked
-                    second process renders pages too, if enough are left for it to pay for itself."""
+                    second process writes the chart and the lists, then renders pages and writes exports too,
+                    if enough pages are left for it to pay for itself."""
                     nonlocal worker
                     if worker is None and share.forked and share.left() >= SECOND_PROCESS_JOBS and charts.ready():
-                        worker = _start_worker(lambda folder: share.send(share.work(builder)), staging)
+                        charts.drawn  # noqa: B018 (taken from the drawing process here: the forked one has them)
+
+                        def pictures_then_work(folder: Path) -> None:
+                            self.pictures(folder, charts)
+                            share.send(share.work(builder))
+
+                        worker = _start_worker(pictures_then_work, staging)
                         share.started()
 
                 done = share.work(builder, between=second_process)
                 share.own = len(done)
                 manifest.keys["assets"] = self.assets(staging, _write)
-                self.took("pages", started)
+                self.took("pages + exports", started)
                 started = self.starting("chart + lists")
                 build_cache.write(self.out, *cache, self.records)  # for the next update (see update)
-                self.pictures(staging, charts)
-                if worker is not None:
+                if worker is None:
+                    self.pictures(staging, charts)
+                else:
                     done += share.received()
                     worker.join()
                     if worker.exitcode != 0:
-                        raise OutputError(f"{self.out}: rendering pages in the second process failed (see above)")
+                        raise OutputError(
+                            f"{self.out}: the second process failed writing the chart, the lists or pages (see above)"
+                        )
                 if not share.complete(done):
                     raise OutputError(f"{self.out}: some pages were not rendered (see above)")
                 self.took("chart + lists (waited)", started)
@@ -387,20 +402,32 @@ class _Build:
 
 
 class _Share:
-    """The page jobs of a cold build, shared by its two processes: each claims the next BATCH jobs from a
-    counter in shared memory until none is left, renders them and writes their files at once (no page waits
-    in memory). The second process is forked once the chart is drawn (SECOND_PROCESS_JOBS), and sends back
-    the files of the jobs it rendered (through a pipe) for the manifest. Which process renders a job does not
+    """The page jobs of a cold build, then its export parts, shared by its two processes: each claims the next
+    BATCH jobs from a counter in shared memory until none is left, renders them and writes their files at
+    once (no page waits in memory), then the next export part (another counter) until none is left. The
+    second process is forked once the chart is drawn (SECOND_PROCESS_JOBS), and sends back the files of the
+    jobs it rendered (through a pipe) for the manifest. Which process renders a job does not
     change its files: the result is byte for byte the same. Without fork, this process renders every job."""
 
     BATCH = 8
 
-    def __init__(self, jobs: list[Job], folder: Path, forked: bool) -> None:
+    def __init__(
+        self,
+        jobs: list[Job],
+        folder: Path,
+        forked: bool,
+        parts: tuple[str, ...] = (),
+        export: Callable[[str], None] | None = None,
+    ) -> None:
         self.jobs = jobs
         self.folder = folder
         self.forked = forked
+        self.parts = parts
+        self.export = export
         context = multiprocessing.get_context("fork") if forked else None
         self.next = context.Value("l", 0) if context is not None else None
+        self.next_part = context.Value("l", 0) if context is not None else None
+        self.parts_claimed = 0  # without fork
         self.inbox: Connection | None = None
         self.outbox: Connection | None = None
         if context is not None:
@@ -423,14 +450,24 @@ class _Share:
             self.next.value = start + self.BATCH
         return range(min(start, len(self.jobs)), min(start + self.BATCH, len(self.jobs)))
 
+    def claim_part(self) -> str | None:
+        """The next export part nobody has claimed (one at a time: each is a few seconds at 10k entries)."""
+        if self.next_part is None:
+            index, self.parts_claimed = self.parts_claimed, self.parts_claimed + 1
+        else:
+            with self.next_part.get_lock():
+                index = self.next_part.value
+                self.next_part.value = index + 1
+        return self.parts[index] if index < len(self.parts) else None
+
     def left(self) -> int:
         """How many jobs nobody has claimed yet."""
         claimed = self.claimed if self.next is None else self.next.value
         return max(0, len(self.jobs) - claimed)
 
     def work(self, builder: SiteBuilder, between: Callable[[], None] | None = None) -> list[tuple[int, list[str]]]:
-        """Render and write jobs until none is left; returns (job index, files written) of each. `between`
-        is called before each batch is claimed."""
+        """Render and write jobs until none is left, then write the export parts nobody has claimed; returns
+        (job index, files written) of each job. `between` is called before each batch of jobs is claimed."""
         done: list[tuple[int, list[str]]] = []
         files = NewFiles(self.folder)
         while True:
@@ -444,6 +481,8 @@ class _Share:
                 for path, text in rendered.items():
                     files.write(path, text.encode("utf-8"))
                 done.append((index, list(rendered)))
+        while self.export is not None and (part := self.claim_part()) is not None:
+            self.export(part)
         return done
 
     def send(self, done: list[tuple[int, list[str]]]) -> None:
@@ -541,12 +580,12 @@ def build_site(
     every language and their charts there (render.lists). With `incremental` (the default) a folder built
     by this ja-llm is updated (see the module docstring), else it is built from scratch.
 
-    A cold build starts the chart's drawing process first (render.chart.Drawer: matplotlib is imported
-    there only, in a process that holds nothing else), writes the exports (ja_llm.export: api/,
-    catalog.csv, catalog.db, llms.txt) and renders the pages of every language; once the chart is drawn, a
-    forked second process (it shares the loaded catalog and its search records) renders pages too when
-    enough are left (SECOND_PROCESS_JOBS); at the end this one writes the chart, for the site and the
-    lists, and the lists.
+    A cold build starts the chart's drawing process first (render.chart_process.Drawer: matplotlib is
+    imported there only, in a process that holds nothing else), renders the pages of every language, then
+    writes the exports (ja_llm.export: api/, catalog.csv, catalog.db, llms.txt); once the chart is drawn, a
+    forked second process (it shares the loaded catalog and its search records) writes the chart, for the
+    site and the lists, and the lists, then shares the pages and the exports (_Share), when enough pages are
+    left (SECOND_PROCESS_JOBS); else this one writes the chart and the lists at the end.
     No gzip copies: `serve` compresses on the fly (compress.py). `stage(name)` is told when each stage
     starts (progress on a terminal); `timings` receives each one's seconds. `kept`: what a process that builds
     again keeps between its builds (memo.Kept: `ja-llm serve`; not swept here: an update asks only for what
