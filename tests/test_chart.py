@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -182,6 +183,33 @@ def test_the_drawing_process_holds_matplotlib_and_nothing_of_the_catalog() -> No
             check=True,
         ).stdout
     )
+
+
+def test_a_process_that_builds_again_keeps_a_spare_drawing_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`serve` (what it keeps: memo.Kept) updates again and again: after an update that drew the chart, a
+    drawing process is started for the next one (its imports done before it is asked), and taken by it."""
+    from ja_llm.memo import Kept
+    from ja_llm.site.pipeline import build_site
+
+    monkeypatch.setattr(Drawer, "_spare", None)
+    root = tmp_path / "カタログ"
+    shutil.copytree(MINI, root)
+    kept = Kept()
+    build_site(Catalog.load(root), tmp_path / "サイト", kept=kept)  # from scratch
+    alpha = root / "models" / "acme" / "alpha.toml"
+    alpha.write_text(alpha.read_text(encoding="utf-8").replace('name = "Alpha"', 'name = "Alpha 2"'), "utf-8")
+    build_site(Catalog.load(root), tmp_path / "サイト", kept=kept)  # an update: the chart shows the new name
+    assert "Alpha 2" in (tmp_path / "サイト" / "chart" / "parameters-en.svg").read_text(encoding="utf-8")
+    spare = Drawer._spare
+    assert spare is not None
+    try:
+        assert spare.process.poll() is None  # waiting for its request
+        assert Drawer.start() is spare
+        assert Drawer._spare is None
+    finally:
+        spare.stop()
 
 
 def test_a_drawer_stopped_before_its_request_leaves_no_process() -> None:

@@ -453,6 +453,7 @@ def test_a_failing_chart_fails_the_build_and_writes_nothing(
 
     failing = (sys.executable, "-c", "import sys; sys.stdin.buffer.read(); sys.exit('error: no room for the chart')")
     monkeypatch.setattr(Drawer, "COMMAND", failing)
+    monkeypatch.setattr(Drawer, "_spare", None)  # a spare one a test of `serve` left would be taken
     out = tmp_path / "サイト"
     lists = tmp_path / "一覧"
     with pytest.raises(OutputError, match="drawing the chart failed"):

@@ -9,7 +9,7 @@ import os
 import subprocess
 import sys
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from ..errors import OutputError
 
@@ -25,18 +25,43 @@ class Drawer:
     prepares (the search records, the page jobs); `draw` sends the request and reads the answer in a thread
     (this process goes on rendering, and neither pipe is ever left full); `ready` says whether the answer is
     in, `drawn` waits for it. `stop` kills the process if it still runs (a build that fails) and is called in
-    every case (again: nothing happens)."""
+    every case (again: nothing happens).
+
+    The process has a session of its own: Ctrl-C in a terminal reaches the build, which stops it (a drawing
+    process interrupted while importing printed a traceback). A process that builds again and again (`ja-llm
+    serve`) keeps a spare one, started once the last one was used (`keep_spare`), so that its next chart waits
+    for no import; `start` takes it."""
+
+    _spare: ClassVar[Drawer | None] = None
 
     COMMAND = (sys.executable, "-m", "ja_llm.render.chart_draw")  # then this process's id (see chart_draw.main)
 
     def __init__(self) -> None:
         command = [*self.COMMAND, str(os.getpid())]
         try:
-            self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+            self.process = subprocess.Popen(
+                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, start_new_session=True
+            )
         except OSError as exc:
             raise OutputError(f"cannot start the chart's drawing process ({exc.strerror or exc})") from None
         self._answer: list[bytes] = []
         self._thread: threading.Thread | None = None
+
+    @classmethod
+    def start(cls) -> Drawer:
+        """A drawing process: the spare one (keep_spare) if it still waits for its request, else a new one."""
+        spare, cls._spare = cls._spare, None
+        if spare is not None and spare._thread is None and spare.process.poll() is None:
+            return spare
+        if spare is not None:
+            spare.stop()
+        return cls()
+
+    @classmethod
+    def keep_spare(cls) -> None:
+        """Start the spare drawing process now, if none waits (see the class's docstring)."""
+        if cls._spare is None or cls._spare.process.poll() is not None:
+            cls._spare = cls()
 
     def draw(self, asked: Request) -> None:
         payload = marshal.dumps(asked)

@@ -192,7 +192,7 @@ class _Build:
             drawer = None
             try:
                 started = self.starting("pages + exports")
-                drawer = Drawer()  # first: it imports matplotlib while this process prepares
+                drawer = Drawer.start()  # first: it imports matplotlib while this process prepares
                 self.records = build_records(self.catalog)
                 charts = Charts(self.catalog, self.records, drawer)  # asked now, drawn while the pages render
                 cache = self.cache_inputs()
@@ -344,7 +344,7 @@ class _Build:
                 self.keep_rows()
             worker = _start_worker(data, site) if exports else None
             # the chart's own process, started after the fork (the forked process inherits none of its pipes)
-            drawer = Drawer() if pictures else None
+            drawer = Drawer.start() if pictures else None
             charts = Charts(self.catalog, self.records, drawer) if drawer is not None else None
             builder = SiteBuilder(self.catalog, self.records, self.kept)
             manifest = Manifest(code=self.code, complete=True)
@@ -397,6 +397,8 @@ class _Build:
             _stop(worker)  # after an error here (the update is left incomplete: rebuilt next time)
             if drawer is not None:
                 drawer.stop()
+                if self.kept is not None:  # a process that updates again (`serve`): the next chart's process
+                    Drawer.keep_spare()
         self.spent["jobs rendered"] = float(rendered)
         return _page_count(p for done in manifest.jobs.values() for p in done["outputs"])
 
@@ -545,10 +547,13 @@ def _remove(site: Path, rel: str) -> None:
 def warm_up() -> None:
     """Import what an update may need besides what loading a catalog imports (the pages' code; the SQLite
     export's sqlite-utils): for a process that keeps the site current between edits (`ja-llm serve`), so
-    that its updates do not wait for imports. The forked second process of an update inherits them. (The
-    chart is drawn in a process of its own, render.chart.Drawer, which imports matplotlib itself.)"""
+    that its updates do not wait for imports. The forked second process of an update inherits them. The
+    chart is drawn in a process of its own (render.chart_process.Drawer): a spare one is started, which
+    imports matplotlib meanwhile."""
     from ..export import sqlite_db  # noqa: F401
     from ..render import lists  # noqa: F401
+
+    Drawer.keep_spare()
 
 
 def prime_site(catalog: Catalog, out: Path, kept: Kept, lists: Path | None = None) -> bool:
