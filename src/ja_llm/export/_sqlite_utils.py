@@ -6,8 +6,8 @@ installed here for the chart (matplotlib), so sqlite-utils imported it in every 
 export: measured, 16 MB of memory and ~0.1 s instead of 4 MB and 0.04 s for sqlite-utils itself; the cold
 build's main process peaked 12 MB higher, beside the process that draws the chart. While sqlite-utils is
 imported, a finder refuses those two imports (sqlite-utils expects ImportError when they are missing), and is
-removed right after: a later `import numpy` works as usual. A process that imported them before (`ja-llm
-serve` imports the chart first) keeps sqlite-utils' full mapping: the same database either way.
+removed right after: a later `import numpy` works as usual. A process that imported them before keeps
+sqlite-utils' full mapping: the same database either way.
 """
 
 from __future__ import annotations
