@@ -27,10 +27,10 @@ class Drawer:
     in, `drawn` waits for it. `stop` kills the process if it still runs (a build that fails) and is called in
     every case (again: nothing happens).
 
-    The process has a session of its own: Ctrl-C in a terminal reaches the build, which stops it (a drawing
-    process interrupted while importing printed a traceback). A process that builds again and again (`ja-llm
-    serve`) keeps a spare one, started once the last one was used (`keep_spare`), so that its next chart waits
-    for no import; `start` takes it."""
+    The process has a session of its own: Ctrl-C in a terminal reaches the build, which stops it (in the
+    terminal's group, it would be interrupted in its imports, with a traceback). A process that builds again
+    and again (`ja-llm serve`) keeps a spare one, started once the last one was used (`keep_spare`), so that
+    its next chart waits for no import; `start` takes it."""
 
     _spare: ClassVar[Drawer | None] = None
 
