@@ -15,6 +15,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
+from .text import collapse_space
+
 
 def make_parser() -> MarkdownIt:
     """The Markdown parser shared by the importer and the inline helpers (CommonMark + GFM tables)."""
@@ -25,7 +27,6 @@ _MD = make_parser()
 # A label holds no bracket: `[^` runs then never make a match rescan the rest of the text (linear time).
 _FOOTNOTE_REF = re.compile(r"\[\^([^\[\]\s]+)\]")
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
-_WS = re.compile(r"\s+")
 # A text without any of these characters has no inline markup: its plain form needs no parse.
 _MARKUP = re.compile(r"[\\*_\[\]<>`&~!\n]")
 
@@ -127,7 +128,7 @@ PLAIN_KNOWN_MAX = 1 << 16
 def plain(text: str) -> str:
     """The text a reader sees: no bold, links as their text, `<br>` and runs of spaces as one space."""
     if not _MARKUP.search(text):
-        return " ".join(text.split())  # runs of white space as one space, none at the ends (as _WS does)
+        return collapse_space(text)
     known = _PLAIN_KNOWN.get(text)
     if known is None:
         known = _plain(text)
@@ -158,7 +159,7 @@ def _plain(text: str) -> str:
             out.append(" " if _BR.fullmatch(token.content.strip()) else "")
         elif token.type in ("softbreak", "hardbreak"):
             out.append(" ")
-    return _WS.sub(" ", _FOOTNOTE_REF.sub("", "".join(out))).strip()
+    return collapse_space(_FOOTNOTE_REF.sub("", "".join(out)))
 
 
 def footnote_refs(text: str) -> list[str]:
@@ -223,7 +224,7 @@ def normalize_for_compare(text: str) -> str:
     """Text with bold, `<br>` and spacing differences removed, for information-equality checks."""
     text = text.replace("**", "")
     text = _BR.sub(" ", text)
-    return _WS.sub(" ", text).strip()
+    return collapse_space(text)
 
 
 def is_single_link(text: str) -> Link | None:

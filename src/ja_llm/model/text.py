@@ -13,11 +13,16 @@ import unicodedata
 from collections.abc import Mapping
 
 
+def collapse_space(text: str) -> str:
+    """Each run of white space as one space, none at the ends. split() and a regular expression's `\\s` agree on
+    what is white space (str.isspace): the same result as replacing each run of `\\s+` with a space and
+    stripping, ~3x faster (records normalise ~18 texts an entry; the pages' plain texts go through it too)."""
+    return " ".join(text.split())
+
+
 def normalize(text: str) -> str:
     """`ＳＢ Intuitions` -> `sb intuitions`, `ｶﾀｶﾅ` -> `カタカナ`."""
-    # split() and a regular expression's \s agree on what is white space (str.isspace): the same result as
-    # replacing each run of \s+ with a space and stripping, ~3x faster (records normalise ~18 texts an entry)
-    return " ".join(unicodedata.normalize("NFKC", text).lower().split())
+    return collapse_space(unicodedata.normalize("NFKC", text).lower())
 
 
 def text_in(value: str | Mapping[str, str] | None, lang: str) -> str:

@@ -26,7 +26,7 @@ from xml.sax.saxutils import escape
 from ..errors import OutputError
 from ..files import atomic_write
 from ..search.records import CHART_CLASSES, build_records, chart_point
-from .chart_data import PLACEHOLDER, Drawn, Point, reference, request, size_label
+from .chart_data import PLACEHOLDER, POINTS_ID, Drawn, Point, reference, request, size_label
 from .chart_process import Drawer
 from .chart_words import chart_words
 
@@ -82,7 +82,9 @@ def _points(records: list[dict[str, Any]]) -> tuple[list[Point], list[tuple[str,
 
 
 # a class's group of points: its links, one per point in the order of the points of that class
-_GROUP = re.compile(r'(\n *)<g id="ja-llm-points-([a-z]+)">(.*?)\1</g>', re.S)  # closes at its own indent
+_GROUP = re.compile(  # closes at its own indent
+    r'(\n *)<g id="' + re.escape(POINTS_ID.format("")) + r'([a-z]+)">(.*?)\1</g>', re.S
+)
 _ANCHOR = re.compile(r'<a xlink:href="' + re.escape(PLACEHOLDER) + '" target="_blank">')
 
 
