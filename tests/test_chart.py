@@ -218,6 +218,28 @@ def test_a_drawer_stopped_before_its_request_leaves_no_process() -> None:
     assert drawer.process.returncode is not None
 
 
+def _environment(pid: int) -> dict[str, str]:
+    raw = Path(f"/proc/{pid}/environ").read_bytes()
+    return dict(item.split("=", 1) for item in raw.decode().split("\0") if "=" in item)
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="reads /proc")
+def test_the_drawing_process_keeps_mallocs_mapping_threshold_fixed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """glibc then returns each language's canvas to the system (Drawer.MALLOC); a value the user set wins."""
+    monkeypatch.delenv("MALLOC_MMAP_THRESHOLD_", raising=False)
+    drawer = Drawer()
+    try:
+        assert _environment(drawer.process.pid)["MALLOC_MMAP_THRESHOLD_"] == "131072"
+    finally:
+        drawer.stop()
+    monkeypatch.setenv("MALLOC_MMAP_THRESHOLD_", "65536")
+    drawer = Drawer()
+    try:
+        assert _environment(drawer.process.pid)["MALLOC_MMAP_THRESHOLD_"] == "65536"
+    finally:
+        drawer.stop()
+
+
 def test_a_drawing_request_that_is_not_one_is_refused() -> None:
     done = subprocess.run([*Drawer.COMMAND], input=b"not marshal", capture_output=True, check=False)
     assert done.returncode != 0

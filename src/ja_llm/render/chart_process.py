@@ -35,12 +35,22 @@ class Drawer:
     _spare: ClassVar[Drawer | None] = None
 
     COMMAND = (sys.executable, "-m", "ja_llm.render.chart_draw")  # then this process's id (see chart_draw.main)
+    # glibc's malloc serves a block of 128 KiB or more by a mapping of its own, returned to the system when
+    # freed, but raises that threshold to the size of each such block freed (up to 32 MiB): after the first
+    # language, the next one's canvas (~6 MB of pixels) and the PNG's buffers come from the heap, where they
+    # stay. Set, the threshold stays put (the same pictures: measured, the process's peak 82 -> 77 MB in a
+    # cold build, no slower). Other C libraries ignore the variable; a value the user set is kept.
+    MALLOC: ClassVar[dict[str, str]] = {"MALLOC_MMAP_THRESHOLD_": str(128 * 1024)}
 
     def __init__(self) -> None:
         command = [*self.COMMAND, str(os.getpid())]
         try:
             self.process = subprocess.Popen(
-                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, start_new_session=True
+                command,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                start_new_session=True,
+                env=self.MALLOC | os.environ,
             )
         except OSError as exc:
             raise OutputError(f"cannot start the chart's drawing process ({exc.strerror or exc})") from None
