@@ -217,6 +217,10 @@ def main() -> None:
         die_with(int(sys.argv[1]))  # the build that started it: killed, this process goes too
     # Ctrl-C reaches every process of the terminal's group: the build stops this one (render.chart.Drawer)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # matplotlib's modules (~35 MB of objects) live as long as this process: out of the collector's sight,
+    # each collection (one after every language, see _draw_all) walks only the drawing's own objects
+    # (measured: the process drawing the shipped catalog, imports included, 1.41 -> 1.24 s median of 8)
+    gc.freeze()
     try:
         parts = _read(marshal.load(sys.stdin.buffer))
     except EOFError:  # the build stopped before asking (an error there): nothing to draw
