@@ -54,6 +54,9 @@ COMBINED: list[dict[str, str]] = [
     {"developer": "kumo", "since": "2023", "min_context": "8k", "sort": "year"},
     {"min_params": "100b", "active": "1", "sort": "params"},
     {"q": "ＯＭＥＧＡ", "commercial": "yes"},
+    # white space as Python knows it, not as JavaScript's \s does (U+0085, U+001C; U+FEFF is none)
+    {"q": "\x85kumo\u3000", "developer": "\x1cacme\u2003", "min_context": "\u00a08k\x1f"},
+    {"q": "\x85kumo\u3000", "min_context": "\u00a08k\x1f"},
     {"commercial": "yes", "include_uncertain": "1"},
     {"commercial": "any", "include_uncertain": "1", "active": "1", "max_params": "50b"},
 ]
@@ -152,6 +155,7 @@ def test_site_and_cli_agree_on_combined_queries(
 
 
 def test_the_spec_is_exported_with_the_data(fixture_url: str, fixture_root: Path, tmp_path: Path) -> None:
+    from ja_llm.model.text import white_space_class
     from ja_llm.model.units import PARAM_UNITS
     from ja_llm.model.vocab import COMMERCIAL_RANK
     from ja_llm.site.build import CONTEXT_STEPS, PARAM_STEPS
@@ -160,6 +164,7 @@ def test_the_spec_is_exported_with_the_data(fixture_url: str, fixture_root: Path
     spec = json.loads((site / "data" / "entries.json").read_text(encoding="utf-8"))["spec"]
     assert [f["name"] for f in spec["filters"]] == [f.name for f in query.FILTERS]
     assert spec["param_units"] == PARAM_UNITS
+    assert spec["white_space"] == white_space_class()
     assert spec["commercial"]["rank"] == COMMERCIAL_RANK
     assert list(spec["sorts"]) == list(query.SORTS)
     assert spec["facets"]["min_params"]["steps"] == list(PARAM_STEPS)

@@ -1,7 +1,8 @@
 """White space in texts: model.text.normalize (search) and model.inline.plain (titles, descriptions) make
 each run of white space one space and strip the ends — the rule as a regular expression (`\\s+` -> " ",
-then strip), which the site's script states the same way. They split on str.isspace instead (~3x faster):
-hypothesis compares both on texts full of every kind of white space Python knows."""
+then strip). They split on str.isspace instead (~3x faster): hypothesis compares both on texts full of every
+kind of white space Python knows. The site's script makes its patterns from model.text.white_space_class (the
+query spec exports it): checked here against every code point."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ja_llm.model.inline import plain
-from ja_llm.model.text import normalize
+from ja_llm.model.text import normalize, white_space_class
 
 RUNS = re.compile(r"\s+")
 SPACES = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if RUNS.fullmatch(c))
@@ -30,3 +31,13 @@ def test_every_white_space_character_is_one() -> None:
 def test_the_same_as_the_rule_as_a_regular_expression(text: str) -> None:
     assert normalize(text) == RUNS.sub(" ", unicodedata.normalize("NFKC", text).lower()).strip()
     assert plain(text) == RUNS.sub(" ", text).strip()  # (with a line break: through the parser, the same)
+
+
+def test_the_class_the_site_is_given_is_every_white_space_character_and_no_other() -> None:
+    """white_space_class looks at the Basic Multilingual Plane only: a white-space character added above it by
+    a later Unicode would fail this test."""
+    given = re.compile(f"[{white_space_class()}]")
+    assert "".join(c for c in map(chr, range(sys.maxunicode + 1)) if given.fullmatch(c)) == SPACES
+    assert all(ord(c) < 0x10000 for c in SPACES)
+    assert "\ufeff" not in SPACES  # where JavaScript's \s differs
+    assert "\x85" in SPACES

@@ -29,7 +29,7 @@ from dataclasses import field as dataclass_field
 from typing import Any, Protocol
 
 from ..errors import JaLlmError
-from ..model.text import normalize
+from ..model.text import normalize, white_space_class
 from ..model.units import PARAM_UNITS
 from ..model.vocab import COMMERCIAL_CLASSES, COMMERCIAL_RANK
 
@@ -643,7 +643,8 @@ def variant_fields() -> list[str]:
 
 def spec(meta: dict[str, Any]) -> dict[str, Any]:
     """Everything the website's script needs to evaluate a query exactly as `run_query` does: the filters,
-    the sort keys, the text search, the column types and the vocabularies the parsers check against."""
+    the sort keys, the text search, the column types, the vocabularies the parsers check against and what
+    white space is."""
     vocabularies = sorted({f.parser.data["vocabulary"] for f in FILTERS if "vocabulary" in f.parser.data})
     return {
         "filters": [f.describe() for f in FILTERS],
@@ -656,6 +657,7 @@ def spec(meta: dict[str, Any]) -> dict[str, Any]:
         "vocabularies": {name: sorted(meta.get(name, ())) for name in vocabularies},
         "commercial": {"classes": list(COMMERCIAL_CLASSES), "rank": dict(COMMERCIAL_RANK)},
         "param_units": dict(PARAM_UNITS),
+        "white_space": white_space_class(),  # what normalize and the parsers strip and collapse
     }
 
 

@@ -25,12 +25,19 @@
 
   // --- text normalisation (model/text.normalize) ------------------------------------------------------
 
-  // Python's str.isspace() characters, which is what `\s` means in Python's re (JavaScript's \s differs:
-  // it lacks \x1c-\x1f and \x85 and has \ufeff).
-  var WS = "\\t-\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
-  var WS_RUN = new RegExp("[" + WS + "]+", "g");
-  var WS_EDGES = new RegExp("^[" + WS + "]+|[" + WS + "]+$", "g");
-  var WS_ONLY = new RegExp("^[" + WS + "]*$");
+  // White space is what Python's str.isspace() says it is (JavaScript's \s is another set): the spec names
+  // it (`white_space`, model.text.white_space_class: a character class's inside), and these patterns are
+  // made from it when the spec arrives (useWhiteSpace, called by Index); nothing below runs before that.
+  var WS, WS_RUN, WS_EDGES, WS_ONLY, INT_RE, FLOAT_RE;
+
+  function useWhiteSpace(ws) {
+    WS = ws;
+    WS_RUN = new RegExp("[" + WS + "]+", "g");
+    WS_EDGES = new RegExp("^[" + WS + "]+|[" + WS + "]+$", "g");
+    WS_ONLY = new RegExp("^[" + WS + "]*$");
+    INT_RE = new RegExp("^[" + WS + "]*([+-]?[0-9]+)[" + WS + "]*$");
+    FLOAT_RE = new RegExp("^[" + WS + "]*([+-]?(?:[0-9]+\\.?[0-9]*|\\.[0-9]+)(?:e[+-]?[0-9]+)?)[" + WS + "]*$", "i");
+  }
 
   /** Python's str.strip() without arguments. */
   function pyStrip(text) {
@@ -58,9 +65,6 @@
       return String((cp - start) % 10);
     });
   }
-
-  var INT_RE = new RegExp("^[" + WS + "]*([+-]?[0-9]+)[" + WS + "]*$");
-  var FLOAT_RE = new RegExp("^[" + WS + "]*([+-]?(?:[0-9]+\\.?[0-9]*|\\.[0-9]+)(?:e[+-]?[0-9]+)?)[" + WS + "]*$", "i");
 
   /** query.parse_int: a whole number (commas and underscores ignored), or a number followed by k (times
    * `k`); null when it is not one. */
@@ -226,6 +230,7 @@
    * without variants has one blank position (no value in any field), judged by the fallbacks alone. */
   function Index(data) {
     var spec = data.spec;
+    useWhiteSpace(spec.white_space);
     var shards = data.shards || [];
     var n = 0;
     var s;
