@@ -28,7 +28,7 @@ def parsed(text: str) -> str:
     """What the parser renders (the path inline takes for a text with markup)."""
     env = {"links": None}
     return "<br>".join(
-        html._with_footnotes(part, None, lambda s: html._INLINE.renderInline(s, env)) for part in html._BR.split(text)
+        html._with_footnotes(part, None, lambda s: html._INLINE.renderInline(s, env)) for part in html.BR.split(text)
     )
 
 

@@ -26,7 +26,8 @@ def make_parser() -> MarkdownIt:
 _MD = make_parser()
 # A label holds no bracket: `[^` runs then never make a match rescan the rest of the text (linear time).
 _FOOTNOTE_REF = re.compile(r"\[\^([^\[\]\s]+)\]")
-_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+# a `<br>` line break as the catalog writes it (the site's HTML splits at it too: site.html)
+BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 # A text without any of these characters has no inline markup: its plain form needs no parse.
 _MARKUP = re.compile(r"[\\*_\[\]<>`&~!\n]")
 
@@ -156,7 +157,7 @@ def _plain(text: str) -> str:
         if token.type == "text" or token.type == "code_inline":
             out.append(token.content)
         elif token.type == "html_inline":
-            out.append(" " if _BR.fullmatch(token.content.strip()) else "")
+            out.append(" " if BR.fullmatch(token.content.strip()) else "")
         elif token.type in ("softbreak", "hardbreak"):
             out.append(" ")
     return collapse_space(_FOOTNOTE_REF.sub("", "".join(out)))
@@ -195,7 +196,7 @@ def strip_trailing_footnotes(text: str) -> tuple[str, list[str]]:
 
 def split_br(text: str) -> list[str]:
     """Split a text at its `<br>` line breaks."""
-    return [part.strip() for part in _BR.split(text)]
+    return [part.strip() for part in BR.split(text)]
 
 
 def split_top_level(text: str, separator: str) -> list[str]:
@@ -223,7 +224,7 @@ def split_top_level(text: str, separator: str) -> list[str]:
 def normalize_for_compare(text: str) -> str:
     """Text with bold, `<br>` and spacing differences removed, for information-equality checks."""
     text = text.replace("**", "")
-    text = _BR.sub(" ", text)
+    text = BR.sub(" ", text)
     return collapse_space(text)
 
 

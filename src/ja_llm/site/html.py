@@ -15,9 +15,9 @@ from functools import lru_cache
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from ..model.inline import BR
 from ..model.inline import plain as inline_plain
 
-_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _FOOTNOTE = re.compile(r"\[\^([^\]\s]+)\]")
 _SAFE_URL = re.compile(r"^(https?://|mailto:|#|/|\./|\.\./|[^:/?#]+(/|$))", re.IGNORECASE)
 # A text without any character inline Markdown reacts to renders as itself, `"` escaped: such texts (most
@@ -119,7 +119,7 @@ def inline(text: str | None, notes: FootnoteRefs | None = None, links: LinkMap |
         part.replace('"', "&quot;")
         if _PLAIN.fullmatch(part)
         else _with_footnotes(part, notes, lambda s: _inline_html(s, links))
-        for part in _BR.split(text)
+        for part in BR.split(text)
     ]
     return Markup("<br>".join(parts))
 
@@ -128,7 +128,7 @@ def block(text: str | None, notes: FootnoteRefs | None = None, links: LinkMap | 
     """A longer catalog text (preamble, section intro) as block HTML, with the same safety rules."""
     if not text:
         return Markup("")
-    text = _BR.sub("  \n", text)
+    text = BR.sub("  \n", text)
     text = re.sub(r"<!--.*?-->", "", text, flags=re.S)  # comments are the list's, not the reader's
     env = {"links": links}
     return Markup(_alerts(_with_footnotes(text, notes, lambda s: _BLOCK.render(s, env))))
