@@ -6,14 +6,12 @@ need them, so that `ja-llm search` answers from the compiled index quickly.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import functools
 import gc
 import json
 import re
 import sys
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,7 +24,7 @@ from .errors import CatalogInvalid, JaLlmError
 if TYPE_CHECKING:
     from .api import Catalog
     from .catalog.load import ParseMemo
-    from .memo import Kept
+    from .site.outputs import Built
 
 
 def _fail(message: str, hint: str = "", code: int = 1) -> None:
@@ -318,62 +316,23 @@ def _root(data: Path | None) -> Path:
     return data if data is not None else shipped_catalog()
 
 
-def _build_all(
-    data: Path | None,
-    out: Path,
-    rebuild: bool = False,
-    memo: ParseMemo | None = None,
-    kept: Kept | None = None,
-    content_key: str | None = None,
-) -> None:
-    """`content_key`: the catalog's content key (search.index.current_key) when the caller computed it before
-    reading anything (else computed here, first); `memo` and `kept`: the catalog files read and the outputs
-    made by this process's last build (`serve` keeps them between its builds)."""
-    from .search.index import current_key
-    from .site.stamp import is_current, stamp_of, write_stamp
+def _say(message: str) -> None:
+    click.echo(message, err=True)
 
-    if content_key is None:
-        # once, before anything is read: what the new stamp records, and the exports' key (computed twice
-        # before: ~20 ms of a one-entry rebuild)
-        content_key = current_key(_root(data))
-    stamp = stamp_of(content_key)
-    if not rebuild and is_current(out / "site", stamp) and (out / "list" / "README.md").is_file():
-        # the site was built from this catalog by this ja-llm (and the lists with it): nothing to do but
-        # remove what builds killed before they finished left beside it
-        from .files import remove_stale
 
-        remove_stale(out, "site")
-        click.echo(f"{out / 'site'} is current: nothing to build (--rebuild builds it all again)", err=True)
+def _report_built(built: Built) -> None:
+    """What a build did (site.outputs.Built), said."""
+    if built.current:
+        _say(f"{built.site} is current: nothing to build (--rebuild builds it all again)")
         return
-    from .site.pipeline import build_site  # the site's code: only when something is built
-
-    started = time.perf_counter()
-    catalog = _load(data, memo)
-    timings: dict[str, float] = {"load": time.perf_counter() - started}
-    click.echo(f"building the site of {len(catalog.entries)} entries into {out / 'site'} ...", err=True)
-    pages = build_site(
-        catalog,
-        out / "site",
-        stage=lambda name: click.echo(f"  {name} ...", err=True),
-        timings=timings,
-        lists=out / "list",
-        incremental=not rebuild,
-        kept=kept,
-        content_key=content_key,
+    _say(
+        f"wrote {built.pages} pages into {built.site} and the lists of {built.languages} languages with their charts "
+        f"into {built.lists}"
     )
-    write_stamp(out / "site", stamp)
-    languages = len(catalog.info.languages)
-    click.echo(
-        f"wrote {pages} pages into {out / 'site'} and the lists of {languages} languages with their charts into "
-        f"{out / 'list'}",
-        err=True,
-    )
-    rendered = timings.pop("jobs rendered", None)
-    second = timings.pop("jobs rendered by the second process", None)
-    shared = f" (the second process rendered {second:.0f} jobs of pages)" if second else ""
-    click.echo("time: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in timings.items()) + shared, err=True)
-    if rendered is not None:
-        click.echo(f"updated the last build: {rendered:.0f} jobs of pages rendered again", err=True)
+    shared = f" (the second process rendered {built.second} jobs of pages)" if built.second else ""
+    _say("time: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in built.timings.items()) + shared)
+    if built.rendered is not None:
+        _say(f"updated the last build: {built.rendered} jobs of pages rendered again")
 
 
 def build_folder_option(help: str) -> Callable[[Callable], Callable]:
@@ -433,7 +392,9 @@ def build_command(data: Path | None, out: Path, check: bool, update: bool, rebui
         for path in write_files(_load(data), lists):
             click.echo(f"wrote {path}")
         return
-    _build_all(data, out, rebuild)
+    from .site.outputs import build_outputs
+
+    _report_built(build_outputs(_root(data), out, rebuild, say=_say))
 
 
 @main.command("serve")
@@ -468,58 +429,27 @@ def serve_command(data: Path | None, port: int, host: str, out: Path, rebuild: b
     the default; reload the page to see it). An edit that makes the catalog invalid is reported and the
     site is left as it was until the files are fixed. Changes to ja-llm's own code need a restart.
     """
-    from .catalog.load import ParseMemo
     from .catalog.toml import read_toml
-    from .memo import Kept
-    from .search.index import LiveKey, current_key
+    from .site.outputs import Preview
     from .site.serve import make_server
-    from .site.stamp import is_current, stamp_of
-    from .site.watch import keeps
 
     site = out / "site"
-    root = _root(data)
-    catalog_key = current_key(root)
-    stamp = stamp_of(catalog_key)
-    # what a watching serve keeps between its updates (a catalog up to site.watch.KEEP_LIMIT files): the content
-    # key with the files' bytes (search.index.LiveKey), the models made of those bytes (an update loads the bytes
-    # its key was made of), what the entries made (memo.Kept)
-    live = LiveKey(root) if watch and keeps(root) else None
-    memo, kept = (ParseMemo(held=live.held), Kept()) if live is not None else (None, None)
-    if rebuild or not is_current(site, stamp):
-        _build_all(data, out, rebuild, memo=memo, kept=kept, content_key=catalog_key)
+    preview = Preview(_root(data), out, watch, say=_say)
+    built = preview.build(rebuild)
+    if built is not None:
+        _report_built(built)
     try:
         server = make_server(site, port, host=host)
     except OSError as exc:
         _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}", "choose another port with --port", code=1)
-    watcher = None
+
+    def failed(exc: JaLlmError) -> None:
+        message, hint = _report(exc)
+        later = "the site is updated once the files change again"
+        _say_error(f"{message} (the site was not updated)", f"{hint}; {later}" if hint else later)
+
     if watch:
-        from .site.watch import Watcher
-
-        def update(content_key: str) -> None:
-            click.echo("a catalog file changed: updating the site ...", err=True)
-            try:
-                _build_all(data, out, memo=memo, kept=kept, content_key=content_key)
-            except JaLlmError as exc:
-                message, hint = _report(exc)
-                later = "the site is updated once the files change again"
-                _say_error(f"{message} (the site was not updated)", f"{hint}; {later}" if hint else later)
-
-        def prepare() -> None:
-            from .site.pipeline import prime_site, warm_up
-
-            warm_up()
-            # the files into the memo and the entries' outputs into `kept`, so that the first update makes
-            # only what changed; an invalid catalog here changed since the site was built: the first poll
-            # updates the site or says why not
-            if memo is not None and kept is not None:
-                with contextlib.suppress(JaLlmError):
-                    prime_site(_load(data, memo), site, kept, lists=out / "list")
-            click.echo("watching the catalog: an edit of its files updates the site", err=True)
-
-        # the catalog's content key (the stamp is made of it and of the code, which does not change here)
-        key = live if live is not None else functools.partial(current_key, root)
-        watcher = Watcher(key, update, built=catalog_key, prepare=prepare, folder=root)
-        watcher.start()
+        preview.watch(_report_built, failed)
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{server.server_address[1]}/"
     info = read_toml(_root(data) / "catalog.toml")[0]
@@ -532,8 +462,7 @@ def serve_command(data: Path | None, port: int, host: str, out: Path, rebuild: b
         click.echo("stopped", err=True)
     finally:
         server.server_close()
-        if watcher is not None:
-            watcher.stop()
+        preview.stop()
 
 
 def filter_options(func: Callable) -> Callable:
