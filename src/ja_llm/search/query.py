@@ -368,6 +368,15 @@ VARIANT_FIELDS = {
 }
 
 
+class Haystack(Protocol):
+    """The search texts as one UTF-8 byte string, or anything searched like one (`bytes.find`): the index's
+    cache file searches its mapped section in place (search.index)."""
+
+    def find(self, sub: bytes, start: int = 0, /) -> int: ...
+
+    def __bytes__(self) -> bytes: ...
+
+
 class StoredColumns(Protocol):
     """Columns computed beforehand (by `Compiled` itself, when an on-disk index was written), read on
     demand. Each method gives exactly what `Compiled` or `Variants` would compute from the records."""
@@ -378,7 +387,7 @@ class StoredColumns(Protocol):
 
     def variant_field(self, name: str) -> Any: ...
 
-    def text(self) -> tuple[bytes, Sequence[int]]: ...  # the text blob and each record's start in it
+    def text(self) -> tuple[Haystack, Sequence[int]]: ...  # the text blob and each record's start in it
 
 
 class Variants:
@@ -433,7 +442,7 @@ class Compiled:
         self._stored = stored  # the columns computed beforehand, if any
         self._columns: dict[str, Any] = {}
         self._variants: Variants | None = None
-        self._text: tuple[bytes, Sequence[int]] | None = None
+        self._text: tuple[Haystack, Sequence[int]] | None = None
 
     def column(self, name: str) -> Any:
         if name not in self._columns and self._stored is not None and name in COLUMNS:
@@ -468,7 +477,7 @@ class Compiled:
             self._variants = Variants(self.records, self._stored)
         return self._variants
 
-    def text_blob(self) -> tuple[bytes, Sequence[int]]:
+    def text_blob(self) -> tuple[Haystack, Sequence[int]]:
         """All search texts as one UTF-8 byte string (joined by \\x1e) and the start of each record's text."""
         if self._text is None and self._stored is not None:
             self._text = self._stored.text()
