@@ -36,7 +36,7 @@ ARGS: dict[str, list[str]] = {
     "links_bench.py": ["--runs", "1", "--limit", "10"],
     "site_bench.py": ["--sizes", "100", "--rounds", "1"],
     "vitepress_bench.py": ["--smoke"],
-    "scale_bench.py": ["--sizes", "100", "--runs", "2"],
+    "scale_bench.py": ["--sizes", "100", "--runs", "2", "--builds", "2"],
     "linear_bench.py": ["--size", "2000", "--runs", "1"],
 }
 TIMEOUT = 120
@@ -145,6 +145,7 @@ def test_vitepress_bench_runs(started: dict[str, tuple[subprocess.Popen[str], Pa
 def test_scale_bench_prints_goals(started: dict[str, tuple[subprocess.Popen[str], Path]]) -> None:
     out = finished(started, "scale_bench.py")
     assert "| 100 |" in out
+    assert re.search(r"^\| 100 \| [0-9.]+ s \([0-9.]+–[0-9.]+\) \|", out, re.M), out  # the builds' median, spread
     assert "query ≤ 50 ms" in out
     assert re.search(r"the build wrote [0-9,]+ files in [0-9,]+ folders, which `cp -r --attributes-only` makes", out)
 
