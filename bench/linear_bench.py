@@ -52,13 +52,20 @@ def label(pattern: str) -> str:
     return f"{fence} {pattern.replace('|', chr(92) + '|')} {fence}"
 
 
-def seconds(work: Callable[[], object], runs: int) -> float:
+def seconds(work: Callable[[], object], runs: int) -> list[float]:
+    """The wall times of `runs` runs of `work`."""
     times = []
     for _ in range(runs):
         started = time.perf_counter()
         work()
         times.append(time.perf_counter() - started)
-    return statistics.median(times)
+    return times
+
+
+def ms(times: list[float], digits: int) -> str:
+    """`median ms (min–max)`."""
+    low, high = min(times) * 1000, max(times) * 1000
+    return f"{statistics.median(times) * 1000:.{digits}f} ms ({low:.{digits}f}–{high:.{digits}f})"
 
 
 def document(pattern: str, size: int, folder: Path) -> Path:
@@ -72,43 +79,49 @@ def document(pattern: str, size: int, folder: Path) -> Path:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", type=int, default=250_000, help="bytes of the smaller text (the larger: 4x)")
-    parser.add_argument("--runs", type=int, default=3, help="runs of each measurement (the median is reported)")
+    parser.add_argument(
+        "--runs", type=int, default=5, help="runs of each measurement (the median is reported, with the spread)"
+    )
     args = parser.parse_args()
     small, large = args.size, 4 * args.size
 
     with tempfile.TemporaryDirectory(prefix="ja-llm-linear-") as name:
         folder = Path(name)
-        normal = seconds(lambda: import_list(README_2026, {}, folder / f"normal-{time.monotonic_ns()}"), args.runs)
+        normals = seconds(lambda: import_list(README_2026, {}, folder / f"normal-{time.monotonic_ns()}"), args.runs)
+        normal = statistics.median(normals)
         per_byte = normal / README_2026.stat().st_size
         lines = [
             f"## {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} — {machine()}",
             "",
-            f"### Linear scanners and importer ({small:,} and {large:,} bytes per pattern, median of {args.runs})",
+            f"### Linear scanners and importer ({small:,} and {large:,} bytes per pattern, median (min–max) of "
+            f"{args.runs} runs)",
             "",
-            f"A normal import of the 2026 list: {normal * 1000:.0f} ms ({per_byte * 1e9:.0f} ns per byte).",
+            f"A normal import of the 2026 list: {ms(normals, 0)}, {per_byte * 1e9:.0f} ns per byte.",
             "",
             "| what | pattern | 4x the bytes | ratio to 1x (linear 4, quadratic 16) | ns per byte | x normal import |",
             "|---|---|---:|---:|---:|---:|",
         ]
         worst = 0.0
         for pattern in PATTERNS:
-            one = seconds(lambda p=pattern: scan_everything(p * (small // len(p))), args.runs)
-            four = seconds(lambda p=pattern: scan_everything(p * (large // len(p))), args.runs)
+            ones = seconds(lambda p=pattern: scan_everything(p * (small // len(p))), args.runs)
+            fours = seconds(lambda p=pattern: scan_everything(p * (large // len(p))), args.runs)
+            one, four = statistics.median(ones), statistics.median(fours)
             ratio = four / one if one else float("inf")
             worst = max(worst, ratio)
             lines.append(
-                f"| scan | {label(pattern)} | {four * 1000:.1f} ms | {ratio:.1f} | {four / large * 1e9:.0f} | "
+                f"| scan | {label(pattern)} | {ms(fours, 1)} | {ratio:.1f} | {four / large * 1e9:.0f} | "
                 f"{four / large / per_byte:.2f} |"
             )
         for pattern in IMPORT_PATTERNS:
             one_doc, four_doc = document(pattern, small, folder), document(pattern, large, folder)
-            one = seconds(lambda d=one_doc: import_list(d, {}, folder / f"o-{time.monotonic_ns()}"), args.runs)
-            four = seconds(lambda d=four_doc: import_list(d, {}, folder / f"o-{time.monotonic_ns()}"), args.runs)
+            ones = seconds(lambda d=one_doc: import_list(d, {}, folder / f"o-{time.monotonic_ns()}"), args.runs)
+            fours = seconds(lambda d=four_doc: import_list(d, {}, folder / f"o-{time.monotonic_ns()}"), args.runs)
+            one, four = statistics.median(ones), statistics.median(fours)
             ratio = four / one if one else float("inf")
             worst = max(worst, ratio)
             size = four_doc.stat().st_size
             lines.append(
-                f"| import | {label(pattern)} | {four * 1000:.0f} ms | {ratio:.1f} | {four / size * 1e9:.0f} | "
+                f"| import | {label(pattern)} | {ms(fours, 0)} | {ratio:.1f} | {four / size * 1e9:.0f} | "
                 f"{four / size / per_byte:.2f} |"
             )
         verdict = "met" if worst < 8 else "not met"

@@ -220,7 +220,7 @@ def false_errors(verdicts: dict[str, bool], urls: list[str]) -> tuple[int, int]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--runs", type=int, default=3, help="rounds (each runs every tool once)")
+    parser.add_argument("--runs", type=int, default=5, help="rounds (each runs every tool once)")
     parser.add_argument("--limit", type=int, default=0, help="use only the first N URLs (0: all)")
     args = parser.parse_args()
     originals = source_urls()
@@ -275,7 +275,8 @@ def main() -> int:
         f"## {datetime.now(UTC):%Y-%m-%d %H:%M} UTC — {machine()}",
         "",
         f"### `ja-llm links`: {n} URLs of the 2026 README on a loopback server (50 ms per answer, "
-        f"{sum(1 for i in range(n) if truth(i) == 404)} × 404, {redirects} × 301), median of {args.runs} rounds",
+        f"{sum(1 for i in range(n) if truth(i) == 404)} × 404, {redirects} × 301), median (min–max) of {args.runs} "
+        "rounds",
         "",
         "| tool | wall | false errors | no result |",
         "|---|---:|---:|---:|",
@@ -285,7 +286,8 @@ def main() -> int:
             continue
         wrong, missing = errors[name]
         runs = " (1 run)" if len(walls) == 1 and args.runs > 1 else ""
-        lines.append(f"| {name}{runs} | {statistics.median(walls):.2f} s | {wrong} | {missing} |")
+        wall = f"{statistics.median(walls):.2f} s" + (f" ({min(walls):.2f}–{max(walls):.2f})" if len(walls) > 1 else "")
+        lines.append(f"| {name}{runs} | {wall} | {wrong} | {missing} |")
     if not tools["LinkChecker"]:
         lines.append("| LinkChecker | skipped: not installed (`pip install -e '.[bench]'`) | | |")
     if linkinator_skipped:
