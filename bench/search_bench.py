@@ -65,7 +65,10 @@ COLD_COMMANDS = (
 SHIPPED_ONLY = (["search", "--min-params", "7b", "--commercial"], ["search", "--json"])
 
 
-def cold_start(runs: int, env: dict[str, str], catalog: Path | None = None) -> list[tuple[str, float, float]]:
+Cold = tuple[str, list[float], list[float]]  # command, `python -c pass`'s times, the command's times
+
+
+def cold_start(runs: int, env: dict[str, str], catalog: Path | None = None) -> list[Cold]:
     """Each command against `python -c pass`, alternating runs (the same machine load for both)."""
     data = ["--data", str(catalog)] if catalog else []
     subprocess.run([JA_LLM, "search", "--ids", *data], stdout=subprocess.DEVNULL, check=True, env=env)  # warm
@@ -76,15 +79,20 @@ def cold_start(runs: int, env: dict[str, str], catalog: Path | None = None) -> l
         for _ in range(runs):
             base.append(median_seconds([sys.executable, "-c", "pass"], 1, env))
             times.append(median_seconds([JA_LLM, *args, *data], 1, env))
-        baseline, seconds = statistics.median(base), statistics.median(times)
-        rows.append(("ja-llm " + " ".join(args), baseline, seconds))
+        rows.append(("ja-llm " + " ".join(args), base, times))
     return rows
 
 
-def cold_table(rows: list[tuple[str, float, float]]) -> list[str]:
-    lines = ["| command | `python -c pass` | `ja-llm search` | ratio |", "|---|---:|---:|---:|"]
-    for name, baseline, seconds in rows:
-        lines.append(f"| `{name}` | {baseline * 1000:.1f} ms | {seconds * 1000:.1f} ms | {seconds / baseline:.2f}x |")
+def ms(times: list[float]) -> str:
+    """`median ms (min–max)` of times in seconds."""
+    return f"{statistics.median(times) * 1000:.1f} ms ({min(times) * 1000:.1f}–{max(times) * 1000:.1f})"
+
+
+def cold_table(rows: list[Cold]) -> list[str]:
+    lines = ["| command | `python -c pass` | `ja-llm search` | ratio of medians |", "|---|---:|---:|---:|"]
+    for name, base, times in rows:
+        ratio = statistics.median(times) / statistics.median(base)
+        lines.append(f"| `{name}` | {ms(base)} | {ms(times)} | {ratio:.2f}x |")
     return lines
 
 
@@ -139,7 +147,8 @@ for name, spec in queries.items():
         matches = index.run(Query(text, spec, False, sort, desc, limit))
         times.append(time.perf_counter() - t)
     result["queries"][name] = {
-        "first_ms": times[0] * 1000, "median_ms": statistics.median(times[1:]) * 1000, "matches": len(matches)
+        "first_ms": times[0] * 1000, "median_ms": statistics.median(times[1:]) * 1000, "matches": len(matches),
+        "min_ms": min(times[1:]) * 1000, "max_ms": max(times[1:]) * 1000,
     }
 result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps(result))
@@ -230,7 +239,8 @@ def main() -> int:
             f"### Synthetic catalog of {count:,} entries",
             "",
             f"generated in {result['generate_s']:.1f} s; "
-            f"index built (load + validate + compile + write) in {result['build_index_s']:.1f} s, "
+            f"index built (load + validate + compile + write) in {result['build_index_s']:.1f} s (one run: "
+            "scale_bench.py's first search is the same work, 5 rounds), "
             f"peak memory {result['build_rss_mb']:.0f} MB, index file {result['index_mb']:.0f} MB; "
             f"index opened in {result['load_s'] * 1000:.1f} ms; "
             f"peak memory of the query process {result['peak_rss_mb']:.0f} MB",
@@ -239,11 +249,12 @@ def main() -> int:
             "",
             *cold_table(result["cold"]),
             "",
-            "| query (in one process) | first run | median of the next 7 | matches |",
+            "| query (in one process) | first run | median (min–max) of the next 7 | matches |",
             "|---|---:|---:|---:|",
         ]
         for name, q in result["queries"].items():
-            lines.append(f"| `{name}` | {q['first_ms']:.1f} ms | {q['median_ms']:.1f} ms | {q['matches']:,} |")
+            spread = f"{q['median_ms']:.1f} ms ({q['min_ms']:.1f}–{q['max_ms']:.1f})"
+            lines.append(f"| `{name}` | {q['first_ms']:.1f} ms | {spread} | {q['matches']:,} |")
         lines += ["", "Goals: cold `ja-llm search` <= 10x `python -c pass`; <= 50 ms per query; <= 1 GB at 100k.", ""]
     shutil.rmtree(cache, ignore_errors=True)
     print("\n".join(lines))
