@@ -7,13 +7,16 @@ tool is missing (Chromium, lychee, a git history holding the baseline commit) is
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -92,13 +95,44 @@ def _start_all(logs: Path) -> Iterator[dict[str, tuple[subprocess.Popen[str], Pa
                 cwd=REPO,
                 env=env,
                 text=True,
+                start_new_session=True,  # a group of its own: see below
             )
         processes[script] = (process, logs)
     yield processes
-    for process, _logs in processes.values():
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+    # A script stopped half-way (its test deselected, -k) leaves none of its processes running in a folder that
+    # is about to go: its whole tree (the commands it measures run in sessions of their own), then its group.
+    trees = {process: _descendants(process.pid) for process, _logs in processes.values()}
+    for process, tree in trees.items():
+        for pid in [*tree, process.pid]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    _wait_gone([pid for tree in trees.values() for pid in tree])
+
+
+def _descendants(pid: int) -> list[int]:
+    """The processes under `pid` (Linux's /proc; none elsewhere), children before their children."""
+    try:
+        children = [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+    return [c for child in children for c in (child, *_descendants(child))]
+
+
+def _wait_gone(pids: list[int], timeout: float = 5.0) -> None:
+    """Until each process has ended (gone, or a zombie nobody reaps: it writes nothing more)."""
+    deadline = time.monotonic() + timeout
+    for pid in pids:
+        while time.monotonic() < deadline:
+            try:
+                state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            except (OSError, IndexError):
+                break
+            if state in ("Z", "X"):
+                break
+            time.sleep(0.01)
 
 
 def finished(started: dict[str, tuple[subprocess.Popen[str], Path]], script: str) -> str:
