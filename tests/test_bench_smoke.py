@@ -74,6 +74,9 @@ def started() -> Iterator[dict[str, tuple[subprocess.Popen[str], Path]]]:
     """Every script that can run, started at once; their output goes to files (no pipe can fill up)."""
     with tempfile.TemporaryDirectory(prefix="ja-llm-bench-smoke-") as folder:
         yield from _start_all(Path(folder))
+    # build_bench and rebuild_bench add a git worktree of this repository in that folder and remove it when they
+    # end; one stopped half-way (below) could not: its entry, whose folder is gone now, goes
+    subprocess.run(["git", "-C", str(REPO), "worktree", "prune"], check=False, capture_output=True)
 
 
 def _start_all(logs: Path) -> Iterator[dict[str, tuple[subprocess.Popen[str], Path]]]:
