@@ -30,7 +30,7 @@ from ja_llm.importer import import_list  # noqa: E402
 from ja_llm.model.inline import footnote_refs, scan_links, split_top_level, strip_trailing_footnotes  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from search_bench import machine  # noqa: E402
+from search_bench import machine, spread  # noqa: E402
 
 README_2026 = ROOT / "tests" / "data" / "sources" / "2026-08-22" / "README.md"
 PATTERNS = ["[", "](", "[a](", "[^", "`", "\\|", "|", "<", "*", "**", "[[[a](b)", "(", "[x](", "\\", " "]
@@ -62,12 +62,6 @@ def seconds(work: Callable[[], object], runs: int) -> list[float]:
     return times
 
 
-def ms(times: list[float], digits: int) -> str:
-    """`median ms (min–max)`."""
-    low, high = min(times) * 1000, max(times) * 1000
-    return f"{statistics.median(times) * 1000:.{digits}f} ms ({low:.{digits}f}–{high:.{digits}f})"
-
-
 def document(pattern: str, size: int, folder: Path) -> Path:
     cell = pattern * (2000 // len(pattern))
     rows = "".join(f"| [A{i}](https://a.example/{i}) | {cell} | Lab | MIT |\n" for i in range(max(1, size // 2040)))
@@ -96,7 +90,7 @@ def main() -> int:
             f"### Linear scanners and importer ({small:,} and {large:,} bytes per pattern, median (min–max) of "
             f"{args.runs} runs)",
             "",
-            f"A normal import of the 2026 list: {ms(normals, 0)}, {per_byte * 1e9:.0f} ns per byte.",
+            f"A normal import of the 2026 list: {spread(normals, 1000, 'ms', 0)}, {per_byte * 1e9:.0f} ns per byte.",
             "",
             "| what | pattern | 4x the bytes | ratio to 1x (linear 4, quadratic 16) | ns per byte | x normal import |",
             "|---|---|---:|---:|---:|---:|",
@@ -109,8 +103,8 @@ def main() -> int:
             ratio = four / one if one else float("inf")
             worst = max(worst, ratio)
             lines.append(
-                f"| scan | {label(pattern)} | {ms(fours, 1)} | {ratio:.1f} | {four / large * 1e9:.0f} | "
-                f"{four / large / per_byte:.2f} |"
+                f"| scan | {label(pattern)} | {spread(fours, 1000, 'ms', 1)} | {ratio:.1f} | "
+                f"{four / large * 1e9:.0f} | {four / large / per_byte:.2f} |"
             )
         for pattern in IMPORT_PATTERNS:
             one_doc, four_doc = document(pattern, small, folder), document(pattern, large, folder)
@@ -121,8 +115,8 @@ def main() -> int:
             worst = max(worst, ratio)
             size = four_doc.stat().st_size
             lines.append(
-                f"| import | {label(pattern)} | {ms(fours, 0)} | {ratio:.1f} | {four / size * 1e9:.0f} | "
-                f"{four / size / per_byte:.2f} |"
+                f"| import | {label(pattern)} | {spread(fours, 1000, 'ms', 0)} | {ratio:.1f} | "
+                f"{four / size * 1e9:.0f} | {four / size / per_byte:.2f} |"
             )
         verdict = "met" if worst < 8 else "not met"
         lines += ["", f"Goal: linear (4x the bytes within 8x the time): worst ratio {worst:.1f} — {verdict}.", ""]

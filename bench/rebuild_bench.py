@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from search_bench import machine
+from search_bench import machine, spread
 from vitepress_bench import CATALOG, WORD, edit_catalog, pick_edit
 
 REPO = Path(__file__).resolve().parent.parent
@@ -40,10 +40,6 @@ def build(src: Path, catalog: Path, out: Path, cache: Path) -> float:
     started = time.perf_counter()
     subprocess.run(command, env=env, check=True, capture_output=True)
     return time.perf_counter() - started
-
-
-def spread(values: list[float]) -> str:
-    return f"{statistics.median(values):.2f} s ({min(values):.2f}–{max(values):.2f})"
 
 
 def main() -> int:

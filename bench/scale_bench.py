@@ -44,7 +44,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from search_bench import LATENCY_PROBE, QUERIES, machine, synthetic_catalog
+from search_bench import LATENCY_PROBE, QUERIES, machine, spread, synthetic_catalog
 from vitepress_bench import measure, tree_size
 
 JA_LLM = str(Path(sys.executable).parent / "ja-llm")
@@ -125,12 +125,6 @@ def one_size(count: int, runs: int, builds: int, timeout: float, memory_mb: int,
         shutil.rmtree(work, ignore_errors=True)
 
 
-def spread(values: list[float], unit: str, scale: float = 1.0, digits: int = 1) -> str:
-    """`median unit (min–max)` of values (times `scale`), or the one value."""
-    shown = [f"{v * scale:.{digits}f}" for v in (statistics.median(values), min(values), max(values))]
-    return f"{shown[0]} {unit}" + ("" if len(values) == 1 else f" ({shown[1]}–{shown[2]})")
-
-
 def build_wall(r: dict) -> float:
     """The cold build's median wall time (of the builds that ran: one that was stopped counts as its time)."""
     return statistics.median(b["wall"] for b in r["builds"])
@@ -202,9 +196,9 @@ def main() -> int:
         python = statistics.median(r["python_s"])
         slowest = max(q["median_ms"] for q in r["probe"]["queries"].values())
         print(
-            f"| {count:,} | {spread([b['wall'] for b in r['builds']], 's')} | {peak} | "
+            f"| {count:,} | {spread([b['wall'] for b in r['builds']], digits=1)} | {peak} | "
             f"{r['weight']['index.html'] / 1024:,.0f} KiB | {data / 1024:,.0f} KiB | "
-            f"{spread(r['first_s'], 'ms', 1000, 0)} | {search * 1000:.0f} ms "
+            f"{spread(r['first_s'], 1000, 'ms', 0)} | {search * 1000:.0f} ms "
             f"({min(r['search_s']) * 1000:.0f}–{max(r['search_s']) * 1000:.0f}) | {python * 1000:.0f} ms | "
             f"{search / python:.1f}x | {statistics.median(r['every_s']) * 1000:.0f} ms | {slowest:.1f} ms | "
             f"{r['probe']['peak_rss_mb']:.0f} MB |"
@@ -232,7 +226,7 @@ def main() -> int:
         print(
             f"- {count:,}: generated in {r['generate_s']:.1f} s; the build wrote {output['files']:,} files in "
             f"{output['folders']:,} folders, which `cp -r --attributes-only` makes (empty) in "
-            f"{spread(output['empty_s'], 's')}; {files}; queries: {queries}."
+            f"{spread(output['empty_s'], digits=1)}; {files}; queries: {queries}."
         )
     print("\n| goal | measured | |\n|---|---:|---|")
 

@@ -83,16 +83,17 @@ def cold_start(runs: int, env: dict[str, str], catalog: Path | None = None) -> l
     return rows
 
 
-def ms(times: list[float]) -> str:
-    """`median ms (min–max)` of times in seconds."""
-    return f"{statistics.median(times) * 1000:.1f} ms ({min(times) * 1000:.1f}–{max(times) * 1000:.1f})"
+def spread(values: list[float], scale: float = 1.0, unit: str = "s", digits: int = 2) -> str:
+    """`median unit (min–max)` of values (times `scale`): how every benchmark here prints a figure."""
+    median = statistics.median(values) * scale
+    return f"{median:.{digits}f} {unit} ({min(values) * scale:.{digits}f}–{max(values) * scale:.{digits}f})"
 
 
 def cold_table(rows: list[Cold]) -> list[str]:
     lines = ["| command | `python -c pass` | `ja-llm search` | ratio of medians |", "|---|---:|---:|---:|"]
     for name, base, times in rows:
         ratio = statistics.median(times) / statistics.median(base)
-        lines.append(f"| `{name}` | {ms(base)} | {ms(times)} | {ratio:.2f}x |")
+        lines.append(f"| `{name}` | {spread(base, 1000, 'ms', 1)} | {spread(times, 1000, 'ms', 1)} | {ratio:.2f}x |")
     return lines
 
 

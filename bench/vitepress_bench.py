@@ -56,7 +56,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from search_bench import machine, synthetic_catalog
+from search_bench import machine, spread, synthetic_catalog
 
 REPO = Path(__file__).resolve().parent.parent
 SITE_DEF = REPO / "bench" / "vitepress"
@@ -286,11 +286,6 @@ def node_version() -> str:
 
 def vitepress_version() -> str:
     return json.loads((SITE_DEF / "node_modules" / "vitepress" / "package.json").read_text())["version"]
-
-
-def spread(values: list[float], scale: float = 1.0, unit: str = "s", digits: int = 2) -> str:
-    median = statistics.median(values) * scale
-    return f"{median:.{digits}f} {unit} ({min(values) * scale:.{digits}f}–{max(values) * scale:.{digits}f})"
 
 
 def main() -> int:
