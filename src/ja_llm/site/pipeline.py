@@ -443,13 +443,19 @@ class _Share:
         if self.outbox is not None:
             self.outbox.close()
 
+    @staticmethod
+    def _take(counter: Any, count: int) -> int:
+        """Advance a counter in shared memory by `count` under its lock; the value it had."""
+        with counter.get_lock():
+            start: int = counter.value
+            counter.value = start + count
+        return start
+
     def claim(self) -> range:
         if self.next is None:
             start, self.claimed = self.claimed, len(self.jobs)
             return range(start, len(self.jobs))
-        with self.next.get_lock():
-            start = self.next.value
-            self.next.value = start + self.BATCH
+        start = self._take(self.next, self.BATCH)
         return range(min(start, len(self.jobs)), min(start + self.BATCH, len(self.jobs)))
 
     def claim_part(self) -> str | None:
@@ -457,9 +463,7 @@ class _Share:
         if self.next_part is None:
             index, self.parts_claimed = self.parts_claimed, self.parts_claimed + 1
         else:
-            with self.next_part.get_lock():
-                index = self.next_part.value
-                self.next_part.value = index + 1
+            index = self._take(self.next_part, 1)
         return self.parts[index] if index < len(self.parts) else None
 
     def left(self) -> int:
